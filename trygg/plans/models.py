@@ -1,0 +1,196 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .status_rules import LABELS, Status, derived_status
+
+STATUS_CHOICES = [(s.value, LABELS[s]) for s in Status]
+
+
+class Program(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("namn"), max_length=300)
+    adopted_by = models.CharField(_("antaget av"), max_length=200, blank=True)
+    adopted_on = models.DateField(_("antaget"), null=True, blank=True)
+    diary_number = models.CharField(_("diarienummer"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("program")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Plan(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, null=True, blank=True, related_name="plans")
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("namn"), max_length=300)
+    municipality = models.CharField(_("kommun"), max_length=100, default="Kungälvs kommun")
+    period_start = models.PositiveSmallIntegerField(_("gäller från år"))
+    period_end = models.PositiveSmallIntegerField(_("gäller till och med år"))
+    adopted_by = models.CharField(_("antagen av"), max_length=200, blank=True)
+    adopted_on = models.DateField(_("antagen"), null=True, blank=True)
+    diary_number = models.CharField(_("diarienummer"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("planer")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Area(models.Model):
+    """Delområde: a numbered part of a plan with its Beskrivning (safe Markdown)."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas")
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    title = models.CharField(_("rubrik"), max_length=300)
+    description = models.TextField(_("beskrivning"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="area_number_unique_in_plan")]
+        verbose_name = _("delområde")
+        verbose_name_plural = _("delområden")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class Intervention(models.Model):
+    """Insats: a group of activities within an area."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="interventions")
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    title = models.CharField(_("rubrik"), max_length=300)
+
+    class Meta:
+        ordering = ["area", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "number"], name="intervention_number_unique_in_area")
+        ]
+        verbose_name = _("insats")
+        verbose_name_plural = _("insatser")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ActivityQuerySet(models.QuerySet):
+    def for_plan(self, plan):
+        return self.filter(intervention__area__plan=plan)
+
+    def for_unit(self, unit):
+        return self.filter(units=unit)
+
+    def for_user_units(self, user):
+        return self.filter(units__in=user.units.all()).distinct()
+
+    def political(self):
+        return self.filter(political_assignment=True)
+
+    def in_report_order(self):
+        return self.order_by("intervention__area__number", "intervention__number", "order", "pk")
+
+
+class Activity(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="activities")
+    title = models.CharField(_("aktivitet"), max_length=500)
+    units = models.ManyToManyField(
+        "accounts.Unit", blank=True, related_name="activities", verbose_name=_("ansvariga enheter")
+    )
+    planned_start = models.DateField(_("planerad start"), null=True, blank=True)
+    planned_end = models.DateField(_("planerat slut"), null=True, blank=True)
+    political_assignment = models.BooleanField(_("politiskt uppdrag"), default=False)
+    political_reference = models.CharField(_("uppdragets referens"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["intervention", "order", "pk"]
+        verbose_name = _("aktivitet")
+        verbose_name_plural = _("aktiviteter")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def derived_status(self, on, reported=None):
+        return derived_status(self.planned_start, self.planned_end, on, Status(reported) if reported else None)
+
+
+class FollowUp(models.Model):
+    """Uppföljning: one follow-up of a plan for a year, with the report's texts."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="follow_ups")
+    year = models.PositiveSmallIntegerField(_("år"))
+    date = models.DateField(_("datum"))
+    recipient = models.CharField(_("mottagare"), max_length=200, default="Kommunstyrelse")
+    introduction = models.TextField(_("inledning"), blank=True)
+    summary = models.TextField(_("sammanfattning"), blank=True)
+    current_analysis = models.TextField(_("nulägesanalys"), blank=True)
+
+    class Meta:
+        ordering = ["plan", "-year"]
+        constraints = [models.UniqueConstraint(fields=["plan", "year"], name="one_follow_up_per_plan_year")]
+        verbose_name = _("uppföljning")
+        verbose_name_plural = _("uppföljningar")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return f"Uppföljning {self.year} {self.plan.name}"
+
+
+class ActivityStatus(models.Model):
+    """Status and comment of one activity in one follow-up. Written only through actions."""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="statuses")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="statuses")
+    status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES)
+    comment = models.TextField(_("kommentar"), blank=True)
+    updated_at = models.DateTimeField(_("uppdaterad"), auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follow_up", "activity"], name="one_status_per_activity_follow_up")
+        ]
+        verbose_name = _("aktivitetsstatus")
+        verbose_name_plural = _("aktivitetsstatusar")
+
+    def __str__(self) -> str:
+        return f"{self.activity} – {self.get_status_display()}"
+
+
+class StatusChange(models.Model):
+    """History: who changed an activity's status or comment, when, from what to what."""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="changes")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("ändrad"), auto_now_add=True)
+    old_status = models.CharField(max_length=20, choices=STATUS_CHOICES, blank=True)
+    new_status = models.CharField(max_length=20, choices=STATUS_CHOICES)
+    old_comment = models.TextField(blank=True)
+    new_comment = models.TextField(blank=True)
+    source = models.CharField(_("källa"), max_length=20, default="web")  # web, import, demo
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["activity", "follow_up", "-changed_at"])]
+        verbose_name = _("ändring")
+        verbose_name_plural = _("ändringshistorik")

@@ -1,0 +1,17 @@
+"""Settings for the test suite: the real settings plus a fast hasher and immediate tasks.
+
+SQLite by default; PostgreSQL when DATABASE_URL is set (as .ci/run does).
+"""
+
+import os
+
+os.environ.setdefault("TRYGG_DEV", "1")
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
