@@ -47,3 +47,48 @@ def login(client):
         return client
 
     return _login
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (no browser download). Skips only where chromium is missing."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian chromium saknas (bin/test installerar det)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="sv-SE", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def assert_accessible(page, *, impacts=("serious", "critical")):
+    """Run axe-core (bundled by axe-playwright-python) and fail on serious or critical WCAG violations."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
+    violations = [v for v in results.response["violations"] if v.get("impact") in impacts]
+    assert not violations, "\n".join(f"{v['id']}: {v['help']} ({len(v['nodes'])} st)" for v in violations)

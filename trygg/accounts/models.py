@@ -69,3 +69,24 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_authenticated and self.is_active and self.effective_role in roles
+
+
+class AuditEvent(models.Model):
+    """Audit trail of edits to shared data that have no history of their own (e.g. report texts)."""
+
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=100)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=300)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+        verbose_name = _("granskningshändelse")
+        verbose_name_plural = _("granskningslogg")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"

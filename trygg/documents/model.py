@@ -29,12 +29,14 @@ class Paragraph:
 class ListItem:
     runs: list[Run]
     children: list[ListItem] = field(default_factory=list)
+    children_ordered: bool = False  # the nested list under this item is numbered
 
 
 @dataclass
 class BulletList:
     items: list[ListItem]
     ordered: bool = False
+    start: int = 1  # first number of an ordered list
 
 
 class Symbol(StrEnum):

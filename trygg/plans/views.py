@@ -1,7 +1,19 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from .models import Plan
+from trygg.accounts.models import Unit
+
+from . import permissions
+from .actions import PlanError, do_set_activity_status, do_update_follow_up
+from .forms import ActivityStatusForm, FollowUpTextsForm, OverviewFilterForm
+from .models import ActivityStatus, FollowUp, Plan, StatusChange
+from .report import REPORT_FORMATS, render_follow_up
+from .status_rules import Status, date_warnings
+from .tree import load_plan_tree
 
 
 @login_required
@@ -9,6 +21,159 @@ def home(request):
     return redirect("plans:plan_list")
 
 
+@require_GET
 @login_required
 def plan_list(request):
-    return render(request, "plans/plan_list.html", {"plans": Plan.objects.all()})
+    permissions.require_view(request)
+    plans = Plan.objects.select_related("program").prefetch_related("follow_ups")
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+@require_GET
+@login_required
+def plan_detail(request, slug: str):
+    plan = permissions.get_plan_for_user(request, slug)
+    follow_ups = list(plan.follow_ups.all())
+    years = [f.year for f in follow_ups]
+    units = Unit.objects.filter(activities__intervention__area__plan=plan).distinct()
+    form = OverviewFilterForm(request.GET or None, years=years, units=units)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    year = filters.get("ar") or (years[0] if years else None)
+    follow_up = next((f for f in follow_ups if f.year == year), None)
+    tree = load_plan_tree(plan, follow_up)
+    shown = tree.filtered(
+        status=filters.get("status") or "", unit_id=filters.get("enhet"), political=form.political()
+    )
+    user_unit_ids = set(request.user.units.values_list("pk", flat=True))
+    editable = {
+        node.activity.pk
+        for node in shown.activities
+        if permissions.can_edit_activity(request.user, node.activity, user_unit_ids)
+    }
+    context = {
+        "plan": plan,
+        "follow_up": follow_up,
+        "tree": shown,
+        "total_counts": tree.counts,
+        "form": form,
+        "editable": editable,
+        "is_filtered": any(filters.get(k) for k in ("status", "enhet", "politiskt")),
+    }
+    return render(request, "plans/plan_detail.html", context)
+
+
+@require_GET
+@login_required
+def activity_detail(request, pk: int):
+    activity = permissions.get_activity_for_user(request, pk)
+    plan = activity.intervention.area.plan
+    statuses = {s.follow_up_id: s for s in ActivityStatus.objects.filter(activity=activity)}
+    follow_ups = [(f, statuses.get(f.pk)) for f in plan.follow_ups.all()]
+    history = StatusChange.objects.filter(activity=activity).select_related("changed_by", "follow_up")
+    context = {
+        "activity": activity,
+        "plan": plan,
+        "follow_ups": follow_ups,
+        "history": history,
+        "can_edit": permissions.can_edit_activity(request.user, activity),
+    }
+    return render(request, "plans/activity_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def activity_status_edit(request, pk: int, year: int):
+    activity = permissions.get_activity_for_user(request, pk, write=True)
+    plan = activity.intervention.area.plan
+    follow_up = FollowUp.objects.filter(plan=plan, year=year).first()
+    if follow_up is None:
+        raise Http404(_("Planen har ingen uppföljning för %(year)s.") % {"year": year})
+    current = ActivityStatus.objects.filter(activity=activity, follow_up=follow_up).first()
+
+    if request.method == "POST":
+        form = ActivityStatusForm(request.POST)
+        previewing = "preview" in request.POST or request.headers.get("HX-Request") == "true"
+        if form.is_valid() and not previewing:
+            try:
+                do_set_activity_status(
+                    activity,
+                    follow_up,
+                    form.cleaned_data["status"],
+                    form.cleaned_data["comment"],
+                    acting_user=request.user,
+                )
+            except PlanError as exc:
+                form.add_error("status", str(exc))
+            else:
+                messages.success(request, _("Status och kommentar är sparade."))
+                for warning in _warnings(activity, follow_up, form.cleaned_data["status"]):
+                    messages.warning(request, warning)
+                return redirect("plans:activity_detail", pk=activity.pk)
+    else:
+        initial = {"status": current.status, "comment": current.comment} if current else {}
+        if not initial:
+            derived = activity.derived_status(on=follow_up.date)
+            initial = {"status": (derived or Status.ONGOING).value, "comment": ""}
+        form = ActivityStatusForm(initial=initial)
+
+    status_value = form["status"].value()
+    context = {
+        "activity": activity,
+        "plan": plan,
+        "follow_up": follow_up,
+        "form": form,
+        "preview_comment": form["comment"].value() or "",
+        "warnings": _warnings(activity, follow_up, status_value),
+    }
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "plans/activity_status_edit.html#preview", context)
+    return render(request, "plans/activity_status_edit.html", context)
+
+
+def _warnings(activity, follow_up, status_value) -> list[str]:
+    try:
+        status = Status(status_value)
+    except ValueError:
+        return []
+    return date_warnings(status, activity.planned_start, activity.planned_end, follow_up.date)
+
+
+@require_GET
+@login_required
+def follow_up_detail(request, slug: str, year: int):
+    follow_up = permissions.get_follow_up_for_user(request, slug, year)
+    tree = load_plan_tree(follow_up.plan, follow_up)
+    context = {
+        "follow_up": follow_up,
+        "plan": follow_up.plan,
+        "counts": tree.counts,
+        "areas": tree.areas,
+        "formats": REPORT_FORMATS,
+        "can_manage": permissions.can_manage_plans(request.user),
+    }
+    return render(request, "plans/follow_up_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def follow_up_edit(request, slug: str, year: int):
+    follow_up = permissions.get_follow_up_for_user(request, slug, year, write=True)
+    form = FollowUpTextsForm(request.POST or None, instance=FollowUp.objects.get(pk=follow_up.pk))
+    if request.method == "POST" and form.is_valid():
+        do_update_follow_up(follow_up, form.cleaned_data, acting_user=request.user)
+        messages.success(request, _("Uppföljningens texter är sparade."))
+        return redirect("plans:follow_up_detail", slug=slug, year=year)
+    return render(request, "plans/follow_up_edit.html", {"form": form, "follow_up": follow_up})
+
+
+@require_GET
+@login_required
+def follow_up_report(request, slug: str, year: int, fmt: str):
+    if fmt not in REPORT_FORMATS:
+        raise Http404(_("Okänt format."))
+    follow_up = permissions.get_follow_up_for_user(request, slug, year)
+    content, content_type, filename = render_follow_up(follow_up, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if fmt == "html" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response

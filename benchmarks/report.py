@@ -1,0 +1,118 @@
+"""Benchmark: follow-up report build + render time per format, demo plan vs a synthetic plan 10× larger.
+
+Run: .venv/bin/python benchmarks/report.py [--repeat 3]
+Uses a throwaway SQLite database. Prints medians and the ratio 10×/1× (times are noisy here: compare ratios).
+"""
+
+import argparse
+import copy
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TMP = tempfile.mkdtemp(prefix="trygg-bench-")
+os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.test_settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import yaml  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+
+from trygg.plans.demo import DEMO_PLAN_PATH  # noqa: E402
+from trygg.plans.exchange import import_plan  # noqa: E402
+from trygg.plans.models import FollowUp  # noqa: E402
+from trygg.plans.report import build_follow_up_report, render_document  # noqa: E402
+from trygg.plans.tree import load_plan_tree  # noqa: E402
+
+FORMATS = ("html", "docx", "pdf")
+
+
+def scaled(data: dict, factor: int) -> dict:
+    """The demo plan with its areas repeated `factor` times (new uids), statuses and comments included."""
+    data = copy.deepcopy(data)
+    if factor == 1:
+        return data
+    fresh = {}
+
+    def new_uid(old):
+        return fresh.setdefault(old, str(uuid.uuid4()))
+
+    areas, statuses = [], []
+    follow_up = data["follow_ups"][0]
+    by_activity = {s["activity"]: s for s in follow_up["statuses"]}
+    for copy_no in range(factor):
+        fresh.clear()
+        for area in copy.deepcopy(data["areas"]):
+            area["uid"] = new_uid(area["uid"])
+            area["number"] = len(areas) + 1
+            for intervention in area["interventions"]:
+                intervention["uid"] = new_uid(intervention["uid"])
+                for activity in intervention["activities"]:
+                    status = dict(by_activity[activity["uid"]])
+                    activity["uid"] = status["activity"] = new_uid(activity["uid"])
+                    statuses.append(status)
+            area["title"] = f"{area['title']} ({copy_no + 1})"
+            areas.append(area)
+    data["areas"] = areas
+    data["plan"].update(uid=str(uuid.uuid4()), slug=f"plan-x{factor}", name=f"Plan x{factor}")
+    if data.get("program"):
+        data["program"]["uid"] = str(uuid.uuid4())
+    follow_up.update(uid=str(uuid.uuid4()), statuses=statuses)
+    data["follow_ups"] = [follow_up]
+    return data
+
+
+def time_it(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure(follow_up, repeat):
+    results = {}
+    results["build"] = time_it(lambda: build_follow_up_report(follow_up, load_plan_tree(follow_up.plan, follow_up)), repeat)
+    document = build_follow_up_report(follow_up)
+    for fmt in FORMATS:
+        size = len(render_document(document, fmt))  # warm-up (fonts, templates)
+        results[fmt] = time_it(lambda fmt=fmt: render_document(build_follow_up_report(follow_up), fmt), repeat)
+        results[f"{fmt}_bytes"] = size
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    data = yaml.safe_load(DEMO_PLAN_PATH.read_text(encoding="utf-8"))
+    import_plan(data, acting_user=None)
+    import_plan(scaled(data, 10), acting_user=None)
+    demo = FollowUp.objects.select_related("plan").get(plan__slug=data["plan"]["slug"], year=2023)
+    big = FollowUp.objects.select_related("plan").get(plan__slug="plan-x10")
+    n_demo = len(load_plan_tree(demo.plan, demo).activities)
+    n_big = len(load_plan_tree(big.plan, big).activities)
+
+    one, ten = measure(demo, args.repeat), measure(big, args.repeat)
+    print(f"Report benchmark (median of {args.repeat}; build + render per format, seconds)")
+    print(f"{'step':<8}{'demo (' + str(n_demo) + ' act.)':>18}{'10× (' + str(n_big) + ' act.)':>18}{'ratio 10×/1×':>14}")
+    for step in ("build", *FORMATS):
+        print(f"{step:<8}{one[step]:>18.3f}{ten[step]:>18.3f}{ten[step] / one[step]:>14.1f}")
+    for fmt in FORMATS:
+        print(f"size {fmt}: demo {one[fmt + '_bytes'] / 1024:.0f} KiB, 10× {ten[fmt + '_bytes'] / 1024:.0f} KiB")
+    print("targets: demo PDF < 3 s, demo DOCX < 1 s, growth roughly linear (ratio ≈ 10)")
+
+
+if __name__ == "__main__":
+    main()

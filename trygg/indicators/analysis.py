@@ -1,0 +1,653 @@
+"""Statistics for the nulägesanalys: rates, change tests, trends, NTU shares, rankings and the composite.
+
+Plain functions over plain values (numbers, dicts keyed by kommun code); no Django, no database. Every
+claim the drafted report text makes comes from one of these functions, and the methods are described in
+docs/indicators-analysis.md. Wording is Swedish because it goes straight into the Swedish report.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import numpy as np
+from scipy import stats
+
+DEFAULT_ALPHA = 0.05
+NBSP = "\u00a0"  # thousands separator: a space that never breaks a number over two lines
+MINUS = "\u2212"  # typographic minus, as in matplotlib's axis labels
+
+Direction = Literal["increase", "decrease", "unchanged"]
+TrendDirection = Literal["increasing", "decreasing", "none"]
+Comparison = Literal["higher", "lower", "no_difference"]
+Extreme = Literal["lowest", "highest"]
+
+
+# --- Swedish number formatting ------------------------------------------------------------------------
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """1234.5 -> "1 234,5" (non-breaking space between thousands, decimal comma, typographic minus)."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    if round(value, decimals) == 0:
+        value = 0.0  # no "-0"
+    text = f"{value:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+    return text.replace("-", MINUS)
+
+
+def format_share(value: float) -> str:
+    """A percentage as the report writes it: whole numbers bare ("23"), others with one decimal ("20,5")."""
+    return format_number(value, 0 if abs(value - round(value)) < 0.05 else 1)
+
+
+def format_p_value(p: float, alpha: float = DEFAULT_ALPHA) -> str:
+    """ "p = 0,003", "p < 0,001"; never rounded across alpha (0.0496 is "p = 0,0496", not "p = 0,05")."""
+    if p < 0.001:
+        return "p < " + format_number(0.001, 3)
+    decimals = 2 if p >= 0.01 else 3
+    while decimals < 4 and (round(p, decimals) < alpha) != (p < alpha):
+        decimals += 1
+    return "p = " + format_number(p, decimals)
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# --- Rates --------------------------------------------------------------------------------------------
+
+
+def rate_per_100k(count, population):
+    """Count per 100 000 inhabitants. Scalars give a float; arrays give an array (NaN counts stay NaN)."""
+    counts = np.asarray(count, dtype=float)
+    pops = np.asarray(population, dtype=float)
+    _check_population(pops)
+    if np.any(counts < 0):
+        raise ValueError("Antalet kan inte vara negativt när antal per 100 000 invånare beräknas.")
+    out = counts / pops * 100_000
+    return float(out) if out.ndim == 0 else out
+
+
+def count_from_rate(rate, population):
+    """The count behind a rate per 100 000 (not rounded: published rates are rounded, so is the result)."""
+    rates = np.asarray(rate, dtype=float)
+    pops = np.asarray(population, dtype=float)
+    _check_population(pops)
+    out = rates * pops / 100_000
+    return float(out) if out.ndim == 0 else out
+
+
+def _check_population(pops: np.ndarray) -> None:
+    if not np.all(pops > 0):  # also catches NaN
+        raise ValueError(
+            "Befolkningen måste vara större än noll för att antal per 100 000 invånare ska kunna beräknas "
+            f"(fick {pops.tolist()})."
+        )
+
+
+# --- Change between two counts ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    """Exact comparison of two Poisson counts (e.g. reported crimes last year and this year)."""
+
+    count_prev: int
+    count_curr: int
+    exposure_prev: float
+    exposure_curr: float
+    direction: Direction  # of the rate count/exposure; says nothing about significance
+    p_value: float
+    significant: bool
+    alpha: float
+    ratio: float | None  # rate ratio current/previous; inf when the previous count is 0; None when both are
+    ci_low: float | None
+    ci_high: float | None
+    method: str
+
+    @property
+    def ci(self) -> tuple[float, float] | None:
+        return None if self.ci_low is None else (self.ci_low, self.ci_high)
+
+    @property
+    def relative_change(self) -> float | None:
+        """Current rate relative to previous, minus one (-0.25 = a quarter lower)."""
+        return None if self.ratio is None or math.isinf(self.ratio) else self.ratio - 1
+
+
+def _as_count(value, what: str) -> int:
+    if value is None or isinstance(value, bool) or not float(value).is_integer() or value < 0:
+        raise ValueError(f"{what} måste vara ett heltal som är noll eller större (fick {value!r}).")
+    return int(value)
+
+
+def _check_alpha(alpha: float) -> None:
+    if not 0 < alpha < 1:
+        raise ValueError(f"Signifikansnivån måste ligga mellan 0 och 1 (fick {alpha!r}).")
+
+
+def poisson_change_test(
+    count_prev,
+    count_curr,
+    exposure_prev: float = 1.0,
+    exposure_curr: float = 1.0,
+    alpha: float = DEFAULT_ALPHA,
+) -> ChangeResult:
+    """Two-sided exact conditional test of equal Poisson rates.
+
+    Given n = a + b, the current count b is Bin(n, p0) under H0 with p0 = e_curr / (e_prev + e_curr).
+    The p-value is scipy's exact two-sided binomial p (sum of the probabilities of outcomes no more likely
+    than the observed one). The confidence interval for the rate ratio is the Clopper–Pearson interval for
+    the binomial proportion, mapped through p / (1 - p) * e_prev / e_curr.
+    """
+    a = _as_count(count_prev, "Antalet föregående period")
+    b = _as_count(count_curr, "Antalet innevarande period")
+    _check_alpha(alpha)
+    if not (exposure_prev > 0 and exposure_curr > 0):
+        raise ValueError(
+            f"Exponeringen (t.ex. befolkningen) måste vara större än noll (fick {exposure_prev!r} och "
+            f"{exposure_curr!r})."
+        )
+    method = (
+        "Exakt villkorat binomialtest av två Poissonfördelade antal (tvåsidigt, signifikansnivå "
+        f"{format_number(alpha * 100, 0 if (alpha * 100).is_integer() else 1)} %); konfidensintervall för "
+        "kvoten enligt Clopper–Pearson."
+    )
+    n = a + b
+    if n == 0:
+        return ChangeResult(
+            a, b, exposure_prev, exposure_curr, "unchanged", 1.0, False, alpha, None, None, None, method
+        )
+    p0 = exposure_curr / (exposure_prev + exposure_curr)
+    test = stats.binomtest(b, n, p0, alternative="two-sided")
+    p_value = min(1.0, float(test.pvalue))
+    ci = test.proportion_ci(confidence_level=1 - alpha, method="exact")
+    scale = exposure_prev / exposure_curr
+
+    def to_ratio(pi: float) -> float:
+        return math.inf if pi >= 1 else pi / (1 - pi) * scale
+
+    # Compare b/e1 with a/e0 without dividing, so equal rates are recognised exactly.
+    lhs, rhs = b * exposure_prev, a * exposure_curr
+    direction: Direction = "increase" if lhs > rhs else "decrease" if lhs < rhs else "unchanged"
+    ratio = math.inf if a == 0 else (b / exposure_curr) / (a / exposure_prev)
+    significant = p_value < alpha and direction != "unchanged"
+    return ChangeResult(
+        a,
+        b,
+        exposure_prev,
+        exposure_curr,
+        direction,
+        p_value,
+        significant,
+        alpha,
+        ratio,
+        to_ratio(float(ci.low)),
+        to_ratio(float(ci.high)),
+        method,
+    )
+
+
+_CHANGE_NOUN = {"increase": "ökning", "decrease": "minskning"}
+
+
+def change_phrase(result: ChangeResult) -> str:
+    """ "en statistiskt säkerställd minskning (p = 0,003)" only when significant; otherwise says it is not."""
+    if result.direction == "unchanged":
+        return "ingen förändring"
+    noun = _CHANGE_NOUN[result.direction]
+    p_text = format_p_value(result.p_value, result.alpha)
+    if result.significant:
+        return f"en statistiskt säkerställd {noun} ({p_text})"
+    return f"en {noun} som inte är statistiskt säkerställd ({p_text})"
+
+
+def describe_change(result: ChangeResult, subject: str, *, since: int | str | None = None) -> str:
+    """A sentence: "Antalet anmälda brott visar en statistiskt säkerställd minskning (p = 0,003) jämfört med 2022."."""
+    tail = f" jämfört med {since}" if since is not None else ""
+    return _capitalise(f"{subject} visar {change_phrase(result)}{tail}.")
+
+
+_ORDINALS = [
+    "första",
+    "andra",
+    "tredje",
+    "fjärde",
+    "femte",
+    "sjätte",
+    "sjunde",
+    "åttonde",
+    "nionde",
+    "tionde",
+]
+
+
+def in_a_row_phrase(years: int) -> str:
+    """2 -> "för andra året i rad"; 0 or 1 -> "" (one year is not "in a row")."""
+    if years < 2:
+        return ""
+    ordinal = _ORDINALS[years - 1] if years <= len(_ORDINALS) else f"{years}:e"
+    return f"för {ordinal} året i rad"
+
+
+@dataclass(frozen=True)
+class ConsecutiveChanges:
+    direction: Direction | None  # of the latest run of significant changes; None when the last is not
+    years: int  # how many year-to-year changes in a row, ending with the latest, are significant that way
+    changes: tuple[tuple[int, ChangeResult], ...]  # (later year, result) for every consecutive pair
+
+    @property
+    def latest(self) -> ChangeResult | None:
+        return self.changes[-1][1] if self.changes else None
+
+
+def consecutive_significant_changes(
+    series: Sequence[tuple], alpha: float = DEFAULT_ALPHA
+) -> ConsecutiveChanges:
+    """Test every pair of consecutive years and count the latest run of significant changes in one direction.
+
+    `series` holds (year, count) or (year, count, exposure) tuples, in any order; a gap in the years breaks
+    the run (a change over two years is not "year after year").
+    """
+    points = sorted(series, key=lambda item: item[0])
+    changes: list[tuple[int, ChangeResult]] = []
+    for prev, curr in zip(points, points[1:], strict=False):
+        if curr[0] - prev[0] != 1 or prev[1] is None or curr[1] is None:
+            changes.append((curr[0], None))
+            continue
+        e_prev = prev[2] if len(prev) > 2 else 1.0
+        e_curr = curr[2] if len(curr) > 2 else 1.0
+        changes.append((curr[0], poisson_change_test(prev[1], curr[1], e_prev, e_curr, alpha)))
+    run, direction = 0, None
+    for _year, result in reversed(changes):
+        if result is None or not result.significant or (direction and result.direction != direction):
+            break
+        direction = result.direction
+        run += 1
+    tested = tuple((year, result) for year, result in changes if result is not None)
+    return ConsecutiveChanges(direction, run, tested)
+
+
+# --- Trend over several years -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendResult:
+    direction: TrendDirection
+    since_year: int | None  # start of the tested run (its highest point for a falling trend)
+    slope: float | None  # per year, on the log scale when log_scale (0.05 ≈ +5 % a year)
+    p_value: float | None
+    years: int  # points in the tested run
+    log_scale: bool
+    alpha: float
+    method: str
+
+    @property
+    def annual_change(self) -> float | None:
+        """Average relative change per year (-0.06 = 6 % lower each year); None on the raw scale."""
+        if self.slope is None or not self.log_scale:
+            return None
+        return math.expm1(self.slope)
+
+
+TREND_METHOD = (
+    "Linjär regression av logaritmerade värden mot år över den senaste sammanhängande perioden i samma "
+    "riktning; t-test av lutningen (n − 2 frihetsgrader)."
+)
+
+
+def trend(
+    series: Sequence[tuple[int, float | None]],
+    min_years: int = 3,
+    alpha: float = DEFAULT_ALPHA,
+    tolerance: float = 0.03,
+) -> TrendResult:
+    """Is the series falling or rising "since year X"?
+
+    1. The run: walk back from the latest year while the year-to-year steps go the way of the latest step;
+       a step the other way is tolerated when it is smaller than `tolerance` (relative to the earlier value).
+    2. The run starts at its extreme: the latest highest value for a falling run (lowest for a rising one),
+       so "sjunkande sedan 2020" means 2020 was the top and the values have gone down since.
+    3. The run must have at least `min_years` points, and the regression slope of log(value) on year must
+       have the same sign and p < alpha (values <= 0 make the regression use the raw scale).
+    Otherwise the direction is "none" (no trend claimed).
+    """
+    if min_years < 3:
+        raise ValueError("En trend kräver minst tre år (min_years >= 3).")
+    _check_alpha(alpha)
+    points = sorted((int(y), float(v)) for y, v in series if v is not None and math.isfinite(v))
+    none = TrendResult("none", None, None, None, 0, True, alpha, TREND_METHOD)
+    if len(points) < min_years:
+        return none
+    values = [v for _, v in points]
+    sign = int(np.sign(values[-1] - values[-2]))
+    if sign == 0:
+        return none
+    start = len(points) - 2
+    while start > 0:
+        step = values[start] - values[start - 1]
+        if step * sign > 0 or abs(step) <= tolerance * abs(values[start - 1]):
+            start -= 1
+        else:
+            break
+    run = values[start:]
+    extreme = max(run) if sign < 0 else min(run)
+    start += max(i for i, v in enumerate(run) if v == extreme)
+    run_points = points[start:]
+    if len(run_points) < min_years:
+        return none
+    years = np.array([y for y, _ in run_points], dtype=float)
+    ys = np.array([v for _, v in run_points])
+    log_scale = bool(np.all(ys > 0))
+    fit = stats.linregress(years, np.log(ys) if log_scale else ys)
+    slope, p_value = float(fit.slope), float(fit.pvalue)
+    supported = p_value < alpha and np.sign(slope) == sign
+    direction: TrendDirection = ("decreasing" if sign < 0 else "increasing") if supported else "none"
+    return TrendResult(
+        direction, run_points[0][0], slope, p_value, len(run_points), log_scale, alpha, TREND_METHOD
+    )
+
+
+def describe_trend(result: TrendResult) -> str:
+    """ "sjunkande sedan 2020" / "stigande sedan 2019", or "" when no trend is supported."""
+    if result.direction == "none":
+        return ""
+    word = "sjunkande" if result.direction == "decreasing" else "stigande"
+    return f"{word} sedan {result.since_year}"
+
+
+# --- NTU shares with confidence margins ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareEstimate:
+    """A survey share (e.g. percent who feel unsafe) with its confidence interval."""
+
+    value: float
+    low: float
+    high: float
+
+    @property
+    def margin(self) -> float:
+        return max(self.value - self.low, self.high - self.value)
+
+
+def share_interval(value: float, margin: float | tuple[float, float]) -> ShareEstimate:
+    """From a symmetric margin (20, 3) or from explicit bounds (20, (17, 24)); Brå's bounds are asymmetric."""
+    if isinstance(margin, tuple):
+        low, high = (float(x) for x in margin)
+    else:
+        if margin < 0:
+            raise ValueError(f"Felmarginalen kan inte vara negativ (fick {margin!r}).")
+        low, high = max(0.0, value - margin), value + margin
+    if not low <= value <= high:
+        raise ValueError(f"Andelen {value!r} ligger inte inom intervallet {low!r}–{high!r}.")
+    return ShareEstimate(float(value), low, high)
+
+
+def compare_shares(a: ShareEstimate, b: ShareEstimate) -> Comparison:
+    """a relative to b; a difference only when the intervals do not overlap (touching counts as overlap).
+
+    Conservative on purpose: two non-overlapping 95 % intervals imply p well below 0.05, so a claimed
+    difference holds; overlapping intervals can still hide a real difference, so the wording for that case
+    says "inom felmarginalen", never "ingen skillnad".
+    """
+    if a.low > b.high:
+        return "higher"
+    if a.high < b.low:
+        return "lower"
+    return "no_difference"
+
+
+def describe_share_change(
+    prev: ShareEstimate, curr: ShareEstimate, prev_year: int, curr_year: int, subject: str
+) -> str:
+    """ "Andelen … har ökat från 20 procent 2022 till 23 procent 2023, en skillnad som ligger inom felmarginalen."."""
+    if curr.value == prev.value:
+        return _capitalise(
+            f"{subject} var {format_share(curr.value)} procent både {prev_year} och {curr_year}."
+        )
+    verb, noun = ("ökat", "ökning") if curr.value > prev.value else ("minskat", "minskning")
+    text = (
+        f"{subject} har {verb} från {format_share(prev.value)} procent {prev_year} till "
+        f"{format_share(curr.value)} procent {curr_year}"
+    )
+    if compare_shares(curr, prev) == "no_difference":
+        return _capitalise(f"{text}, en skillnad som ligger inom felmarginalen.")
+    return _capitalise(f"{text}, en statistiskt säkerställd {noun} (felmarginalerna överlappar inte).")
+
+
+def describe_share_comparison(
+    a: ShareEstimate, b: ShareEstimate, a_name: str, b_name: str, subject: str
+) -> str:
+    """ "Andelen … är lägre i Kungälv (18 procent) än i riket (28 procent); skillnaden är statistiskt säkerställd …"."""
+    if a.value == b.value:
+        return _capitalise(f"{subject} är {format_share(a.value)} procent både i {a_name} och i {b_name}.")
+    word = "högre" if a.value > b.value else "lägre"
+    text = (
+        f"{subject} är {word} i {a_name} ({format_share(a.value)} procent) än i {b_name} "
+        f"({format_share(b.value)} procent)"
+    )
+    if compare_shares(a, b) == "no_difference":
+        return _capitalise(f"{text}, men skillnaden ligger inom felmarginalen.")
+    return _capitalise(f"{text}; skillnaden är statistiskt säkerställd (felmarginalerna överlappar inte).")
+
+
+# --- Ranking among all kommuner -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankResult:
+    code: str
+    value: float
+    rank: int  # competition rank: 1 + number strictly better; ties share the best rank ("1, 2, 2, 4")
+    of: int  # number of kommuner ranked (missing values excluded)
+    quartile: int  # 1 = the best quarter … 4 = the worst quarter (rule in rank())
+    tied_with: tuple[str, ...]
+    higher_is_better: bool
+
+    @property
+    def extreme(self) -> Extreme | None:
+        """ "lowest"/"highest" when the kommun is among the 25 % with the lowest/highest values, else None."""
+        if self.quartile == 1:
+            return "highest" if self.higher_is_better else "lowest"
+        if self.quartile == 4:
+            return "lowest" if self.higher_is_better else "highest"
+        return None
+
+
+@dataclass(frozen=True)
+class Ranking(Mapping[str, RankResult]):
+    """Rank results by kommun code (a read-only mapping), plus the codes left out for missing values."""
+
+    results: dict[str, RankResult]
+    missing: tuple[str, ...] = ()
+
+    def __getitem__(self, code: str) -> RankResult:
+        return self.results[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+
+def _present(values: Mapping[str, float | None]) -> tuple[dict[str, float], tuple[str, ...]]:
+    present, missing = {}, []
+    for code, value in values.items():
+        if value is None or not math.isfinite(float(value)):
+            missing.append(code)
+        else:
+            present[code] = float(value)
+    return present, tuple(missing)
+
+
+def rank(
+    values: Mapping[str, float | None], higher_is_better: bool = False, decimals: int | None = None
+) -> Ranking:
+    """Rank kommuner on one indicator; rank 1 is the best.
+
+    Ties share the best rank (competition ranking: 10, 20, 20, 30 -> 1, 2, 2, 4 when lower is better).
+    `decimals` rounds before comparing, so values equal as published are tied.
+    Quartiles, with n ranked kommuner, so that "bland de 25 procent …" is true however ties were broken:
+      1 if the kommuner at least as good as this one (itself and its ties included) are at most n/4;
+      4 if the kommuner at least as bad are at most n/4;
+      otherwise 2 if rank <= n/2, else 3.
+    A tie group straddling a quarter boundary is therefore not put in quartile 1 or 4.
+    """
+    present, missing = _present(values)
+    if decimals is not None:
+        present = {code: round(v, decimals) for code, v in present.items()}
+    n = len(present)
+    ordered = np.sort(np.fromiter(present.values(), dtype=float, count=n))
+    by_value: dict[float, list[str]] = {}
+    for code, value in present.items():
+        by_value.setdefault(value, []).append(code)
+    results: dict[str, RankResult] = {}
+    for code, value in present.items():
+        below = int(np.searchsorted(ordered, value, side="left"))
+        above = n - int(np.searchsorted(ordered, value, side="right"))
+        better, worse = (above, below) if higher_is_better else (below, above)
+        position = better + 1
+        if 4 * (n - worse) <= n:
+            quartile = 1
+        elif 4 * (n - better) <= n:
+            quartile = 4
+        else:
+            quartile = 2 if 2 * position <= n else 3
+        tied = tuple(sorted(c for c in by_value[value] if c != code))
+        results[code] = RankResult(code, value, position, n, quartile, tied, higher_is_better)
+    return Ranking(results, missing)
+
+
+def quartile_phrase(
+    result: RankResult, indicator: str, *, low_word: str = "lägst", high_word: str = "högst"
+) -> str:
+    """ "bland de 25 procent av kommunerna med lägst våldsbrott", or "" when not in the top or bottom quarter."""
+    if result.extreme is None:
+        return ""
+    word = low_word if result.extreme == "lowest" else high_word
+    return f"bland de 25 procent av kommunerna med {word} {indicator}"
+
+
+@dataclass(frozen=True)
+class PeerComparison:
+    code: str
+    group: str
+    value: float
+    peers: int  # kommuner in the group with a value, the kommun itself included
+    median: float
+    mean: float
+    rank: RankResult  # within the group
+
+    @property
+    def difference_from_median(self) -> float:
+        return self.value - self.median
+
+
+def peer_comparison(
+    values: Mapping[str, float | None], groups: Mapping[str, str], code: str, higher_is_better: bool = False
+) -> PeerComparison:
+    """The kommun against the others in its group (e.g. SKR's kommungrupp or a size class)."""
+    if code not in groups:
+        raise ValueError(f"Kommunen {code} saknar jämförelsegrupp.")
+    present, _ = _present(values)
+    if code not in present:
+        raise ValueError(f"Kommunen {code} saknar värde för indikatorn.")
+    group = groups[code]
+    members = {c: v for c, v in present.items() if groups.get(c) == group}
+    arr = np.fromiter(members.values(), dtype=float)
+    ranking = rank(members, higher_is_better)
+    return PeerComparison(
+        code, group, present[code], len(members), float(np.median(arr)), float(np.mean(arr)), ranking[code]
+    )
+
+
+# --- Composite index (Öppna jämförelser style) --------------------------------------------------------
+
+
+class CompositeMethod(Protocol):
+    """How several indicators become one score per kommun (higher = better). Shown beside the result."""
+
+    name: str
+    description: str
+
+    def score(
+        self, inputs: Mapping[str, Mapping[str, float | None]], directions: Mapping[str, bool]
+    ) -> dict[str, float]: ...
+
+
+@dataclass(frozen=True)
+class MinMaxEqualWeight:
+    """Öppna jämförelser's method: each input min–max normalised to 0–100, then an equal-weight mean."""
+
+    min_share: float = 0.5  # a kommun needs values for at least this share of the inputs to get a score
+    name: str = "Min–max-normalisering med lika vikter"
+
+    @property
+    def description(self) -> str:
+        return (
+            "Varje nyckeltal normaliseras till en skala 0–100 där 100 är bäst: (värde − lägsta) / "
+            "(högsta − lägsta) × 100, omvänd skala för nyckeltal där lågt är bra. Indexet är medelvärdet av "
+            "de normaliserade nyckeltal som kommunen har värde för, med lika vikt; kommuner med värde för "
+            f"färre än {format_number(self.min_share * 100)} procent av nyckeltalen får inget index. "
+            "Nyckeltal där alla kommuner har samma värde räknas inte med. Kommunerna rangordnas sedan efter "
+            "indexet (plats 1 = högst index, lika index ger samma plats)."
+        )
+
+    def normalise(self, values: Mapping[str, float | None], higher_is_better: bool) -> dict[str, float]:
+        present, _ = _present(values)
+        if not present:
+            return {}
+        low, high = min(present.values()), max(present.values())
+        if high == low:
+            return {}  # no spread: carries no information, left out for everyone
+        scaled = {code: (v - low) / (high - low) * 100 for code, v in present.items()}
+        return scaled if higher_is_better else {code: 100 - s for code, s in scaled.items()}
+
+    def score(
+        self, inputs: Mapping[str, Mapping[str, float | None]], directions: Mapping[str, bool]
+    ) -> dict[str, float]:
+        normalised = [self.normalise(values, directions[name]) for name, values in inputs.items()]
+        needed = max(1, math.ceil(self.min_share * len(inputs)))
+        codes = {code for values in inputs.values() for code in values}
+        scores: dict[str, float] = {}
+        for code in codes:
+            parts = [n[code] for n in normalised if code in n]
+            if len(parts) >= needed:
+                scores[code] = sum(parts) / len(parts)
+        return scores
+
+
+@dataclass(frozen=True)
+class CompositeResult:
+    scores: dict[str, float]
+    ranking: Ranking
+    method_name: str
+    method_description: str
+    excluded: tuple[str, ...]  # kommuner in the inputs without a score (too few values)
+
+
+def composite_index(
+    inputs: Mapping[str, Mapping[str, float | None]],
+    directions: Mapping[str, bool],
+    method: CompositeMethod | None = None,
+) -> CompositeResult:
+    """Score and rank kommuner on several indicators. `directions[indicator]` is True when higher is better."""
+    if not inputs:
+        raise ValueError("Indexet behöver minst ett nyckeltal.")
+    missing = [name for name in inputs if name not in directions]
+    if missing:
+        raise ValueError(f"Riktning (högt eller lågt är bra) saknas för nyckeltal: {', '.join(missing)}.")
+    method = method or MinMaxEqualWeight()
+    scores = method.score(inputs, directions)
+    codes = sorted({code for values in inputs.values() for code in values})
+    excluded = tuple(code for code in codes if code not in scores)
+    # Rounded before ranking so that floating-point noise in the mean does not break real ties.
+    return CompositeResult(
+        scores, rank(scores, higher_is_better=True, decimals=9), method.name, method.description, excluded
+    )

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from trygg.lib.geo import OutsideBoundaryError, sweref99tm_to_wgs84
+
+from .actions import check_inside
+from .models import District, Municipality, Place
+
+
+class PlaceForm(forms.ModelForm):
+    """A place with WGS84 coordinates, or SWEREF 99 TM coordinates (as the municipality's GIS gives them)."""
+
+    sweref_n = forms.FloatField(label=_("SWEREF 99 TM N (norr)"), required=False)
+    sweref_e = forms.FloatField(label=_("SWEREF 99 TM E (öst)"), required=False)
+
+    class Meta:
+        model = Place
+        fields = ["name", "kind", "district", "aliases", "description", "lat", "lon", "active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, municipality: Municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        self.instance.municipality = municipality
+        self.fields["district"].queryset = District.objects.filter(municipality=municipality)
+        self.fields["district"].required = False
+        self.fields["lat"].required = self.fields["lon"].required = False
+        self.fields["lat"].help_text = _("Decimalgrader, t.ex. 57.8745.")
+        self.fields["lon"].help_text = _("Decimalgrader, t.ex. 11.9560.")
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("lat"), data.get("lon")
+        n, e = data.get("sweref_n"), data.get("sweref_e")
+        if lat is None or lon is None:
+            if n is None or e is None:
+                raise forms.ValidationError(
+                    _("Ange platsens läge: latitud och longitud, eller SWEREF 99 TM N och E.")
+                )
+            lat, lon = sweref99tm_to_wgs84(n, e)
+            data["lat"], data["lon"] = lat, lon
+            self.instance.lat, self.instance.lon = lat, lon
+        try:
+            check_inside(self.municipality, lat, lon, data.get("name") or "Platsen")
+        except OutsideBoundaryError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return data

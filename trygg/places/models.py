@@ -1,0 +1,128 @@
+"""The municipality, its districts (kommundelar) and named places (Vita fläcken, Komarken …).
+
+Geometries are GeoJSON dicts (WGS84) in JSON columns: the app needs point-in-polygon and display only, so no
+spatial database is required. Points carry H3 cell ids at a few resolutions as indexed integer columns.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Municipality(models.Model):
+    code = models.CharField(_("kommunkod"), max_length=4, unique=True)
+    name = models.CharField(_("namn"), max_length=100)  # short name as in Polisen's feed: "Kungälv"
+    county_code = models.CharField(_("länskod"), max_length=2, blank=True)
+    county_name = models.CharField(_("län"), max_length=100, blank=True)
+    geometry = models.JSONField(_("gräns (GeoJSON)"))
+    source = models.CharField(_("källa"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kommun")
+        verbose_name_plural = _("kommuner")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.name}s kommun" if not self.name.endswith("s") else f"{self.name} kommun"
+
+
+class MunicipalityNotLoaded(LookupError):
+    """The configured municipality has no boundary in the database yet (run load_municipality)."""
+
+
+def current_municipality() -> Municipality:
+    code = settings.TRYGG_MUNICIPALITY_CODE
+    try:
+        return Municipality.objects.get(code=code)
+    except Municipality.DoesNotExist:
+        raise MunicipalityNotLoaded(
+            f"Kommunen {code} saknas. Kör 'manage.py load_municipality' för att läsa in kommungränsen."
+        ) from None
+
+
+class District(models.Model):
+    """Kommundel. The geometry may be approximate (the demo data derives it from district centres)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="districts")
+    name = models.CharField(_("namn"), max_length=100)
+    geometry = models.JSONField(_("avgränsning (GeoJSON)"), null=True, blank=True)
+    approximate = models.BooleanField(_("ungefärlig avgränsning"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="district_name_unique_in_municipality")
+        ]
+        verbose_name = _("kommundel")
+        verbose_name_plural = _("kommundelar")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlaceQuerySet(models.QuerySet):
+    def for_municipality(self, municipality):
+        return self.filter(municipality=municipality)
+
+    def active(self):
+        return self.filter(active=True)
+
+
+class Place(models.Model):
+    """A named place with approximate coordinates; incidents may be reported at it."""
+
+    class Kind(models.TextChoices):
+        AREA = "area", _("Område")
+        SQUARE = "square", _("Torg")
+        SCHOOL = "school", _("Skola")
+        TRANSIT = "transit", _("Hållplats/resecentrum")
+        STREET = "street", _("Gata/väg")
+        SHOPPING = "shopping", _("Handel/centrum")
+        PARKING = "parking", _("Parkering/uppställningsplats")
+        LANDMARK = "landmark", _("Sevärdhet")
+        OTHER = "other", _("Annan")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="places")
+    district = models.ForeignKey(
+        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="places",
+        verbose_name=_("kommundel"),
+    )
+    name = models.CharField(_("namn"), max_length=150)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.AREA)
+    aliases = models.CharField(
+        _("andra namn"), max_length=300, blank=True,
+        help_text=_("Kommaseparerade namn som platsen också kallas, t.ex. i polisens händelser."),
+    )
+    description = models.TextField(_("beskrivning"), blank=True)
+    lat = models.FloatField(_("latitud (WGS84)"))
+    lon = models.FloatField(_("longitud (WGS84)"))
+    h3_r7 = models.BigIntegerField(db_index=True)
+    h3_r8 = models.BigIntegerField(db_index=True)
+    h3_r9 = models.BigIntegerField(db_index=True)
+    active = models.BooleanField(_("aktiv"), default=True)
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="place_name_unique_in_municipality")
+        ]
+        verbose_name = _("plats")
+        verbose_name_plural = _("platser")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def names(self) -> list[str]:
+        """The name and its aliases, for matching free text."""
+        return [self.name, *(a.strip() for a in self.aliases.split(",") if a.strip())]
+
+    def cell(self, resolution: int) -> int:
+        return getattr(self, f"h3_r{resolution}")

@@ -1,0 +1,55 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import STATUS_CHOICES, FollowUp
+
+
+class ActivityStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=STATUS_CHOICES,
+        error_messages={"invalid_choice": _("Välj en av de sex statusarna. ”%(value)s” finns inte.")},
+    )
+    comment = forms.CharField(
+        label=_("Kommentar"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_(
+            "Stycken skiljs med en tom rad. Punktlista: börja raden med ”- ” (dra in två mellanslag för en "
+            "underpunkt). **fet**, *kursiv*, ^^understruken^^. HTML visas som vanlig text."
+        ),
+    )
+
+
+class FollowUpTextsForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["date", "recipient", "introduction", "summary", "current_analysis"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "introduction": forms.Textarea(attrs={"rows": 10}),
+            "summary": forms.Textarea(attrs={"rows": 14}),
+            "current_analysis": forms.Textarea(attrs={"rows": 14}),
+        }
+
+
+class OverviewFilterForm(forms.Form):
+    ar = forms.TypedChoiceField(label=_("Uppföljning"), coerce=int, required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    enhet = forms.TypedChoiceField(label=_("Ansvarig enhet"), coerce=int, required=False, empty_value=None)
+    politiskt = forms.ChoiceField(
+        label=_("Politiskt uppdrag"),
+        required=False,
+        choices=[("", _("Alla")), ("ja", _("Endast politiska uppdrag")), ("nej", _("Inte politiska uppdrag"))],
+    )
+
+    def __init__(self, data, *, years, units):
+        super().__init__(data)
+        self.fields["ar"].choices = [(y, str(y)) for y in years]
+        self.fields["status"].choices = [("", _("Alla"))] + list(STATUS_CHOICES)
+        self.fields["enhet"].choices = [("", _("Alla"))] + [(u.pk, u.name) for u in units]
+
+    def political(self):
+        value = self.cleaned_data.get("politiskt") if self.is_valid() else ""
+        return {"ja": True, "nej": False}.get(value)

@@ -1,0 +1,183 @@
+"""Every plans view for every persona, the wrong HTTP method, and query-count guards."""
+
+import pytest
+from django.urls import reverse
+
+from trygg.plans.models import ActivityStatus, StatusChange
+
+from .builders import build_plan
+
+pytestmark = pytest.mark.django_db
+
+READERS = ["admin", "coordinator", "unit_editor", "partner", "reader"]
+
+
+@pytest.fixture
+def demo(unit, other_unit):
+    plan, follow_up = build_plan(units=[unit, other_unit], areas=2, activities=2)
+    own = plan.areas.first().interventions.first().activities.filter(units=unit).first()
+    foreign = plan.areas.first().interventions.first().activities.filter(units=other_unit).first()
+    return plan, follow_up, own, foreign
+
+
+def read_urls(plan, follow_up, activity):
+    return [
+        reverse("plans:plan_list"),
+        reverse("plans:plan_detail", args=[plan.slug]),
+        reverse("plans:activity_detail", args=[activity.pk]),
+        reverse("plans:follow_up_detail", args=[plan.slug, follow_up.year]),
+        reverse("plans:follow_up_report", args=[plan.slug, follow_up.year, "html"]),
+    ]
+
+
+@pytest.mark.parametrize("who", READERS)
+def test_every_role_can_read_every_plan_page(personas, login, demo, who):
+    plan, follow_up, own, _ = demo
+    client = login(personas[who])
+    for url in read_urls(plan, follow_up, own):
+        assert client.get(url).status_code == 200, url
+
+
+def test_outsider_is_refused_every_page(personas, login, demo):
+    plan, follow_up, own, _ = demo
+    client = login(personas["outsider"])
+    edit = reverse("plans:activity_status_edit", args=[own.pk, follow_up.year])
+    for url in [*read_urls(plan, follow_up, own), edit]:
+        assert client.get(url).status_code == 403, url
+    assert client.post(edit, {"status": "done", "comment": "x"}).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, demo):
+    plan, follow_up, own, _ = demo
+    for url in read_urls(plan, follow_up, own):
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("who", "own_allowed", "foreign_allowed"),
+    [
+        ("admin", True, True),
+        ("coordinator", True, True),
+        ("unit_editor", True, False),
+        ("partner", False, False),
+        ("reader", False, False),
+    ],
+)
+def test_status_edit_permissions_per_role(personas, login, demo, who, own_allowed, foreign_allowed):
+    plan, follow_up, own, foreign = demo
+    client = login(personas[who])
+    for activity, allowed in [(own, own_allowed), (foreign, foreign_allowed)]:
+        url = reverse("plans:activity_status_edit", args=[activity.pk, follow_up.year])
+        response = client.post(url, {"status": "delayed", "comment": f"Ändrad av {who}"})
+        stored = ActivityStatus.objects.get(activity=activity, follow_up=follow_up)
+        if allowed:
+            assert response.status_code == 302
+            assert (stored.status, stored.comment) == ("delayed", f"Ändrad av {who}")
+        else:
+            assert response.status_code == 403
+            assert stored.comment != f"Ändrad av {who}"
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"), [("admin", True), ("coordinator", True), ("unit_editor", False), ("reader", False)]
+)
+def test_follow_up_texts_edit_permissions(personas, login, demo, who, allowed):
+    plan, follow_up, _, _ = demo
+    url = reverse("plans:follow_up_edit", args=[plan.slug, follow_up.year])
+    data = {"date": "2024-02-20", "recipient": "Kommunstyrelse", "introduction": "I", "summary": "S",
+            "current_analysis": "N"}
+    response = login(personas[who]).post(url, data)
+    follow_up.refresh_from_db()
+    assert (response.status_code == 302) is allowed
+    assert (follow_up.summary == "S") is allowed
+
+
+def test_wrong_http_methods_are_rejected(personas, login, demo):
+    plan, follow_up, own, _ = demo
+    client = login(personas["coordinator"])
+    for url in read_urls(plan, follow_up, own):
+        assert client.post(url).status_code == 405, url
+    edit = reverse("plans:activity_status_edit", args=[own.pk, follow_up.year])
+    assert client.delete(edit).status_code == 405
+
+
+def test_edit_shows_change_in_history_and_warns_on_contradicting_dates(personas, login, demo):
+    plan, follow_up, own, _ = demo
+    client = login(personas["unit_editor"])
+    url = reverse("plans:activity_status_edit", args=[own.pk, follow_up.year])
+    response = client.post(url, {"status": "not_started", "comment": "Vi har **inte** börjat"}, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Planerad start (2023-01-01) har passerats" in page  # a warning, not a block
+    assert "<strong>inte</strong>" in page
+    change = StatusChange.objects.filter(activity=own).first()
+    assert change.changed_by == personas["unit_editor"] and change.new_status == "not_started"
+    assert "enhet" in page  # who changed it, in the history table
+
+
+def test_invalid_status_gives_swedish_error_and_changes_nothing(personas, login, demo):
+    plan, follow_up, own, _ = demo
+    before = ActivityStatus.objects.get(activity=own, follow_up=follow_up)
+    history = StatusChange.objects.count()
+    url = reverse("plans:activity_status_edit", args=[own.pk, follow_up.year])
+    response = login(personas["coordinator"]).post(url, {"status": "klar", "comment": "x"})
+    assert response.status_code == 200
+    assert "”klar” finns inte" in response.content.decode()
+    after = ActivityStatus.objects.get(activity=own, follow_up=follow_up)
+    assert (after.status, after.comment) == (before.status, before.comment)
+    assert StatusChange.objects.count() == history
+
+
+def test_unknown_activity_and_year_give_404(personas, login, demo):
+    plan, follow_up, own, _ = demo
+    client = login(personas["coordinator"])
+    assert client.get(reverse("plans:activity_status_edit", args=[999999, 2023])).status_code == 404
+    assert client.get(reverse("plans:activity_status_edit", args=[own.pk, 1999])).status_code == 404
+    assert client.get(reverse("plans:follow_up_report", args=[plan.slug, 2023, "exe"])).status_code == 404
+
+
+def test_preview_renders_comment_inert_without_saving(personas, login, demo):
+    plan, follow_up, own, _ = demo
+    url = reverse("plans:activity_status_edit", args=[own.pk, follow_up.year])
+    payload = {"status": "done", "comment": "<script>alert(1)</script> *viktigt*", "preview": "1"}
+    response = login(personas["coordinator"]).post(url, payload)
+    page = response.content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<em>viktigt</em>" in page
+    assert ActivityStatus.objects.get(activity=own, follow_up=follow_up).comment != payload["comment"]
+    htmx = login(personas["coordinator"]).post(url, payload, headers={"HX-Request": "true"})
+    assert htmx.content.decode().lstrip().startswith('<section id="preview"')
+
+
+def test_overview_filters_by_status_unit_and_political(personas, login, demo, other_unit):
+    plan, follow_up, own, foreign = demo
+    client = login(personas["reader"])
+    url = reverse("plans:plan_detail", args=[plan.slug])
+    status = ActivityStatus.objects.get(activity=own, follow_up=follow_up).status
+    page = client.get(url, {"status": status}).content.decode()
+    assert own.title in page
+    shown = {a.title for a in plan.areas.first().interventions.first().activities.all() if a.title in page}
+    assert shown == {own.title}
+    page = client.get(url, {"enhet": other_unit.pk}).content.decode()
+    assert foreign.title in page and own.title not in page
+    page = client.get(url, {"politiskt": "ja"}).content.decode()
+    assert "Aktivitet 1.1.1" in page and "Aktivitet 1.1.2" not in page
+
+
+@pytest.mark.parametrize("view", ["plan_detail", "follow_up_detail"])
+def test_overview_queries_do_not_grow_with_activities(personas, view, client):
+    small, _ = build_plan(slug="liten", areas=1, activities=2)
+    large, _ = build_plan(slug="stor", areas=5, interventions=3, activities=8)
+    client.force_login(personas["unit_editor"])
+
+    def count(plan):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        args = [plan.slug] if view == "plan_detail" else [plan.slug, 2023]
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(f"plans:{view}", args=args)).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert count(large) == count(small)
