@@ -11,6 +11,8 @@ import re
 from io import BytesIO
 
 import docx
+from django.utils import timezone
+from django.utils.translation import gettext
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -20,8 +22,6 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
-from django.utils import timezone
-from django.utils.translation import gettext
 
 from .model import (
     Block,
@@ -43,6 +43,9 @@ from .walk import OutlineEntry, clean_text, dispatch, outline, source_line
 
 TOC_INSTRUCTION = ' TOC \\o "1-3" \\h \\z \\u '
 BODY_WIDTH = Cm(16)
+BODY_FONT = "Arial"
+HEADING_COLOUR = "1A1A1A"
+HEADER_FILL = "E6EBF0"
 # Elements that follow w:updateFields in CT_Settings: Word rejects settings.xml children out of order.
 _SETTINGS_AFTER_UPDATE_FIELDS = {
     "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
@@ -62,7 +65,7 @@ def render_docx(doc: Document) -> bytes:
 
 
 def word_language(language: str) -> str:
-    """"sv" -> "sv-SE": Word's proofing languages are region-qualified."""
+    """ "sv" -> "sv-SE": Word's proofing languages are region-qualified."""
     return {"sv": "sv-SE", "en": "en-GB"}.get(language, language)
 
 
@@ -115,6 +118,7 @@ class _Writer:
             rpr.append(lang)
         lang.set(qn("w:val"), language)  # spell-checking in the document's language
 
+        self._style_fonts()
         section = self.docx.sections[0]
         section.page_height, section.page_width = Cm(29.7), Cm(21)
         section.left_margin = section.right_margin = Cm(2.5)
@@ -128,6 +132,22 @@ class _Writer:
                 _field(footer, "NUMPAGES", "1")
             elif part:
                 footer.add_run(part)
+
+    def _style_fonts(self) -> None:
+        """Arial throughout (Liberation Sans here), like the PDF; the default template uses theme fonts."""
+        normal = self.styles["Normal"]
+        normal.font.size = Pt(10.5)
+        normal.paragraph_format.space_after = Pt(6)
+        names = ["Normal", "Title", "TOC Heading", "Caption"] + [f"Heading {n}" for n in range(1, 5)]
+        for name in names:
+            style = self.styles[name]
+            fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+            for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                fonts.attrib.pop(qn(attr), None)  # theme fonts would win over the named font
+            for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+                fonts.set(qn(attr), BODY_FONT)
+            if name != "Normal":
+                style.font.color.rgb = RGBColor.from_string(HEADING_COLOUR)
 
     def cover(self, cover: Cover) -> None:
         org = self.docx.add_paragraph()
@@ -156,7 +176,11 @@ class _Writer:
         settings = self.docx.settings.element
         update = OxmlElement("w:updateFields")
         update.set(qn("w:val"), "true")
-        following = [c for c in settings if isinstance(c.tag, str) and c.tag.split("}")[-1] in _SETTINGS_AFTER_UPDATE_FIELDS]
+        following = [
+            c
+            for c in settings
+            if isinstance(c.tag, str) and c.tag.split("}")[-1] in _SETTINGS_AFTER_UPDATE_FIELDS
+        ]
         if following:
             following[0].addprevious(update)
         else:
@@ -183,8 +207,12 @@ class _Writer:
     def bullet_list(self, block: BulletList, container: Container) -> None:
         self._list_items(block.items, block.ordered, block.start, 1, container)
 
-    def _list_items(self, items: list[ListItem], ordered: bool, start: int, depth: int, container: Container) -> None:
-        style = self.styles[f"List {'Number' if ordered else 'Bullet'}{'' if depth == 1 else f' {min(depth, 3)}'}"]
+    def _list_items(
+        self, items: list[ListItem], ordered: bool, start: int, depth: int, container: Container
+    ) -> None:
+        style = self.styles[
+            f"List {'Number' if ordered else 'Bullet'}{'' if depth == 1 else f' {min(depth, 3)}'}"
+        ]
         num_id = self._restart_numbering(style, start) if ordered else None
         for item in items:
             p = container.add_paragraph(style=style)
@@ -224,10 +252,16 @@ class _Writer:
         p = cell.paragraphs[0]
         add_symbol(p, row.symbol)
         add_runs(p, row.title)
-        if row.marker:
-            run = cell.add_paragraph().add_run(clean_text(row.marker))
-            run.italic, run.font.size = True, Pt(9)
-            run.font.color.rgb = RGBColor.from_string("4B3278")
+        # The status in words under the title: colour alone must not carry it (WCAG 1.4.1).
+        for text, italic, colour in ((row.symbol_label, False, "4A4A4A"), (row.marker, True, "4B3278")):
+            if not text:
+                continue
+            p.paragraph_format.space_after = Pt(2)
+            p = cell.add_paragraph()
+            run = p.add_run(clean_text(text))
+            run.italic = italic or None
+            run.font.size = Pt(8.5)
+            run.font.color.rgb = RGBColor.from_string(colour)
 
     def table(self, block: Table, container: Container) -> None:
         if block.caption:
@@ -279,6 +313,10 @@ class _Writer:
         tr_pr.append(repeat)
         for cell, text in zip(header.cells, headers, strict=False):
             cell.paragraphs[0].add_run(clean_text(text)).bold = True
+            shading = OxmlElement("w:shd")
+            shading.set(qn("w:val"), "clear")
+            shading.set(qn("w:fill"), HEADER_FILL)
+            cell._tc.get_or_add_tcPr().append(shading)
         return table
 
     def _add_row(self, table: DocxTable) -> list[_Cell]:
@@ -337,5 +375,10 @@ def _drop_leading_empty_paragraph(cell: _Cell) -> None:
     """A new cell starts with an empty paragraph; drop it when the comment blocks were added after it."""
     content = [c for c in cell._tc if c.tag in (qn("w:p"), qn("w:tbl"))]
     first = content[0] if content else None
-    if len(content) > 1 and first.tag == qn("w:p") and not first.xpath("./w:r") and content[-1].tag == qn("w:p"):
+    if (
+        len(content) > 1
+        and first.tag == qn("w:p")
+        and not first.xpath("./w:r")
+        and content[-1].tag == qn("w:p")
+    ):
         cell._tc.remove(first)

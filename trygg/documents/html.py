@@ -7,6 +7,7 @@ include per block would dominate the rendering time; every piece of user text pa
 
 from __future__ import annotations
 
+import base64
 import re
 from functools import cache
 from pathlib import Path
@@ -51,9 +52,10 @@ def page_css() -> str:
         for part in re.split(r"(\{pages?\})", text)
         if part
     ]
+    content = " ".join(parts)
     return (
-        "@page { @bottom-right { content: %s; font-family: \"Liberation Sans\", Arial, sans-serif;"
-        " font-size: 9pt; color: #444; } }" % " ".join(parts)
+        f'@page {{ @bottom-right {{ content: {content}; font-family: "Liberation Sans", Arial, sans-serif;'
+        " font-size: 9pt; color: #444; } }"
     )
 
 
@@ -62,10 +64,10 @@ def render_html(
 ) -> str:
     """The document as HTML: a complete page with inline CSS, or (standalone=False) an <article> fragment
     for a page that links documents/document.css. for_print adds the paged-media CSS and the page-number
-    slots in the contents. inline_css=False leaves the CSS out (the PDF renderer passes it pre-parsed)."""
+    slots in the contents, and charts become <img> elements with alt text. inline_css=False leaves the CSS out (the PDF renderer passes it pre-parsed)."""
     if inline_css is None:
         inline_css = standalone
-    renderer = _BlockRenderer()
+    renderer = _BlockRenderer(svg_as_image=for_print)
     sections = []
     for entry in outline(doc):
         section = entry.section
@@ -115,8 +117,9 @@ def runs_html(runs: list[Run]) -> str:
 class _BlockRenderer:
     """Renders blocks to HTML strings; counts figures so that their SVG ids stay unique in one page."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, svg_as_image: bool = False) -> None:
         self.figures = 0
+        self.svg_as_image = svg_as_image
         self.renderers = {
             Paragraph: self.paragraph,
             BulletList: self.bullet_list,
@@ -152,14 +155,16 @@ class _BlockRenderer:
         )
 
     def _status_row(self, row: StatusRow) -> str:
-        label = escape(clean_text(row.symbol_label))
-        # The symbol picture is decorative; the status in words is text that screen readers (and the PDF
-        # text layer) get, so colour is never the only carrier of the status.
-        status = f'<span class="sr-only">{label}: </span>' if label else ""
+        # The symbol is an image named by the status (what screen readers announce). The status is also
+        # printed in words under the title, hidden from screen readers to avoid hearing it twice: colour
+        # alone must not tell a green check from a red one (WCAG 1.4.1), and the PDF text layer gets it.
+        label = clean_text(row.symbol_label)
+        status = f'<span class="status-label" aria-hidden="true">{escape(label)}</span>' if label else ""
         marker = f'<span class="badge">{escape(clean_text(row.marker))}</span>' if row.marker else ""
         return (
-            f'<tr><th scope="row" class="status-item"><span class="status-symbol">{symbol_svg(row.symbol)}</span>'
-            f'{status}<span class="status-title">{runs_html(row.title)}</span>{marker}</th>'
+            f'<tr><th scope="row" class="status-item"><div class="status-head"><span class="status-symbol">'
+            f"{symbol_svg(row.symbol, label or None)}</span>"
+            f'<span class="status-title">{runs_html(row.title)}</span>{status}{marker}</div></th>'
             f'<td class="status-comment">{self.blocks(row.comment)}</td></tr>'
         )
 
@@ -170,22 +175,37 @@ class _BlockRenderer:
             return ' class="num"' if index in numeric else ""
 
         caption = f"<caption>{escape(clean_text(block.caption))}</caption>" if block.caption else ""
-        head = "".join(f'<th scope="col"{cls(i)}>{escape(clean_text(h))}</th>' for i, h in enumerate(block.headers))
+        head = "".join(
+            f'<th scope="col"{cls(i)}>{escape(clean_text(h))}</th>' for i, h in enumerate(block.headers)
+        )
         body = "".join(
-            "<tr>" + "".join(f"<td{cls(i)}>{escape(clean_text(cell))}</td>" for i, cell in enumerate(row)) + "</tr>"
+            "<tr>"
+            + "".join(f"<td{cls(i)}>{escape(clean_text(cell))}</td>" for i, cell in enumerate(row))
+            + "</tr>"
             for row in block.rows
         )
-        return f'<table class="data-table">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        return (
+            f'<table class="data-table">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+        )
 
     def figure(self, block: Figure) -> str:
         self.figures += 1
         alt = clean_text(block.alt or block.caption)
         picture = prepare_svg(block.svg, alt=alt, id_prefix=f"fig{self.figures}-") if block.svg else ""
+        if picture and self.svg_as_image:
+            # For print, an <img> with a data: URL: WeasyPrint then draws the chart with its SVG renderer
+            # instead of running the chart's hundreds of style attributes through the HTML CSS cascade.
+            data = base64.b64encode(picture.encode()).decode("ascii")
+            picture = f'<img class="chart" src="data:image/svg+xml;base64,{data}" alt="{escape(alt)}">'
         if not picture:
             picture = f'<p class="figure-alt">{escape(alt)}</p>'
         source = source_line(block.source)
         source_html = f'<span class="figure-source">{escape(source)}</span>' if source else ""
-        caption = f'<span class="figure-caption">{escape(clean_text(block.caption))}</span>' if block.caption else ""
+        caption = (
+            f'<span class="figure-caption">{escape(clean_text(block.caption))}</span>'
+            if block.caption
+            else ""
+        )
         return f'<figure class="figure">{picture}<figcaption>{caption}{source_html}</figcaption></figure>'
 
 

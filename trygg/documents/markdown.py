@@ -138,7 +138,9 @@ def _join_runs(parts: list[list[Run]]) -> list[Run]:
     return _merge(runs)
 
 
-def _inline(tokens: list[Token], bold: bool = False, italic: bool = False, underline: bool = False) -> list[Run]:
+def _inline(
+    tokens: list[Token], bold: bool = False, italic: bool = False, underline: bool = False
+) -> list[Run]:
     runs: list[Run] = []
 
     def text(value: str) -> None:

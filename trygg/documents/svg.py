@@ -14,6 +14,7 @@ from lxml import etree
 SVG_NS = "http://www.w3.org/2000/svg"
 _DROP_TAGS = {"script", "foreignObject", "iframe", "object", "embed", "metadata"}
 _HREF_ATTRS = {"href", "{http://www.w3.org/1999/xlink}href"}
+_IMPORT = re.compile(r"@import\b[^;]*;?", re.IGNORECASE)
 _URL_REF = re.compile(r"url\(\s*#([^)\s]+)\s*\)")
 
 # No DTDs, no entities, no network: a chart never needs them.
@@ -34,9 +35,12 @@ def prepare_svg(svg: str, *, alt: str, id_prefix: str) -> str:
     for element in list(root.iter()):
         if not isinstance(element.tag, str):
             continue
-        if etree.QName(element).localname in _DROP_TAGS:
+        local_name = etree.QName(element).localname
+        if local_name in _DROP_TAGS:
             element.getparent().remove(element)
             continue
+        if local_name == "style" and element.text:
+            element.text = _IMPORT.sub("", element.text)  # stylesheets are never loaded from elsewhere
         for name in list(element.attrib):
             local = etree.QName(name).localname
             value = element.attrib[name]
@@ -44,6 +48,9 @@ def prepare_svg(svg: str, *, alt: str, id_prefix: str) -> str:
                 del element.attrib[name]
             elif name in _HREF_ATTRS and not value.startswith(("#", "data:image/")):
                 del element.attrib[name]  # nothing outside the document is ever loaded
+                if etree.QName(element).localname in ("image", "use"):
+                    element.getparent().remove(element)
+                    break
 
     ids = {el.attrib["id"] for el in root.iter() if isinstance(el.tag, str) and "id" in el.attrib}
     if ids:
@@ -54,6 +61,9 @@ def prepare_svg(svg: str, *, alt: str, id_prefix: str) -> str:
     title = etree.Element(f"{{{SVG_NS}}}title")
     title.text = alt
     root.insert(0, title)
+    # Our alt text names the chart; a label reference left by the chart code would override it.
+    for name in ("aria-labelledby", "aria-describedby"):
+        root.attrib.pop(name, None)
     root.set("role", "img")
     root.set("aria-label", alt)
     root.set("focusable", "false")

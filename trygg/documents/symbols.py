@@ -39,9 +39,14 @@ _CHECK = '<path d="M2.5 7.6 5.6 10.7 11.6 3.4" fill="none" stroke="#{}" stroke-w
 
 STYLES: dict[Symbol, SymbolStyle] = {
     Symbol.DASH: SymbolStyle(
-        _("Streck"), f'<rect x="2" y="5.9" width="10" height="2.4" rx="0.6" fill="#{GREY_BLACK}"/>', "–", GREY_BLACK
+        _("Streck"),
+        f'<rect x="2" y="5.9" width="10" height="2.4" rx="0.6" fill="#{GREY_BLACK}"/>',
+        "–",
+        GREY_BLACK,
     ),
-    Symbol.DOT_GREEN: SymbolStyle(_("Grön punkt"), f'<circle cx="7" cy="7" r="5" fill="#{GREEN}"/>', "●", GREEN),
+    Symbol.DOT_GREEN: SymbolStyle(
+        _("Grön punkt"), f'<circle cx="7" cy="7" r="5" fill="#{GREEN}"/>', "●", GREEN
+    ),
     Symbol.DOT_YELLOW: SymbolStyle(
         _("Gul punkt"),
         f'<circle cx="7" cy="7" r="4.6" fill="#{YELLOW}" stroke="#{YELLOW_EDGE}" stroke-width="0.9"/>',
@@ -71,11 +76,6 @@ def symbol_svg(symbol: Symbol, label: str | None = None) -> SafeString:
         text = escape(label)
         return mark_safe(f'{head} role="img" aria-label="{text}"><title>{text}</title>{style.svg_body}</svg>')  # noqa: S308
     return mark_safe(f'{head} aria-hidden="true">{style.svg_body}</svg>')  # noqa: S308 - constants only
-
-
-def symbol_description(symbol: Symbol) -> str:
-    style = STYLES.get(symbol)
-    return str(style.description) if style else ""
 
 
 def docx_symbol(symbol: Symbol) -> tuple[str, str] | None:

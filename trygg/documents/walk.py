@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext
 
-from .model import Block, Document, Section, StatusTable
+from .model import Block, Document, Section
 
 # Characters that XML 1.0 (DOCX, XHTML, SVG) cannot carry; pasted text sometimes contains them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -79,12 +79,3 @@ def dispatch(renderers: dict[type, Callable[..., Any]], block: Block, *args: Any
     except KeyError:
         raise TypeError(f"No renderer for block type {type(block).__name__}") from None
     return render(block, *args)
-
-
-def iter_blocks(blocks: list[Block]) -> Iterator[Block]:
-    """Blocks in reading order, including those nested in status-table comments."""
-    for block in blocks:
-        yield block
-        if isinstance(block, StatusTable):
-            for row in block.rows:
-                yield from iter_blocks(row.comment)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal, Protocol
 
 import numpy as np
@@ -28,13 +29,19 @@ Extreme = Literal["lowest", "highest"]
 # --- Swedish number formatting ------------------------------------------------------------------------
 
 
+def _round_half_up(value: float, decimals: int) -> Decimal:
+    """As people round (0,0625 -> 0,063), not as binary floats do; from the shortest repr of the float."""
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def format_number(value: float, decimals: int = 0) -> str:
     """1234.5 -> "1 234,5" (non-breaking space between thousands, decimal comma, typographic minus)."""
     if value is None or not math.isfinite(value):
         return "–"
-    if round(value, decimals) == 0:
-        value = 0.0  # no "-0"
-    text = f"{value:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+    rounded = _round_half_up(float(value), decimals)
+    if rounded == 0:
+        rounded = abs(rounded)  # no "-0"
+    text = f"{rounded:,.{decimals}f}".replace(",", NBSP).replace(".", ",")
     return text.replace("-", MINUS)
 
 
@@ -47,8 +54,8 @@ def format_p_value(p: float, alpha: float = DEFAULT_ALPHA) -> str:
     """ "p = 0,003", "p < 0,001"; never rounded across alpha (0.0496 is "p = 0,0496", not "p = 0,05")."""
     if p < 0.001:
         return "p < " + format_number(0.001, 3)
-    decimals = 2 if p >= 0.01 else 3
-    while decimals < 4 and (round(p, decimals) < alpha) != (p < alpha):
+    decimals = 2 if p >= 0.1 else 3
+    while decimals < 4 and (_round_half_up(p, decimals) < Decimal(repr(alpha))) != (p < alpha):
         decimals += 1
     return "p = " + format_number(p, decimals)
 
@@ -297,6 +304,10 @@ TREND_METHOD = (
     "Linjär regression av logaritmerade värden mot år över den senaste sammanhängande perioden i samma "
     "riktning; t-test av lutningen (n − 2 frihetsgrader)."
 )
+TREND_METHOD_COUNTS = (
+    "Log-linjär Poissonregression (kvasi-Poisson, spridningen aldrig under Poissonfördelningens) av antalen "
+    "mot år över den senaste sammanhängande perioden i samma riktning; test av lutningen."
+)
 
 
 def trend(
@@ -304,6 +315,9 @@ def trend(
     min_years: int = 3,
     alpha: float = DEFAULT_ALPHA,
     tolerance: float = 0.03,
+    *,
+    counts: bool = False,
+    exposure: Mapping[int, float] | None = None,
 ) -> TrendResult:
     """Is the series falling or rising "since year X"?
 
@@ -311,44 +325,89 @@ def trend(
        a step the other way is tolerated when it is smaller than `tolerance` (relative to the earlier value).
     2. The run starts at its extreme: the latest highest value for a falling run (lowest for a rising one),
        so "sjunkande sedan 2020" means 2020 was the top and the values have gone down since.
-    3. The run must have at least `min_years` points, and the regression slope of log(value) on year must
-       have the same sign and p < alpha (values <= 0 make the regression use the raw scale).
-    Otherwise the direction is "none" (no trend claimed).
+    3. The run must have at least `min_years` points and the slope over the run must have the same sign
+       with p < alpha. Otherwise the direction is "none" (no trend claimed).
+
+    The slope test: for `counts` (reported crimes) a quasi-Poisson log-linear regression, optionally per
+    `exposure` (population by year, so the run and slope are about the rate); its dispersion is never
+    taken below Poisson, so a few smooth points cannot look more certain than counting noise allows.
+    For other values (rates, shares) ordinary least squares of log(value) on year with a t-test
+    (the raw scale when a value is <= 0).
     """
     if min_years < 3:
         raise ValueError("En trend kräver minst tre år (min_years >= 3).")
     _check_alpha(alpha)
     points = sorted((int(y), float(v)) for y, v in series if v is not None and math.isfinite(v))
-    none = TrendResult("none", None, None, None, 0, True, alpha, TREND_METHOD)
+    if exposure is not None:
+        if not counts:
+            raise ValueError("Exponering (befolkning) kan bara anges för antal (counts=True).")
+        points = [(y, v) for y, v in points if exposure.get(y)]
+    method = TREND_METHOD_COUNTS if counts else TREND_METHOD
+    none = TrendResult("none", None, None, None, 0, True, alpha, method)
     if len(points) < min_years:
         return none
-    values = [v for _, v in points]
-    sign = int(np.sign(values[-1] - values[-2]))
+    weights = [exposure[y] if exposure is not None else 1.0 for y, _ in points]
+    levels = [v / w for (_, v), w in zip(points, weights, strict=True)]  # what the run is judged on
+    sign = int(np.sign(levels[-1] - levels[-2]))
     if sign == 0:
         return none
     start = len(points) - 2
     while start > 0:
-        step = values[start] - values[start - 1]
-        if step * sign > 0 or abs(step) <= tolerance * abs(values[start - 1]):
+        step = levels[start] - levels[start - 1]
+        if step * sign > 0 or abs(step) <= tolerance * abs(levels[start - 1]):
             start -= 1
         else:
             break
-    run = values[start:]
+    run = levels[start:]
     extreme = max(run) if sign < 0 else min(run)
     start += max(i for i, v in enumerate(run) if v == extreme)
-    run_points = points[start:]
-    if len(run_points) < min_years:
+    if len(points) - start < min_years:
         return none
-    years = np.array([y for y, _ in run_points], dtype=float)
-    ys = np.array([v for _, v in run_points])
-    log_scale = bool(np.all(ys > 0))
-    fit = stats.linregress(years, np.log(ys) if log_scale else ys)
-    slope, p_value = float(fit.slope), float(fit.pvalue)
+    years = np.array([y for y, _ in points[start:]], dtype=float)
+    ys = np.array([v for _, v in points[start:]])
+    if counts:
+        log_scale = True
+        slope, p_value = _quasi_poisson_slope(years, ys, np.array(weights[start:], dtype=float))
+    else:
+        log_scale = bool(np.all(ys > 0))
+        fit = stats.linregress(years, np.log(ys) if log_scale else ys)
+        slope, p_value = float(fit.slope), float(fit.pvalue)
     supported = p_value < alpha and np.sign(slope) == sign
     direction: TrendDirection = ("decreasing" if sign < 0 else "increasing") if supported else "none"
-    return TrendResult(
-        direction, run_points[0][0], slope, p_value, len(run_points), log_scale, alpha, TREND_METHOD
-    )
+    return TrendResult(direction, int(years[0]), slope, p_value, len(years), log_scale, alpha, method)
+
+
+def _quasi_poisson_slope(years: np.ndarray, counts: np.ndarray, exposure: np.ndarray) -> tuple[float, float]:
+    """Slope of log(rate) per year and its two-sided p-value, from a quasi-Poisson GLM fitted by IRLS.
+
+    SE is scaled by phi = max(1, Pearson chi2 / (n - 2)); with phi > 1 the test uses t(n - 2), otherwise
+    the normal distribution (plain Poisson). scipy has no GLM, and a two-parameter IRLS is a few lines.
+    """
+    if np.any(counts < 0) or not float(counts.sum()) > 0:
+        return 0.0, 1.0
+    n = len(years)
+    x = np.column_stack([np.ones(n), years - years.mean()])
+    offset = np.log(exposure)
+    beta = np.linalg.lstsq(x, np.log((counts + 0.5) / exposure), rcond=None)[0]
+    for _ in range(50):
+        mu = np.exp(x @ beta + offset)
+        z = x @ beta + (counts - mu) / mu
+        information = x.T @ (mu[:, None] * x)
+        new = np.linalg.solve(information, x.T @ (mu * z))
+        converged = np.max(np.abs(new - beta)) < 1e-10
+        beta = new
+        if converged:
+            break
+    mu = np.exp(x @ beta + offset)
+    phi_hat = float(np.sum((counts - mu) ** 2 / mu)) / (n - 2)
+    phi = max(1.0, phi_hat)
+    se = math.sqrt(phi * np.linalg.inv(x.T @ (mu[:, None] * x))[1, 1])
+    statistic = float(beta[1]) / se
+    if phi_hat > 1:
+        p_value = 2 * float(stats.t.sf(abs(statistic), n - 2))
+    else:
+        p_value = 2 * float(stats.norm.sf(abs(statistic)))
+    return float(beta[1]), p_value
 
 
 def describe_trend(result: TrendResult) -> str:
@@ -421,16 +480,16 @@ def describe_share_change(
 
 
 def describe_share_comparison(
-    a: ShareEstimate, b: ShareEstimate, a_name: str, b_name: str, subject: str
+    a: ShareEstimate, b: ShareEstimate, a_where: str, b_where: str, subject: str
 ) -> str:
-    """ "Andelen … är lägre i Kungälv (18 procent) än i riket (28 procent); skillnaden är statistiskt säkerställd …"."""
+    """ "Andelen … är lägre i Kungälv (18 procent) än i riket (28 procent); skillnaden är statistiskt säkerställd …".
+
+    `a_where`/`b_where` carry their preposition ("i Kungälv", "bland kvinnorna").
+    """
     if a.value == b.value:
-        return _capitalise(f"{subject} är {format_share(a.value)} procent både i {a_name} och i {b_name}.")
+        return _capitalise(f"{subject} är {format_share(a.value)} procent både {a_where} och {b_where}.")
     word = "högre" if a.value > b.value else "lägre"
-    text = (
-        f"{subject} är {word} i {a_name} ({format_share(a.value)} procent) än i {b_name} "
-        f"({format_share(b.value)} procent)"
-    )
+    text = f"{subject} är {word} {a_where} ({format_share(a.value)} procent) än {b_where} ({format_share(b.value)} procent)"
     if compare_shares(a, b) == "no_difference":
         return _capitalise(f"{text}, men skillnaden ligger inom felmarginalen.")
     return _capitalise(f"{text}; skillnaden är statistiskt säkerställd (felmarginalerna överlappar inte).")
@@ -614,7 +673,7 @@ class MinMaxEqualWeight:
     ) -> dict[str, float]:
         normalised = [self.normalise(values, directions[name]) for name, values in inputs.items()]
         needed = max(1, math.ceil(self.min_share * len(inputs)))
-        codes = {code for values in inputs.values() for code in values}
+        codes = sorted({code for values in inputs.values() for code in values})
         scores: dict[str, float] = {}
         for code in codes:
             parts = [n[code] for n in normalised if code in n]

@@ -43,12 +43,22 @@ class Region(models.Model):
     name = models.CharField(_("namn"), max_length=100)
     short_name = models.CharField(_("kort namn"), max_length=100, blank=True)
     county = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="municipalities",
-        verbose_name=_("län"), limit_choices_to={"kind": "lan"},
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="municipalities",
+        verbose_name=_("län"),
+        limit_choices_to={"kind": "lan"},
     )
     police_region = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("polisregion"), limit_choices_to={"kind": "polisregion"},
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("polisregion"),
+        limit_choices_to={"kind": "polisregion"},
     )
     # Peer group for comparisons: the population size class (regions.SIZE_CLASSES), filled from imported
     # population by do_update_region_groups(); blank until then.
@@ -97,7 +107,11 @@ class Indicator(models.Model):
     # Kolada publishes NTU margins as separate KPIs (N07657 is the margin of N07609); importing the margin
     # KPI also fills Observation.margin of this target.
     margin_for = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="margin_indicators",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="margin_indicators",
         verbose_name=_("osäkerhetstal för"),
     )
 
@@ -159,14 +173,17 @@ class Observation(models.Model):
         verbose_name_plural = _("observationer")
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "region", "period", "breakdown"], name="indicators_observation_natural_key"
+                fields=["indicator", "region", "period", "breakdown"],
+                name="indicators_observation_natural_key",
             ),
             models.CheckConstraint(
                 condition=models.Q(status="ok", value__isnull=False) | ~models.Q(status="ok"),
                 name="indicators_observation_ok_has_value",
             ),
         ]
-        indexes = [models.Index(fields=["region", "indicator", "period_start"], name="indicators_obs_region_idx")]
+        indexes = [
+            models.Index(fields=["region", "indicator", "period_start"], name="indicators_obs_region_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.region.code} {self.period} {self.breakdown or 'totalt'}"

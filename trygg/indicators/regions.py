@@ -83,11 +83,20 @@ def all_regions() -> tuple[RegionRow, ...]:
     """Every region Trygg knows, parents before children (riket, polisregioner, län, kommuner)."""
     police = police_region_for_county()
     rows: list[RegionRow] = [RegionRow(RIKET_CODE, _KIND_RIKET, RIKET_NAME, RIKET_NAME)]
-    rows += [RegionRow(code, _KIND_POLICE, name, name.removeprefix("Polisregion ")) for code, name, _ in POLICE_REGIONS]
+    rows += [
+        RegionRow(code, _KIND_POLICE, name, name.removeprefix("Polisregion "))
+        for code, name, _ in POLICE_REGIONS
+    ]
     for row in _read_csv("counties.csv"):
         code = row["county_code"].zfill(2)
         rows.append(
-            RegionRow(code, _KIND_COUNTY, row["county_name"], row["county_name_short"], police_region_code=police[code])
+            RegionRow(
+                code,
+                _KIND_COUNTY,
+                row["county_name"],
+                row["county_name_short"],
+                police_region_code=police[code],
+            )
         )
     for row in _read_csv("municipalities.csv"):
         county = row["county_code"].zfill(2)

@@ -150,10 +150,10 @@ _DATE_LIKE = re.compile(r"^\d{1,2}[-\u2013]\d{1,2}[-\u2013]\d{2,4}$")
 
 
 def _is_phone(match: re.Match[str]) -> bool:
-    digits = re.sub(r"\D", "", match.group(0))
     if match["intl"]:
-        national = digits[2:]  # after the country code 46
-        return 7 <= len(national) <= 9
+        rest = match.string[match.end("intl") : match.end()].replace("(0)", "")
+        return 7 <= len(re.sub(r"\D", "", rest)) <= 9  # digits after the country code
+    digits = re.sub(r"\D", "", match.group(0))
     if _DATE_LIKE.match(match.group(0)):
         return False
     return 8 <= len(digits) <= 10

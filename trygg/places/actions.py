@@ -12,9 +12,9 @@ from .models import District, Municipality, Place
 PLACE_FIELDS = ("name", "kind", "district_id", "aliases", "description", "lat", "lon", "active")
 
 
-def check_inside(municipality: Municipality, lat: float, lon: float, what: str) -> None:
-    """Raise OutsideBoundaryError (Swedish message) when the point lies outside the municipality."""
-    municipality_boundary(municipality).require_inside(lat, lon, what)
+def check_inside(municipality: Municipality, lat: float, lon: float) -> None:
+    """Raise OutsideBoundaryError (Swedish message naming the municipality) when the point is outside."""
+    municipality_boundary(municipality).require_inside(lat, lon)
 
 
 def set_location(place: Place) -> None:
@@ -29,7 +29,7 @@ def set_location(place: Place) -> None:
 @transaction.atomic
 def do_save_place(place: Place, *, acting_user) -> Place:
     """Create or update a place. The point must lie inside its municipality."""
-    check_inside(place.municipality, place.lat, place.lon, place.name or "Platsen")
+    check_inside(place.municipality, place.lat, place.lon)
     created = place.pk is None
     before = {} if created else dict(Place.objects.filter(pk=place.pk).values(*PLACE_FIELDS).get())
     set_location(place)

@@ -79,7 +79,7 @@ def load_demo_places(code: str | None = None) -> Municipality:
         )
     boundary = municipality_boundary(municipality)
     for name, kind, lat, lon, aliases, description in PLACES:
-        boundary.require_inside(lat, lon, name)
+        boundary.require_inside(lat, lon)
         place = Place.objects.filter(municipality=municipality, name=name).first() or Place(
             municipality=municipality, name=name
         )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from trygg.lib.geo import OutsideBoundaryError, sweref99tm_to_wgs84
+from trygg.lib.geo import GeoError, sweref99tm_to_wgs84
 
 from .actions import check_inside
 from .models import District, Municipality, Place
@@ -34,16 +34,15 @@ class PlaceForm(forms.ModelForm):
         data = super().clean()
         lat, lon = data.get("lat"), data.get("lon")
         n, e = data.get("sweref_n"), data.get("sweref_e")
-        if lat is None or lon is None:
-            if n is None or e is None:
-                raise forms.ValidationError(
-                    _("Ange platsens läge: latitud och longitud, eller SWEREF 99 TM N och E.")
-                )
-            lat, lon = sweref99tm_to_wgs84(n, e)
-            data["lat"], data["lon"] = lat, lon
-            self.instance.lat, self.instance.lon = lat, lon
         try:
-            check_inside(self.municipality, lat, lon, data.get("name") or "Platsen")
-        except OutsideBoundaryError as exc:
+            if lat is None or lon is None:
+                if n is None or e is None:
+                    raise forms.ValidationError(
+                        _("Ange platsens läge: latitud och longitud, eller SWEREF 99 TM N och E.")
+                    )
+                lat, lon = sweref99tm_to_wgs84(n, e)
+                data["lat"], data["lon"] = round(lat, 6), round(lon, 6)
+            check_inside(self.municipality, lat, lon)
+        except GeoError as exc:
             raise forms.ValidationError(str(exc)) from None
         return data

@@ -110,7 +110,9 @@ def make_document(extra_rows: int = 12) -> Document:
                 "1",
                 "Inledning",
                 blocks=[
-                    Paragraph([Run("Programmet antogs av kommunfullmäktige "), Run("2019", italic=True), Run(".")]),
+                    Paragraph(
+                        [Run("Programmet antogs av kommunfullmäktige "), Run("2019", italic=True), Run(".")]
+                    ),
                     BulletList(
                         [
                             ListItem([Run("Motverka våld i nära relationer.")]),
@@ -121,7 +123,11 @@ def make_document(extra_rows: int = 12) -> Document:
                     Legend([LegendEntry(symbol, text) for symbol, text in LEGEND]),
                 ],
             ),
-            Section("2", "Sammanfattning", blocks=parse_markdown("Kommunen har arbetat med\n\n1. lägesbilder\n2. samverkan")),
+            Section(
+                "2",
+                "Sammanfattning",
+                blocks=parse_markdown("Kommunen har arbetat med\n\n1. lägesbilder\n2. samverkan"),
+            ),
             Section(
                 "3",
                 "Nulägesanalys",

@@ -1,0 +1,1 @@
+"""Live API clients (SCB PxWeb v2, Kolada v3). They fetch raw responses; the importers parse them."""

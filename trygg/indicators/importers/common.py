@@ -1,0 +1,340 @@
+"""Shared vocabulary of the importers, free of Django: rows, indicator specs, periods, values, errors.
+
+Every parser turns a file into a ParsedImport (plain tuples, no database) or raises ImportValidationError
+with Swedish messages that name what is wrong and where. Writing is writer.py's job.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+# Observation status codes (the values of models.Observation.Status).
+OK = "ok"
+MISSING = "missing"
+SUPPRESSED = "suppressed"
+
+# Unit codes (the values of models.Indicator.Unit).
+UNIT_COUNT = "antal"
+UNIT_PER_100K = "per_100k"
+UNIT_PER_1000 = "per_1000"
+UNIT_PERCENT = "procent"
+UNIT_INDEX = "index"
+UNIT_RANK = "rang"
+UNIT_OTHER = "annan"
+
+MAX_ERRORS = 20
+MAX_BREAKDOWN_LENGTH = 255
+
+
+class Row(NamedTuple):
+    """One observation as parsed, before region and indicator codes are resolved to ids."""
+
+    indicator: str
+    region: str
+    period: str
+    period_start: int
+    period_end: int
+    breakdown: str
+    value: float | None
+    status: str
+    preliminary: bool
+    margin: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+
+@dataclass(slots=True)
+class IndicatorSpec:
+    """What a file says about an indicator; used to create it when the catalogue lacks it."""
+
+    code: str
+    title: str
+    unit: str = UNIT_COUNT
+    source: str = ""
+    description: str = ""
+    higher_is_better: bool | None = None
+    breakdowns: list[str] = field(default_factory=list)
+    is_local: bool = False
+    margin_for: str = ""
+
+
+@dataclass(slots=True)
+class ParsedImport:
+    source_label: str
+    rows: list[tuple] = field(default_factory=list)
+    indicators: list[IndicatorSpec] = field(default_factory=list)
+    # Specs that must overwrite an existing indicator's metadata (a catalogue), not only create missing ones.
+    update_indicators: bool = False
+    skipped: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class ImportValidationError(ValueError):
+    """The file cannot be imported; `errors` are Swedish sentences naming what is wrong and where."""
+
+    def __init__(self, errors: Iterable[str]):
+        self.errors = list(errors) or ["Okänt fel i filen."]
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return " ".join(self.errors)
+
+
+class ErrorList:
+    """Collects validation errors (up to MAX_ERRORS) so one run reports several problems at once."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.dropped = 0
+
+    def add(self, message: str) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(message)
+        else:
+            self.dropped += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    @property
+    def full(self) -> bool:
+        return len(self.errors) >= MAX_ERRORS
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            errors = list(self.errors)
+            if self.dropped:
+                errors.append(f"… och {self.dropped} fel till.")
+            raise ImportValidationError(errors)
+
+
+# --- periods -------------------------------------------------------------------------------------------------
+
+_YEAR = r"(1[89]\d\d|20\d\d|2100)"
+_RE_YEAR = re.compile(rf"^{_YEAR}$")
+_RE_RANGE = re.compile(rf"^{_YEAR}\s*[-–—/]\s*{_YEAR}$")
+_RE_SUBYEAR = re.compile(rf"^{_YEAR}\s*([MKQ])\s*(\d{{1,2}})$", re.IGNORECASE)
+_RE_PREL = re.compile(r"\s*\(?\bprel(?:iminär|iminary)?\b\.?\)?\s*", re.IGNORECASE)
+_RE_PERIOD_PREFIX = re.compile(r"^(?:år|year|period)\s*[,:]?\s*", re.IGNORECASE)
+
+
+class Period(NamedTuple):
+    label: str
+    start: int
+    end: int
+    preliminary: bool
+
+
+def parse_period(text: str | int) -> Period | None:
+    """'2023' → 2023; '2021-2022' → pooled '2021–2022'; '2026M04', '2023K1'; 'År, 2016 prel.' → preliminary.
+
+    Returns None when the text is not a period.
+    """
+    if isinstance(text, bool):
+        return None
+    raw = str(text).strip()
+    preliminary = bool(_RE_PREL.search(raw))
+    raw = _RE_PREL.sub(" ", raw).strip()
+    raw = _RE_PERIOD_PREFIX.sub("", raw).strip()
+    if match := _RE_YEAR.match(raw):
+        year = int(match.group(1))
+        return Period(str(year), year, year, preliminary)
+    if match := _RE_RANGE.match(raw):
+        start, end = int(match.group(1)), int(match.group(2))
+        if start > end:
+            return None
+        if start == end:
+            return Period(str(start), start, end, preliminary)
+        return Period(f"{start}–{end}", start, end, preliminary)
+    if match := _RE_SUBYEAR.match(raw):
+        year, letter, number = int(match.group(1)), match.group(2).upper(), int(match.group(3))
+        letter = "K" if letter == "Q" else letter
+        if (letter == "M" and 1 <= number <= 12) or (letter == "K" and 1 <= number <= 4):
+            width = 2 if letter == "M" else 1
+            return Period(f"{year}{letter}{number:0{width}d}", year, year, preliminary)
+    return None
+
+
+# --- values --------------------------------------------------------------------------------------------------
+
+# Swedish official-statistics symbols: ".." not available or too uncertain (suppressed), "." cannot occur,
+# "..." and longer: missing; "-" / "–" is a true zero.
+_SUPPRESSED_SYMBOLS = {"..", "×", "x"}
+_MISSING_SYMBOLS = {".", "...", "....", ".....", "......", "", "saknas", "na", "n/a", "nan"}
+_ZERO_SYMBOLS = {"-", "–", "—"}
+_RE_SPACES = re.compile(r"[\s\u00a0\u202f']")
+_RE_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+class ParsedValue(NamedTuple):
+    value: float | None
+    status: str
+
+
+def parse_value(raw: object) -> ParsedValue | None:
+    """A cell → (value, status); None when it is neither a number nor a known symbol.
+
+    Accepts numbers, Swedish text numbers ("1 234,5", "12,5 %") and the statistics symbols above.
+    """
+    if raw is None:
+        return ParsedValue(None, MISSING)
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+        return ParsedValue(value, OK) if math.isfinite(value) else None
+    text = str(raw).strip().strip('"').strip()
+    folded = text.casefold()
+    if folded in _SUPPRESSED_SYMBOLS:
+        return ParsedValue(None, SUPPRESSED)
+    if folded in _MISSING_SYMBOLS:
+        return ParsedValue(None, MISSING)
+    if text in _ZERO_SYMBOLS:
+        return ParsedValue(0.0, OK)
+    text = _RE_SPACES.sub("", text).removesuffix("%").replace("−", "-")
+    if "," in text:
+        # "1.234,5" (dot thousands) or "12,5" (decimal comma); a comma is never a thousands separator here.
+        if text.count(",") > 1:
+            return None
+        text = text.replace(".", "").replace(",", ".") if "." in text else text.replace(",", ".")
+    if not _RE_NUMBER.match(text):
+        return None
+    value = float(text)
+    return ParsedValue(value, OK) if math.isfinite(value) else None
+
+
+def fast_value(raw: object) -> ParsedValue | None:
+    """parse_value with a fast path for JSON numbers (the common case in API responses)."""
+    if type(raw) is float:
+        return ParsedValue(raw, OK) if math.isfinite(raw) else None
+    if type(raw) is int:
+        return ParsedValue(float(raw), OK)
+    return parse_value(raw)
+
+
+# --- breakdowns ----------------------------------------------------------------------------------------------
+
+GENDER = "kön"
+_GENDER_TOTAL = {"t", "tot", "totalt", "total", "totsa", "1+2", "samtliga", "båda könen", "alla", ""}
+_GENDER_WOMEN = {"k", "kvinnor", "kvinna", "f", "female", "women", "2", "flickor", "flicka"}
+_GENDER_MEN = {"m", "män", "man", "male", "men", "1", "pojkar", "pojke"}
+GENDER_DIMENSION_NAMES = {"kön", "kon", "sex", "gender", "kön/genus"}
+
+
+def gender_code(raw: object) -> str | None:
+    """'T'/'TotSa' → '' (total), 'K'/'2'/'kvinnor' → 'K', 'M'/'1'/'män' → 'M'; None if unknown."""
+    text = str(raw).strip().casefold() if raw is not None else ""
+    if text in _GENDER_TOTAL or text.startswith("totalt"):
+        return ""
+    if text in _GENDER_WOMEN:
+        return "K"
+    if text in _GENDER_MEN:
+        return "M"
+    return None
+
+
+def _clean_part(text: str) -> str:
+    return " ".join(str(text).replace(";", ",").replace("=", ":").split())
+
+
+def breakdown_key(parts: dict[str, str] | Iterable[tuple[str, str]]) -> str:
+    """Normalised breakdown key: 'brottskategori=Våldsbrott;kön=K' with keys sorted; '' for the total."""
+    items = parts.items() if isinstance(parts, dict) else parts
+    cleaned = sorted((_clean_part(k).casefold(), _clean_part(v)) for k, v in items if v not in ("", None))
+    return ";".join(f"{k}={v}" for k, v in cleaned)
+
+
+def parse_breakdown(text: str) -> dict[str, str]:
+    """Inverse of breakdown_key (for display and queries)."""
+    if not text:
+        return {}
+    return dict(part.split("=", 1) for part in text.split(";") if "=" in part)
+
+
+# --- units and direction -------------------------------------------------------------------------------------
+
+
+def guess_unit(text: str) -> str:
+    """Unit code from a title or unit text ('antal/100 000 inv' → per_100k, 'andel (%)' → procent)."""
+    folded = (text or "").casefold().replace("\u00a0", " ")
+    compact = folded.replace(" ", "")
+    if "/100000" in compact or "per100000" in compact or "100000inv" in compact:
+        return UNIT_PER_100K
+    if "/1000inv" in compact or "per1000" in compact or "/1000" in compact:
+        return UNIT_PER_1000
+    if "%" in folded or "procent" in folded or "andel" in folded:
+        return UNIT_PERCENT
+    if "rang" in folded or "placering" in folded:
+        return UNIT_RANK
+    if "index" in folded:
+        return UNIT_INDEX
+    if "kr/" in compact or "minuter" in folded or "kronor" in folded:
+        return UNIT_OTHER
+    return UNIT_COUNT
+
+
+# Words in a Swedish indicator title that say more is worse (crime, insecurity, injuries) or better (trust).
+_WORSE = (
+    "brott",
+    "otrygg",
+    "oro ",
+    "oro för",
+    "utsatt",
+    "skad",
+    "brand",
+    "bränder",
+    "avstår",
+    "problem med",
+    "våld",
+    "stöld",
+    "narkotika",
+    "döda",
+    "omkomna",
+    "olyck",
+)
+_BETTER = (
+    "trygg i",
+    "trygg utomhus",
+    "förtroende",
+    "kommunindex",
+    "regionindex",
+    "låg oro",
+    "få problem",
+    "fungerar bra",
+    "nöjd",
+)
+
+
+def guess_higher_is_better(title: str) -> bool | None:
+    """Direction from a title; None when the title says nothing (population, margins)."""
+    folded = (title or "").casefold()
+    if folded.startswith("osäkerhetstal"):
+        return None
+    if any(word in folded for word in _BETTER):
+        return True
+    if any(word in folded for word in _WORSE):
+        return False
+    return None
+
+
+def decode_text(data: bytes, *, label: str = "filen") -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 (what Excel on Swedish Windows writes)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ImportValidationError(
+            [
+                f"Teckenkodningen i {label} kunde inte läsas (varken UTF-8 eller Windows-1252), byte {exc.start}."
+            ]
+        ) from exc

@@ -1,0 +1,319 @@
+"""Write parsed observations: resolve codes to ids, validate everything, then upsert in bulk.
+
+The fast path is one statement per batch:
+- SQLite: executemany of INSERT … ON CONFLICT (natural key) DO UPDATE (the sqlite3 C loop),
+- PostgreSQL: COPY into a temporary table, then INSERT … SELECT … ON CONFLICT DO UPDATE,
+- any other database: QuerySet.bulk_create(update_conflicts=True).
+The caller (actions.do_import_observations) holds the transaction, so a failure leaves no partial write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+
+from ..models import Indicator, Observation, Region
+from .common import MAX_BREAKDOWN_LENGTH, ImportValidationError, IndicatorSpec, ParsedImport
+
+ProgressCallback = Callable[[int, int], None]  # (rows written so far, total rows)
+
+BATCH_SIZE = 50_000
+# Columns written by every path, in Row order (see common.Row), then imported_at.
+_ROW_COLUMNS = (
+    "indicator_id",
+    "region_id",
+    "period",
+    "period_start",
+    "period_end",
+    "breakdown",
+    "value",
+    "status",
+    "preliminary",
+    "margin",
+    "ci_low",
+    "ci_high",
+)
+_KEY_COLUMNS = ("indicator_id", "region_id", "period", "breakdown")
+
+
+@dataclass(slots=True)
+class WriteResult:
+    rows: int
+    created: int
+    updated: int
+    indicators_created: int
+    margins: int = 0
+
+
+def _table() -> str:
+    return connection.ops.quote_name(Observation._meta.db_table)
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _update_assignments() -> str:
+    table = _table()
+    parts = []
+    for column in (*_ROW_COLUMNS, "imported_at"):
+        if column in _KEY_COLUMNS:
+            continue
+        if column == "margin":
+            # A margin may come from a separate margin KPI imported earlier: keep it when this file has none.
+            parts.append(f"{_q(column)} = COALESCE(excluded.{_q(column)}, {table}.{_q(column)})")
+        else:
+            parts.append(f"{_q(column)} = excluded.{_q(column)}")
+    return ", ".join(parts)
+
+
+def _conflict_target() -> str:
+    return ", ".join(_q(c) for c in _KEY_COLUMNS)
+
+
+def _resolve(
+    parsed: ParsedImport,
+) -> tuple[dict[str, int], dict[str, int], dict[str, int | None], list[IndicatorSpec]]:
+    """Region and indicator ids for every code in the rows; raises ImportValidationError listing unknown codes."""
+    rows = parsed.rows
+    region_codes = {row[1] for row in rows}
+    indicator_codes = {row[0] for row in rows}
+    regions = dict(Region.objects.filter(code__in=region_codes).values_list("code", "id"))
+    existing = {
+        code: (pk, margin_for)
+        for code, pk, margin_for in Indicator.objects.filter(
+            code__in=indicator_codes | {spec.code for spec in parsed.indicators}
+        ).values_list("code", "id", "margin_for_id")
+    }
+    errors: list[str] = []
+    missing_regions = sorted(region_codes - regions.keys())
+    if missing_regions:
+        shown = ", ".join(missing_regions[:10]) + (" …" if len(missing_regions) > 10 else "")
+        errors.append(
+            f"{len(missing_regions)} regionkod(er) finns inte i regionregistret: {shown}. "
+            "Kör seed_regions eller rätta koderna i filen."
+        )
+    spec_codes = {spec.code for spec in parsed.indicators}
+    missing_indicators = sorted(indicator_codes - existing.keys() - spec_codes)
+    if missing_indicators:
+        shown = ", ".join(missing_indicators[:10]) + (" …" if len(missing_indicators) > 10 else "")
+        errors.append(
+            f"Nyckeltalen {shown} finns inte i indikatorkatalogen. "
+            "Kör seed_kolada_catalogue (Kolada) eller lägg upp indikatorn först."
+        )
+    too_long = next((row for row in rows if len(row[5]) > MAX_BREAKDOWN_LENGTH), None)
+    if too_long is not None:
+        errors.append(f"Uppdelningen {too_long[5][:60]!r}… är längre än {MAX_BREAKDOWN_LENGTH} tecken.")
+    if len({(r[0], r[1], r[2], r[5]) for r in rows}) != len(rows):
+        errors.append(_duplicate_message(rows))
+    if errors:
+        raise ImportValidationError(errors)
+    ids = {code: pk for code, (pk, _m) in existing.items()}
+    margin_targets = {code: m for code, (_pk, m) in existing.items()}
+    to_create = [spec for spec in parsed.indicators if spec.code not in existing]
+    return regions, ids, margin_targets, to_create
+
+
+def _duplicate_message(rows: Sequence[tuple]) -> str:
+    seen: set[tuple] = set()
+    for row in rows:
+        key = (row[0], row[1], row[2], row[5])
+        if key in seen:
+            what = f"indikator {row[0]}, region {row[1]}, period {row[2]}, uppdelning {row[5] or 'totalt'}"
+            return f"Samma observation förekommer mer än en gång i filen ({what})."
+        seen.add(key)
+    return "Samma observation förekommer mer än en gång i filen."
+
+
+def _spec_fields(spec: IndicatorSpec) -> dict:
+    return {
+        "title": spec.title[:300],
+        "unit": spec.unit,
+        "source": spec.source[:200],
+        "description": spec.description,
+        "higher_is_better": spec.higher_is_better,
+        "breakdowns": list(spec.breakdowns),
+        "is_local": spec.is_local,
+    }
+
+
+def _write_indicators(parsed: ParsedImport, ids: dict[str, int], to_create: list[IndicatorSpec]) -> int:
+    if to_create:
+        created = Indicator.objects.bulk_create(
+            [Indicator(code=s.code, **_spec_fields(s)) for s in to_create]
+        )
+        ids.update({obj.code: obj.pk for obj in created})
+        if any(obj.pk is None for obj in created):  # backends that do not return ids
+            ids.update(
+                dict(Indicator.objects.filter(code__in=[s.code for s in to_create]).values_list("code", "id"))
+            )
+    if parsed.update_indicators:
+        existing = [s for s in parsed.indicators if s not in to_create]
+        objs = [Indicator(pk=ids[s.code], code=s.code, **_spec_fields(s)) for s in existing]
+        Indicator.objects.bulk_update(
+            objs, [*_spec_fields(existing[0]).keys()] if existing else ["title"], batch_size=500
+        )
+    linked = [s for s in parsed.indicators if s.margin_for]
+    if linked:
+        targets = dict(
+            Indicator.objects.filter(code__in=[s.margin_for for s in linked]).values_list("code", "id")
+        )
+        objs = [Indicator(pk=ids[s.code], margin_for_id=targets.get(s.margin_for)) for s in linked]
+        Indicator.objects.bulk_update(objs, ["margin_for"], batch_size=500)
+    return len(to_create)
+
+
+def write_observations(
+    parsed: ParsedImport, *, progress: ProgressCallback | None = None, fast: bool = True
+) -> WriteResult:
+    """Validate codes, create missing indicators, then upsert all rows. Call inside transaction.atomic()."""
+    regions, ids, _margins, to_create = _resolve(parsed)
+    indicators_created = _write_indicators(parsed, ids, to_create)
+    margin_targets = dict(
+        Indicator.objects.filter(
+            code__in={row[0] for row in parsed.rows}, margin_for__isnull=False
+        ).values_list("code", "margin_for_id")
+    )
+    indicator_ids = sorted({ids[row[0]] for row in parsed.rows} | set(margin_targets.values()))
+    before = Observation.objects.filter(indicator_id__in=indicator_ids).count() if indicator_ids else 0
+
+    now = timezone.now()
+    stamp = connection.ops.adapt_datetimefield_value(now) if connection.vendor == "sqlite" else now
+    params = [
+        (ids[r[0]], regions[r[1]], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], stamp)
+        for r in parsed.rows
+    ]
+    total = len(params)
+    writer = _write_generic
+    if fast and connection.vendor == "sqlite":
+        writer = _write_sqlite
+    elif fast and connection.vendor == "postgresql":
+        writer = _write_postgresql
+    for start in range(0, total, BATCH_SIZE):
+        writer(params[start : start + BATCH_SIZE], now)
+        if progress is not None:
+            progress(min(start + BATCH_SIZE, total), total)
+
+    margins = 0
+    if margin_targets:
+        margin_rows = [
+            (margin_targets[r[0]], regions[r[1]], r[2], r[3], r[4], r[5], r[6], stamp)
+            for r in parsed.rows
+            if r[0] in margin_targets and r[6] is not None
+        ]
+        _write_margins(margin_rows)
+        margins = len(margin_rows)
+
+    after = Observation.objects.filter(indicator_id__in=indicator_ids).count() if indicator_ids else 0
+    created = after - before
+    return WriteResult(
+        rows=total,
+        created=created,
+        updated=max(total + margins - created, 0),
+        indicators_created=indicators_created,
+        margins=margins,
+    )
+
+
+def _insert_sql(placeholders: str) -> str:
+    columns = ", ".join(_q(c) for c in (*_ROW_COLUMNS, "imported_at"))
+    return (
+        f"INSERT INTO {_table()} ({columns}) VALUES ({placeholders}) "
+        f"ON CONFLICT ({_conflict_target()}) DO UPDATE SET {_update_assignments()}"
+    )
+
+
+def _write_sqlite(params: list[tuple], _now) -> None:
+    sql = _insert_sql(", ".join(["%s"] * (len(_ROW_COLUMNS) + 1)))
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+_PG_LOAD_TABLE = "trygg_observation_load"
+
+
+def _write_postgresql(params: list[tuple], now) -> None:
+    columns = ", ".join(_q(c) for c in _ROW_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_PG_LOAD_TABLE} ("
+            "indicator_id bigint, region_id bigint, period varchar(20), period_start smallint, "
+            "period_end smallint, breakdown varchar(255), value double precision, status varchar(12), "
+            "preliminary boolean, margin double precision, ci_low double precision, ci_high double precision"
+            ") ON COMMIT DROP"
+        )
+        cursor.execute(f"TRUNCATE {_PG_LOAD_TABLE}")
+        raw = cursor.cursor  # the psycopg cursor under Django's wrapper: COPY is psycopg API
+        with raw.copy(f"COPY {_PG_LOAD_TABLE} ({columns}) FROM STDIN") as copy:
+            for row in params:
+                copy.write_row(row[:-1])
+        cursor.execute(
+            f"INSERT INTO {_table()} ({columns}, {_q('imported_at')}) "
+            f"SELECT {columns}, %s FROM {_PG_LOAD_TABLE} "
+            f"ON CONFLICT ({_conflict_target()}) DO UPDATE SET {_update_assignments()}",
+            [now],
+        )
+
+
+def _write_generic(params: list[tuple], now) -> None:
+    objs = [
+        Observation(
+            indicator_id=p[0],
+            region_id=p[1],
+            period=p[2],
+            period_start=p[3],
+            period_end=p[4],
+            breakdown=p[5],
+            value=p[6],
+            status=p[7],
+            preliminary=p[8],
+            margin=p[9],
+            ci_low=p[10],
+            ci_high=p[11],
+            imported_at=now,
+        )
+        for p in params
+    ]
+    Observation.objects.bulk_create(
+        objs,
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["indicator", "region", "period", "breakdown"],
+        update_fields=[
+            "period_start",
+            "period_end",
+            "value",
+            "status",
+            "preliminary",
+            "margin",
+            "ci_low",
+            "ci_high",
+            "imported_at",
+        ],
+    )
+
+
+def _write_margins(rows: list[tuple]) -> None:
+    """Copy margin-KPI values into the target indicator's Observation.margin (creating value-less rows)."""
+    if not rows:
+        return
+    columns = (
+        "indicator_id",
+        "region_id",
+        "period",
+        "period_start",
+        "period_end",
+        "breakdown",
+        "margin",
+        "imported_at",
+    )
+    sql = (
+        f"INSERT INTO {_table()} ({', '.join(_q(c) for c in columns)}, {_q('status')}, {_q('preliminary')}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}, 'missing', %s) "
+        f"ON CONFLICT ({_conflict_target()}) DO UPDATE SET {_q('margin')} = excluded.{_q('margin')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(*row, False) for row in rows])

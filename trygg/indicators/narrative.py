@@ -1,0 +1,384 @@
+"""Drafted text (and charts) for section 3 Nulägesanalys of the follow-up report.
+
+The coordinator accepts, edits or replaces the draft on the follow-up page, so the draft is Markdown in
+plain paragraphs. Every claim comes from a function in `analysis`; a sentence whose data is missing is left
+out, never guessed. "Statistiskt säkerställd" appears only where a test supports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from trygg.documents.model import Figure
+
+from . import charts
+from .analysis import (
+    DEFAULT_ALPHA,
+    RankResult,
+    ShareEstimate,
+    change_phrase,
+    consecutive_significant_changes,
+    describe_share_change,
+    describe_share_comparison,
+    format_number,
+    format_p_value,
+    format_share,
+    in_a_row_phrase,
+    poisson_change_test,
+    rank,
+    rate_per_100k,
+    trend,
+)
+
+# "betydligt lägre" needs a significant difference AND at least this relative size (20 %).
+SUBSTANTIAL_RATIO = 0.2
+
+
+@dataclass(frozen=True)
+class IndicatorValues:
+    """One input of Öppna jämförelser for all kommuner, for the "bland de 25 procent …" statements."""
+
+    name: str  # as written after the words below: "våldsbrott", "utvecklade bränder i byggnad"
+    values: Mapping[str, float | None]  # kommun code -> value
+    higher_is_better: bool = False
+    low_words: str = "minst antal"
+    high_words: str = "högst antal"
+
+
+@dataclass(frozen=True)
+class OpenComparisons:
+    rank: int  # the published rank this year
+    of: int = 290
+    previous_rank: int | None = None  # the rank the year before
+    inputs: Sequence[IndicatorValues] = ()
+
+
+@dataclass(frozen=True)
+class CountSeries:
+    counts: Mapping[int, int]  # year -> reported crimes
+    population: Mapping[int, float] = field(default_factory=dict)  # year -> inhabitants (for rates)
+
+    def rates(self) -> dict[int, float]:
+        years = sorted(y for y in self.counts if self.counts[y] is not None and self.population.get(y))
+        return {y: rate_per_100k(self.counts[y], self.population[y]) for y in years}
+
+
+@dataclass(frozen=True)
+class NtuFacts:
+    # Completes "andelen som …": "känner sig otrygga vid utevistelse sent på kvällen i det egna bostadsområdet"
+    question: str
+    kommun: Mapping[int, ShareEstimate]
+    riket: Mapping[int, ShareEstimate] = field(default_factory=dict)
+    polisregion: Mapping[int, ShareEstimate] = field(default_factory=dict)
+    polisregion_name: str = ""  # "Polisregion Väst"
+    by_gender: Mapping[str, Mapping[int, ShareEstimate]] = field(default_factory=dict)  # "Kvinnor", "Män"
+
+
+@dataclass(frozen=True)
+class AnalysisFacts:
+    municipality: str  # "Kungälvs kommun"
+    place: str  # "Kungälv", as in "i Kungälv"
+    code: str  # kommun code, "1482"
+    year: int
+    open_comparisons: OpenComparisons | None = None
+    total: CountSeries | None = None  # all reported crimes in the kommun
+    national_total: CountSeries | None = None  # all reported crimes in riket
+    categories: Mapping[str, Mapping[int, int]] = field(default_factory=dict)  # "våldsbrott" -> year -> count
+    ntu: NtuFacts | None = None
+    preliminary: bool = False  # the latest crime year is Brå's preliminary statistics
+    alpha: float = DEFAULT_ALPHA
+
+
+def draft_current_analysis(facts: AnalysisFacts) -> str:
+    """Swedish Markdown paragraphs for section 3, from the facts; empty when there is nothing to say."""
+    state = _Draft(facts)
+    paragraphs = [
+        state.open_comparisons(),
+        state.total_crimes(),
+        state.categories(),
+        state.ntu(),
+        state.method(),
+    ]
+    return "\n\n".join(p for p in paragraphs if p) + ("\n" if any(paragraphs) else "")
+
+
+def current_analysis_figures(facts: AnalysisFacts) -> list[Figure]:
+    """The section's charts as document figures, for the data the facts hold (same facts as the text)."""
+    figures: list[Figure] = []
+    rates = facts.total.rates() if facts.total else {}
+    national = facts.national_total.rates() if facts.national_total else {}
+    if rates:
+        series = {facts.place: sorted(rates.items())}
+        if national:
+            series["Riket"] = sorted(national.items())
+        chart = charts.line_chart_rates(series, title=f"Anmälda brott per 100 000 invånare, {facts.place}")
+        figures.append(chart.to_figure("Anmälda brott per 100 000 invånare (alla brottskategorier)."))
+    if facts.categories:
+        series = {_capitalise(name): sorted(counts.items()) for name, counts in facts.categories.items()}
+        chart = charts.category_counts_chart(series, title=f"Anmälda brott per brottskategori, {facts.place}")
+        figures.append(chart.to_figure("Antal anmälda brott per brottskategori."))
+    ntu = facts.ntu
+    if ntu and ntu.kommun:
+        series = {facts.municipality: _share_points(ntu.kommun)}
+        if ntu.polisregion:
+            series[ntu.polisregion_name or "Polisregion"] = _share_points(ntu.polisregion)
+        if ntu.riket:
+            series["Riket"] = _share_points(ntu.riket)
+        caption = f"Andel (%) som {ntu.question}, enligt NTU."
+        figures.append(charts.ntu_chart(series).to_figure(caption))
+        if ntu.by_gender:
+            gender = {label: _share_points(shares) for label, shares in ntu.by_gender.items()}
+            chart = charts.ntu_gender_chart(gender, title=f"Otrygghet efter kön, {facts.place}")
+            figures.append(chart.to_figure(f"Andel (%) som {ntu.question}, efter kön, {facts.place}."))
+    return figures
+
+
+# --- Paragraphs ---------------------------------------------------------------------------------------
+
+
+class _Draft:
+    def __init__(self, facts: AnalysisFacts) -> None:
+        self.f = facts
+        self.used_count_test = False
+        self.used_trend = False
+        self.used_share_test = False
+
+    def open_comparisons(self) -> str:
+        oj, f = self.f.open_comparisons, self.f
+        if oj is None:
+            return ""
+        previous = f" ({f.year - 1}: plats {oj.previous_rank})" if oj.previous_rank else ""
+        sentences = [
+            f"{f.municipality} placerade sig år {f.year} på plats {oj.rank}{previous} av samtliga {oj.of} "
+            "kommuner i Öppna jämförelser Trygghet och säkerhet."
+        ]
+        good: list[tuple[str, str]] = []  # (words, indicator) where the kommun is in the best quarter
+        bad: list[tuple[str, str]] = []
+        for indicator in oj.inputs:
+            result: RankResult | None = rank(indicator.values, indicator.higher_is_better).get(f.code)
+            if result is None or result.extreme is None:
+                continue
+            words = indicator.low_words if result.extreme == "lowest" else indicator.high_words
+            (good if result.quartile == 1 else bad).append((words, indicator.name))
+        clauses = [
+            f"bland de 25 procent av kommunerna med {_grouped(group)}" for group in (good, bad) if group
+        ]
+        if clauses:
+            sentences.append(f"I jämförelsen är {f.municipality} " + ", men ".join(clauses) + ".")
+        return " ".join(sentences)
+
+    def total_crimes(self) -> str:
+        f, total = self.f, self.f.total
+        if total is None or f.year not in total.counts:
+            return ""
+        sentences = []
+        series = [(y, c) for y, c in sorted(total.counts.items()) if c is not None]
+        run = consecutive_significant_changes(series, f.alpha)
+        latest = run.changes[-1] if run.changes else None
+        statistics = "den preliminära brottsstatistiken" if f.preliminary else "brottsstatistiken"
+        if latest and latest[0] == f.year:
+            self.used_count_test = True
+            change = latest[1]
+            numbers = f"{format_number(change.count_prev)} år {f.year - 1}, {format_number(change.count_curr)} år {f.year}"
+            if change.significant:
+                repeat = in_a_row_phrase(run.years)
+                noun = "ökning" if change.direction == "increase" else "minskning"
+                sentences.append(
+                    f"Enligt {statistics} från Brottsförebyggande rådet (Brå) för år {f.year} har {f.municipality} "
+                    + (f"{repeat} " if repeat else "")
+                    + f"en statistiskt säkerställd {noun} av det sammanlagda antalet anmälda brott "
+                    f"({numbers}; {format_p_value(change.p_value, change.alpha)})."
+                )
+            else:
+                sentences.append(
+                    f"Enligt {statistics} från Brottsförebyggande rådet (Brå) för år {f.year} var det "
+                    f"sammanlagda antalet anmälda brott i {f.place} {format_number(change.count_curr)} år {f.year} "
+                    f"mot {format_number(change.count_prev)} år {f.year - 1}, {change_phrase(change)}."
+                )
+        sentences.append(self._against_riket())
+        sentences.append(self._trend_total())
+        return " ".join(s for s in sentences if s)
+
+    def _against_riket(self) -> str:
+        f, total, national = self.f, self.f.total, self.f.national_total
+        if national is None:
+            return ""
+        ours, theirs = total.rates().get(f.year), national.rates().get(f.year)
+        if ours is None or theirs is None:
+            return ""
+        # The kommun's rate against the national rate: the same exact test, with populations as exposures.
+        test = poisson_change_test(
+            national.counts[f.year],
+            total.counts[f.year],
+            national.population[f.year],
+            total.population[f.year],
+            f.alpha,
+        )
+        self.used_count_test = True
+        numbers = f"{format_number(ours)} jämfört med {format_number(theirs)} år {f.year}"
+        if not test.significant:
+            return (
+                f"Antalet anmälda brott per 100 000 invånare i {f.place} skiljer sig inte statistiskt säkerställt "
+                f"från riket ({numbers})."
+            )
+        word = "högre" if test.direction == "increase" else "lägre"
+        if abs(test.ratio - 1) >= SUBSTANTIAL_RATIO:
+            word = "betydligt " + word
+        return (
+            f"{f.municipality} har {word} antal anmälda brott per 100 000 invånare än riket ({numbers}; "
+            f"{format_p_value(test.p_value, test.alpha)})."
+        )
+
+    def _trend_total(self) -> str:
+        f, total = self.f, self.f.total
+        counts = {y: c for y, c in total.counts.items() if c is not None}
+        per_capita = all(total.population.get(y) for y in counts)
+        exposure = dict(total.population) if per_capita else None
+        result = trend(sorted(counts.items()), alpha=f.alpha, counts=True, exposure=exposure)
+        if result.direction == "none" or max(counts) != f.year:
+            return ""
+        self.used_trend = True
+        word = "sjunkande" if result.direction == "decreasing" else "stigande"
+        what = "antalet anmälda brott per 100 000 invånare" if per_capita else "antalet anmälda brott"
+        change = result.annual_change
+        size = f"i genomsnitt {format_number(abs(change) * 100, 1)} procent {'lägre' if change < 0 else 'högre'} per år"
+        return (
+            f"Sedan {result.since_year} är det en {word} trend i {what} i {f.place} "
+            f"({size}; {format_p_value(result.p_value, result.alpha)})."
+        )
+
+    def categories(self) -> str:
+        f = self.f
+        sentences: list[str] = []
+        not_significant: dict[str, list[str]] = {"increase": [], "decrease": []}
+        for name, counts in f.categories.items():
+            series = {y: c for y, c in counts.items() if c is not None}
+            sentences.append(self._category_trend(name, series))
+            if f.year not in series or f.year - 1 not in series:
+                continue
+            change = poisson_change_test(series[f.year - 1], series[f.year], alpha=f.alpha)
+            self.used_count_test = True
+            numbers = f"från {format_number(change.count_prev)} till {format_number(change.count_curr)}"
+            if change.significant:
+                verb = "ökat" if change.direction == "increase" else "minskat"
+                sentences.append(
+                    f"Jämfört med {f.year - 1} har antalet anmälda {name} {verb} {numbers}, {change_phrase(change)}."
+                )
+            elif change.direction != "unchanged":
+                not_significant[change.direction].append(f"{name} ({numbers})")
+        for direction, items in not_significant.items():
+            if items:
+                sentences.append(_not_significant_sentence(direction, items, f.year - 1))
+        return " ".join(s for s in sentences if s)
+
+    def _category_trend(self, name: str, series: Mapping[int, int]) -> str:
+        f = self.f
+        result = trend(sorted(series.items()), alpha=f.alpha, counts=True)
+        if result.direction == "none" or max(series, default=None) != f.year:
+            return ""
+        self.used_trend = True
+        start, end = series[result.since_year], series[f.year]
+        verb = "minskat" if end < start else "ökat"
+        percent = format_number(abs(end - start) / start * 100)
+        word = "sjunkande" if result.direction == "decreasing" else "stigande"
+        return (
+            f"Antalet anmälda {name} har {verb} med {percent} procent mellan {result.since_year} och {f.year} "
+            f"({word} trend sedan {result.since_year}; {format_p_value(result.p_value, result.alpha)})."
+        )
+
+    def ntu(self) -> str:
+        f, ntu = self.f, self.f.ntu
+        if ntu is None or not ntu.kommun:
+            return ""
+        years = sorted(y for y in ntu.kommun if y <= f.year)
+        if not years:
+            return ""
+        latest = years[-1]
+        current = ntu.kommun[latest]
+        sentences = []
+        subject = f"andelen som {ntu.question}"
+        if len(years) > 1:
+            previous = years[-2]
+            sentences.append(
+                describe_share_change(
+                    ntu.kommun[previous], current, previous, latest, f"{subject} i {f.place}"
+                )
+            )
+        else:
+            sentences.append(f"{_capitalise(subject)} i {f.place} var {_share_text(current)} år {latest}.")
+        self.used_share_test = True
+        region = f"i {ntu.polisregion_name}" if ntu.polisregion_name else "i polisregionen"
+        for where, shares in ((region, ntu.polisregion), ("i riket", ntu.riket)):
+            if latest in shares:
+                sentences.append(
+                    describe_share_comparison(
+                        current, shares[latest], f"i {f.place}", where, f"Andelen år {latest}"
+                    )
+                )
+        women, men = ntu.by_gender.get("Kvinnor", {}).get(latest), ntu.by_gender.get("Män", {}).get(latest)
+        if women and men:
+            sentences.append(
+                describe_share_comparison(
+                    women, men, "bland kvinnorna", "bland männen", f"Andelen i {f.place}"
+                )
+            )
+        return " ".join(sentences)
+
+    def method(self) -> str:
+        parts = []
+        alpha = format_number(self.f.alpha, 2)
+        if self.used_count_test:
+            parts.append(
+                "Förändringar i antal anmälda brott kallas statistiskt säkerställda när ett exakt test "
+                f"(villkorat binomialtest för Poissonfördelade antal) ger p < {alpha}."
+            )
+        if self.used_trend:
+            parts.append(
+                "En trend anges bara när den senaste perioden i samma riktning omfattar minst tre år och "
+                "lutningen i en log-linjär Poissonregression (med hänsyn till extra spridning mellan åren) är "
+                f"statistiskt säkerställd (p < {alpha})."
+            )
+        if self.used_share_test:
+            parts.append(
+                "NTU bygger på ett urval; en skillnad i andelar kallas statistiskt säkerställd först när "
+                "felmarginalerna (konfidensintervallen) inte överlappar."
+            )
+        return " ".join(parts)
+
+
+# --- Helpers ------------------------------------------------------------------------------------------
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _join(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " och " + items[-1]
+
+
+def _grouped(items: list[tuple[str, str]]) -> str:
+    """[("minst antal", "våldsbrott"), ("minst antal", "bränder")] -> "minst antal våldsbrott och bränder"."""
+    by_words: dict[str, list[str]] = {}
+    for words, name in items:
+        by_words.setdefault(words, []).append(name)
+    return _join([f"{words} {_join(names)}" for words, names in by_words.items()])
+
+
+def _not_significant_sentence(direction: str, items: list[str], since: int) -> str:
+    verb, noun = ("ökat", "ökningen") if direction == "increase" else ("minskat", "minskningen")
+    if len(items) > 1:
+        noun = "ökningarna" if direction == "increase" else "minskningarna"
+        tail = "inte statistiskt säkerställda"
+    else:
+        tail = "inte statistiskt säkerställd"
+    return f"Antalet anmälda {_join(items)} har {verb} jämfört med {since}, men {noun} är {tail}."
+
+
+def _share_text(share: ShareEstimate) -> str:
+    return f"{format_share(share.value)} procent"
+
+
+def _share_points(shares: Mapping[int, ShareEstimate]) -> list[tuple[int, ShareEstimate]]:
+    return sorted(shares.items())

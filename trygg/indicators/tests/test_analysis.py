@@ -1,0 +1,591 @@
+"""Tests of the statistics behind the nulägesanalys. Expected values are computed by hand (exact binomial
+sums with math.comb, worked examples), not by calling scipy the way the code does."""
+
+import math
+import re
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from trygg.indicators.analysis import (
+    NBSP,
+    MinMaxEqualWeight,
+    ShareEstimate,
+    change_phrase,
+    compare_shares,
+    composite_index,
+    consecutive_significant_changes,
+    count_from_rate,
+    describe_change,
+    describe_share_change,
+    describe_share_comparison,
+    describe_trend,
+    format_number,
+    format_p_value,
+    in_a_row_phrase,
+    peer_comparison,
+    poisson_change_test,
+    quartile_phrase,
+    rank,
+    rate_per_100k,
+    share_interval,
+    trend,
+)
+
+
+def binomial_pmf(k: int, n: int, p: Fraction) -> Fraction:
+    return math.comb(n, k) * p**k * (1 - p) ** (n - k)
+
+
+def two_sided_exact_p(b: int, n: int, p: Fraction) -> float:
+    """Sum of the probabilities of all outcomes no more likely than the observed one (exact fractions)."""
+    observed = binomial_pmf(b, n, p)
+    return float(sum(pr for k in range(n + 1) if (pr := binomial_pmf(k, n, p)) <= observed))
+
+
+# --- Swedish formatting ---------------------------------------------------------------------------------
+
+
+def test_numbers_use_space_thousands_and_decimal_comma():
+    assert format_number(1234.5, 1) == f"1{NBSP}234,5"
+    assert format_number(1234567) == f"1{NBSP}234{NBSP}567"
+    assert format_number(7812.4) == f"7{NBSP}812"
+    assert format_number(-1234) == f"\u22121{NBSP}234"
+    assert format_number(-0.04, 1) == "0,0"
+    assert format_number(float("nan")) == "–"
+
+
+def test_p_value_is_never_rounded_across_the_significance_level():
+    assert format_p_value(0.0496) == "p = 0,0496"  # rounded to 0,050 it would look not significant
+    assert format_p_value(0.0504) == "p = 0,050"  # not below 0,05, and it does not look it
+    assert format_p_value(0.0004) == "p < 0,001"
+    assert format_p_value(0.003) == "p = 0,003"
+    assert format_p_value(0.2134) == "p = 0,21"
+
+
+@given(st.floats(min_value=0, max_value=1, allow_nan=False), st.sampled_from([0.01, 0.05, 0.1]))
+def test_formatted_p_value_is_on_the_same_side_of_alpha(p, alpha):
+    text = format_p_value(p, alpha)
+    if text.startswith("p < "):
+        assert p < 0.001
+        return
+    shown = float(text.removeprefix("p = ").replace(",", "."))
+    assert (shown < alpha) == (p < alpha)
+
+
+# --- Rates ----------------------------------------------------------------------------------------------
+
+
+def test_rate_per_100k_and_back():
+    assert rate_per_100k(3598, 46_000) == pytest.approx(3598 / 46_000 * 100_000)
+    assert count_from_rate(rate_per_100k(3598, 46_000), 46_000) == pytest.approx(3598)
+    rates = rate_per_100k(np.array([10, 20]), np.array([1000, 4000]))
+    assert rates.tolist() == [1000.0, 500.0]
+
+
+@pytest.mark.parametrize("population", [0, -5, float("nan")])
+def test_rate_refuses_population_that_is_not_positive(population):
+    with pytest.raises(ValueError, match="Befolkningen måste vara större än noll"):
+        rate_per_100k(10, population)
+    with pytest.raises(ValueError, match="Befolkningen"):
+        count_from_rate(100.0, population)
+
+
+def test_rate_refuses_negative_count():
+    with pytest.raises(ValueError, match="negativt"):
+        rate_per_100k(-1, 100)
+
+
+# --- Exact change test ---------------------------------------------------------------------------------
+
+
+def test_change_100_to_70_matches_the_hand_computed_binomial_p():
+    result = poisson_change_test(100, 70)
+    # n = 170, p0 = 1/2: symmetric, so p = 2 * P(X <= 70).
+    expected = float(2 * sum(Fraction(math.comb(170, k), 2**170) for k in range(71)))
+    assert result.p_value == pytest.approx(expected, rel=1e-9)
+    assert result.p_value == pytest.approx(0.02584, abs=1e-5)
+    assert result.direction == "decrease"
+    assert result.significant
+    assert result.ratio == pytest.approx(0.7)
+    assert result.relative_change == pytest.approx(-0.3)
+
+
+def test_change_with_unequal_exposures_matches_hand_computation():
+    # 20 crimes among 1 000 inhabitants, then 45 among 1 500: rate 2 % -> 3 %, p0 = 1500 / 2500 = 3/5.
+    result = poisson_change_test(20, 45, exposure_prev=1000, exposure_curr=1500)
+    assert result.p_value == pytest.approx(two_sided_exact_p(45, 65, Fraction(3, 5)), rel=1e-9)
+    assert result.direction == "increase"
+    assert result.ratio == pytest.approx(1.5)
+
+
+def test_same_rate_with_different_exposures_is_unchanged_with_p_one():
+    result = poisson_change_test(30, 45, exposure_prev=1000, exposure_curr=1500)
+    assert result.direction == "unchanged"
+    assert result.p_value == pytest.approx(1.0)
+    assert not result.significant
+
+
+def test_equal_counts_give_p_one():
+    result = poisson_change_test(50, 50)
+    assert result.p_value == pytest.approx(1.0)
+    assert result.direction == "unchanged"
+    assert change_phrase(result) == "ingen förändring"
+
+
+def test_from_five_to_zero_is_not_significant_but_six_to_zero_is():
+    # All n crimes in one year: P = 2 * (1/2)^n for n = 5 and n = 6.
+    five = poisson_change_test(5, 0)
+    six = poisson_change_test(6, 0)
+    assert five.p_value == pytest.approx(2 / 32)
+    assert not five.significant
+    assert six.p_value == pytest.approx(2 / 64)
+    assert six.significant
+    assert six.ratio == 0
+
+
+def test_change_from_zero_has_infinite_ratio():
+    result = poisson_change_test(0, 6)
+    assert result.direction == "increase"
+    assert math.isinf(result.ratio)
+    assert result.relative_change is None
+    assert result.significant
+
+
+def test_zero_and_zero_is_no_change_without_ratio():
+    result = poisson_change_test(0, 0)
+    assert result.p_value == 1.0
+    assert result.direction == "unchanged"
+    assert result.ratio is None
+    assert result.ci is None
+    assert not result.significant
+
+
+def test_rate_ratio_interval_is_clopper_pearson():
+    result = poisson_change_test(100, 70)
+    n, b = 170, 70
+
+    def tail_at_least(pi):
+        return sum(math.comb(n, k) * pi**k * (1 - pi) ** (n - k) for k in range(b, n + 1))
+
+    def tail_at_most(pi):
+        return sum(math.comb(n, k) * pi**k * (1 - pi) ** (n - k) for k in range(b + 1))
+
+    low_pi = result.ci_low / (1 + result.ci_low)  # equal exposures: ratio = pi / (1 - pi)
+    high_pi = result.ci_high / (1 + result.ci_high)
+    # The defining property of the exact interval: each tail probability is alpha/2 at its bound.
+    assert tail_at_least(low_pi) == pytest.approx(0.025, abs=1e-6)
+    assert tail_at_most(high_pi) == pytest.approx(0.025, abs=1e-6)
+    assert result.ci_low < 0.7 < result.ci_high < 1
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((-1, 5), "heltal"),
+        ((2.5, 5), "heltal"),
+        ((None, 5), "heltal"),
+        ((1, 5, 0, 1), "Exponeringen"),
+        ((1, 5, 1, 1, 1.5), "Signifikansnivån"),
+    ],
+)
+def test_change_test_rejects_bad_input_in_swedish(args, message):
+    with pytest.raises(ValueError, match=message):
+        poisson_change_test(*args)
+
+
+def test_describe_change_words():
+    assert (
+        describe_change(poisson_change_test(100, 70), "antalet anmälda brott", since=2022)
+        == "Antalet anmälda brott visar en statistiskt säkerställd minskning (p = 0,026) jämfört med 2022."
+    )
+    assert describe_change(poisson_change_test(100, 90), "antalet anmälda brott") == (
+        "Antalet anmälda brott visar en minskning som inte är statistiskt säkerställd (p = 0,51)."
+    )
+    assert (
+        change_phrase(poisson_change_test(5, 0))
+        == "en minskning som inte är statistiskt säkerställd (p = 0,063)"
+    )
+
+
+@given(
+    st.integers(min_value=0, max_value=3000),
+    st.integers(min_value=0, max_value=3000),
+    st.sampled_from([0.01, 0.05, 0.1]),
+)
+def test_wording_claims_significance_only_when_the_test_says_so(a, b, alpha):
+    result = poisson_change_test(a, b, alpha=alpha)
+    text = describe_change(result, "antalet brott")
+    claims = re.search(r"en statistiskt säkerställd (ökning|minskning)", text) is not None
+    assert claims == result.significant
+    if not result.significant:
+        assert "statistiskt säkerställd" not in text.replace("inte är statistiskt säkerställd", "")
+
+
+# --- In a row ---------------------------------------------------------------------------------------------
+
+KUNGALV_TOTAL = [(2019, 4210), (2020, 4460), (2021, 4400), (2022, 3905), (2023, 3598)]
+
+
+def test_two_significant_decreases_in_a_row():
+    run = consecutive_significant_changes(KUNGALV_TOTAL)
+    assert run.direction == "decrease"
+    assert run.years == 2  # 2020 -> 2021 is not significant, 2019 -> 2020 was an increase
+    assert [year for year, _ in run.changes] == [2020, 2021, 2022, 2023]
+    assert run.latest.count_curr == 3598
+    assert in_a_row_phrase(run.years) == "för andra året i rad"
+
+
+def test_a_missing_year_breaks_the_run():
+    run = consecutive_significant_changes([(2020, 4400), (2021, 3905), (2023, 3400), (2024, 3000)])
+    assert run.years == 1
+    assert [year for year, _ in run.changes] == [2021, 2024]
+
+
+def test_no_run_when_the_latest_change_is_not_significant():
+    run = consecutive_significant_changes([(2021, 4400), (2022, 3905), (2023, 3900)])
+    assert run.years == 0
+    assert run.direction is None
+
+
+def test_a_change_of_direction_ends_the_run():
+    run = consecutive_significant_changes([(2021, 3000), (2022, 4000), (2023, 3000)])
+    assert (run.direction, run.years) == ("decrease", 1)
+
+
+def test_in_a_row_phrases():
+    assert in_a_row_phrase(1) == ""
+    assert in_a_row_phrase(3) == "för tredje året i rad"
+    assert in_a_row_phrase(12) == "för 12:e året i rad"
+
+
+# --- Trend ------------------------------------------------------------------------------------------------
+
+
+def test_falling_since_the_peak_year():
+    series = [(2016, 8000), (2017, 8300), (2018, 8600), (2019, 9000), (2020, 9700), (2021, 9200),
+              (2022, 8500), (2023, 7800)]  # fmt: skip
+    result = trend(series)
+    assert result.direction == "decreasing"
+    assert result.since_year == 2020
+    assert result.years == 4
+    assert describe_trend(result) == "sjunkande sedan 2020"
+
+
+def test_trend_slope_of_an_exact_exponential_decline():
+    series = [(year, 1000 * math.exp(-0.1 * (year - 2018))) for year in range(2018, 2024)]
+    result = trend(series)
+    assert result.slope == pytest.approx(-0.1)
+    assert result.annual_change == pytest.approx(math.expm1(-0.1))
+    assert result.since_year == 2018
+    assert result.direction == "decreasing"
+
+
+def test_small_step_against_the_trend_is_tolerated_large_is_not():
+    small_blip = [(2016, 100), (2017, 95), (2018, 96), (2019, 90), (2020, 86), (2021, 82)]
+    assert trend(small_blip).since_year == 2016
+    big_blip = [(2016, 100), (2017, 95), (2018, 105), (2019, 96), (2020, 90), (2021, 84)]
+    assert trend(big_blip).since_year == 2018
+
+
+def test_run_shorter_than_min_years_is_no_trend():
+    series = [(2019, 100), (2020, 120), (2021, 110), (2022, 100), (2023, 90)]
+    assert trend(series, min_years=3).since_year == 2020
+    assert trend(series, min_years=5).direction == "none"
+    assert describe_trend(trend(series, min_years=5)) == ""
+
+
+def test_zigzag_is_no_trend():
+    assert trend([(2019, 100), (2020, 90), (2021, 101), (2022, 92), (2023, 99)]).direction == "none"
+
+
+def test_trend_needs_at_least_three_years():
+    with pytest.raises(ValueError, match="minst tre år"):
+        trend([(2022, 1), (2023, 2)], min_years=2)
+    assert trend([(2022, 1), (2023, 2)]).direction == "none"
+
+
+def test_counts_are_never_more_certain_than_poisson_noise():
+    smooth_rise = [(2020, 500), (2021, 510), (2022, 520), (2023, 545)]
+    # On the values alone the four points are nearly a straight line ...
+    assert trend(smooth_rise).direction == "increasing"
+    # ... but as counts, the counting noise (sd ~ 22) makes the rise too small to call a trend.
+    as_counts = trend(smooth_rise, counts=True)
+    assert as_counts.direction == "none"
+    assert as_counts.p_value > 0.1
+
+
+def test_poisson_trend_slope_solves_the_score_equations_and_its_p_is_the_poisson_z_test():
+    series = [(2020, 500), (2021, 510), (2022, 520), (2023, 545)]
+    result = trend(series, counts=True)
+    t = np.array([y for y, _ in series], dtype=float) - 2021.5
+    y = np.array([c for _, c in series], dtype=float)
+    beta = result.slope
+    mu = y.sum() / np.exp(beta * t).sum() * np.exp(beta * t)  # intercept from sum(y) = sum(mu)
+    assert float(np.sum((y - mu) * t)) == pytest.approx(0, abs=1e-6)  # score equation for the slope
+    assert float(np.sum((y - mu) ** 2 / mu)) / 2 < 1  # no overdispersion: plain Poisson z-test
+    info = np.array([[mu.sum(), (mu * t).sum()], [(mu * t).sum(), (mu * t * t).sum()]])
+    se = math.sqrt(np.linalg.inv(info)[1, 1])
+    assert result.p_value == pytest.approx(math.erfc(abs(beta / se) / math.sqrt(2)), rel=1e-6)
+
+
+def test_count_trend_per_inhabitant_uses_population_as_exposure():
+    counts = [(2020, 4460), (2021, 4400), (2022, 3905), (2023, 3598)]
+    population = {2020: 44_950, 2021: 45_300, 2022: 45_650, 2023: 46_000}
+    per_capita = trend(counts, counts=True, exposure=population)
+    plain = trend(counts, counts=True)
+    assert per_capita.direction == plain.direction == "decreasing"
+    assert per_capita.since_year == 2020
+    # A growing population makes the per-capita decline steeper.
+    assert per_capita.slope < plain.slope
+
+
+def test_exposure_without_counts_is_refused():
+    with pytest.raises(ValueError, match="counts=True"):
+        trend([(2021, 1.0), (2022, 2.0), (2023, 3.0)], exposure={2021: 1, 2022: 1, 2023: 1})
+
+
+# --- NTU shares -------------------------------------------------------------------------------------------
+
+
+def test_share_interval_from_margin_or_bounds():
+    assert share_interval(20, 3) == ShareEstimate(20, 17, 23)
+    assert share_interval(2, 3) == ShareEstimate(2, 0, 5)  # a share is never below zero
+    asymmetric = share_interval(20, (17, 24))
+    assert (asymmetric.low, asymmetric.high, asymmetric.margin) == (17, 24, 4)
+    with pytest.raises(ValueError, match="inte inom intervallet"):
+        share_interval(25, (17, 24))
+    with pytest.raises(ValueError, match="negativ"):
+        share_interval(20, -1)
+
+
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [
+        ((23, 3), (20, 3), "no_difference"),  # 20-26 against 17-23: overlap
+        ((15, 2), (23, 3), "lower"),  # 13-17 against 20-26
+        ((30, 2), (23, 3), "higher"),  # 28-32 against 20-26
+        ((23, (20, 26)), (17, (14, 20)), "no_difference"),  # touching counts as overlap
+    ],
+)
+def test_shares_differ_only_when_intervals_do_not_overlap(a, b, expected):
+    assert compare_shares(share_interval(*a), share_interval(*b)) == expected
+
+
+def test_share_change_within_margin_states_the_change_without_claiming_it():
+    text = describe_share_change(
+        share_interval(20, (17, 24)), share_interval(23, (19, 27)), 2022, 2023, "andelen otrygga i Kungälv"
+    )
+    assert text == (
+        "Andelen otrygga i Kungälv har ökat från 20 procent 2022 till 23 procent 2023, en skillnad som ligger "
+        "inom felmarginalen."
+    )
+
+
+def test_share_change_outside_margin_is_called_significant():
+    text = describe_share_change(share_interval(15, 2), share_interval(23, 3), 2021, 2023, "andelen")
+    assert text.endswith("en statistiskt säkerställd ökning (felmarginalerna överlappar inte).")
+    same = describe_share_change(share_interval(20, 2), share_interval(20, 2), 2022, 2023, "andelen")
+    assert same == "Andelen var 20 procent både 2022 och 2023."
+
+
+def test_share_comparison_words():
+    lower = describe_share_comparison(share_interval(23, (19, 27)), share_interval(28, 0.5), "i Kungälv", "i riket",
+                                      "andelen")  # fmt: skip
+    assert lower == (
+        "Andelen är lägre i Kungälv (23 procent) än i riket (28 procent); skillnaden är statistiskt säkerställd "
+        "(felmarginalerna överlappar inte)."
+    )
+    close = describe_share_comparison(
+        share_interval(26, 3), share_interval(28, 0.5), "i Kungälv", "i riket", "andelen"
+    )
+    assert close.endswith("men skillnaden ligger inom felmarginalen.")
+    assert "säkerställd" not in close
+
+
+@given(
+    st.floats(0, 100), st.floats(0, 10), st.floats(0, 100), st.floats(0, 10)
+)  # point estimates and margins
+def test_share_wording_claims_significance_only_without_overlap(v1, m1, v2, m2):
+    a, b = share_interval(v1, m1), share_interval(v2, m2)
+    text = describe_share_change(a, b, 2022, 2023, "andelen") + describe_share_comparison(
+        a, b, "i A", "i B", "x"
+    )
+    if compare_shares(a, b) == "no_difference":
+        assert "säkerställd" not in text
+
+
+# --- Ranking ----------------------------------------------------------------------------------------------
+
+
+def test_ties_share_the_best_rank_and_the_next_rank_is_skipped():
+    result = rank({"a": 10, "b": 20, "c": 20, "d": 30})  # lower is better
+    assert [result[c].rank for c in "abcd"] == [1, 2, 2, 4]
+    assert [result[c].quartile for c in "abcd"] == [1, 2, 2, 4]
+    assert result["b"].tied_with == ("c",)
+    assert result["a"].tied_with == ()
+    assert result["a"].of == 4
+    assert (result["a"].extreme, result["b"].extreme, result["d"].extreme) == ("lowest", None, "highest")
+
+
+def test_higher_is_better_reverses_the_ranks():
+    result = rank({"a": 10, "b": 20, "c": 20, "d": 30}, higher_is_better=True)
+    assert [result[c].rank for c in "abcd"] == [4, 2, 2, 1]
+    assert [result[c].quartile for c in "abcd"] == [4, 2, 2, 1]
+    assert result["d"].extreme == "highest"  # best quarter, and the highest values
+    assert result["a"].extreme == "lowest"
+
+
+def test_missing_values_are_excluded_and_reported():
+    result = rank({"a": 10, "b": None, "c": float("nan"), "d": 5})
+    assert set(result) == {"a", "d"}
+    assert result.missing == ("b", "c")
+    assert result["d"].rank == 1
+    assert result["a"].of == 2
+
+
+def test_quartiles_of_290_kommuner_hold_72_in_each_outer_quarter():
+    values = {f"{i:04d}": float(i) for i in range(1, 291)}
+    result = rank(values)
+    quartiles = [result[code].quartile for code in values]
+    assert [quartiles.count(q) for q in (1, 2, 3, 4)] == [72, 73, 73, 72]
+    assert result["0072"].quartile == 1  # 72 of 290 = 24.8 %
+    assert result["0073"].quartile == 2  # 73 of 290 = 25.2 %: not "among the 25 percent"
+    assert result["0219"].quartile == 4
+    assert result["0218"].quartile == 3
+
+
+def test_tie_group_straddling_the_quarter_boundary_is_not_in_the_outer_quarter():
+    result = rank({"a": 1, "b": 2, "c": 2, "d": 3, "e": 4, "f": 5, "g": 6, "h": 7})
+    assert result["a"].quartile == 1
+    # b and c are 2nd and 3rd: one of them would be outside the 2 best, so neither is called "best 25 %".
+    assert result["b"].quartile == result["c"].quartile == 2
+    assert result["b"].rank == 2
+
+
+def test_all_equal_values_put_nobody_in_the_outer_quarters():
+    result = rank({c: 5.0 for c in "abcdefgh"})
+    assert {r.rank for r in result.values()} == {1}
+    assert {r.quartile for r in result.values()} == {2}
+
+
+def test_rounding_makes_published_equal_values_ties():
+    result = rank({"a": 12.3000000001, "b": 12.3, "c": 15}, decimals=1)
+    assert result["a"].rank == result["b"].rank == 1
+    assert rank({"a": 12.3000000001, "b": 12.3, "c": 15})["a"].rank == 2
+
+
+def test_quartile_phrase():
+    result = rank({"a": 10, "b": 20, "c": 20, "d": 30})
+    assert quartile_phrase(result["a"], "våldsbrott", low_word="minst antal") == (
+        "bland de 25 procent av kommunerna med minst antal våldsbrott"
+    )
+    assert quartile_phrase(result["d"], "stölder") == "bland de 25 procent av kommunerna med högst stölder"
+    assert quartile_phrase(result["b"], "stölder") == ""
+
+
+def test_peer_comparison_against_median_and_rank_in_group():
+    values = {"a": 10, "b": 30, "c": 20, "d": 100, "e": None}
+    groups = {"a": "pendling", "b": "pendling", "c": "pendling", "d": "storstad", "e": "pendling"}
+    result = peer_comparison(values, groups, "b")
+    assert (result.group, result.peers, result.median, result.mean) == ("pendling", 3, 20, 20)
+    assert result.difference_from_median == 10
+    assert (result.rank.rank, result.rank.of) == (3, 3)
+    with pytest.raises(ValueError, match="saknar värde"):
+        peer_comparison(values, groups, "e")
+    with pytest.raises(ValueError, match="saknar jämförelsegrupp"):
+        peer_comparison(values, groups, "x")
+
+
+# --- Composite --------------------------------------------------------------------------------------------
+
+WORKED_INPUTS = {
+    "våld": {"A": 10, "B": 20, "C": 30, "D": 50},  # lower is better
+    "stöld": {"A": 40, "B": 20, "C": 20, "D": 60},  # lower is better
+    "trygghet": {"A": 80, "B": 60, "C": 90, "D": 70},  # higher is better
+}
+WORKED_DIRECTIONS = {"våld": False, "stöld": False, "trygghet": True}
+
+
+def test_composite_worked_example():
+    # By hand: våld (v-10)/40*100 = 0, 25, 50, 100 -> inverted 100, 75, 50, 0.
+    #          stöld (v-20)/40*100 = 50, 0, 0, 100 -> inverted 50, 100, 100, 0.
+    #          trygghet (v-60)/30*100 = 200/3, 0, 100, 100/3.
+    expected = {
+        "A": (Fraction(100) + 50 + Fraction(200, 3)) / 3,  # 72.22
+        "B": (Fraction(75) + 100 + 0) / 3,  # 58.33
+        "C": (Fraction(50) + 100 + 100) / 3,  # 83.33
+        "D": (Fraction(0) + 0 + Fraction(100, 3)) / 3,  # 11.11
+    }
+    result = composite_index(WORKED_INPUTS, WORKED_DIRECTIONS)
+    for code, value in expected.items():
+        assert result.scores[code] == pytest.approx(float(value))
+    assert {code: result.ranking[code].rank for code in "ABCD"} == {"C": 1, "A": 2, "B": 3, "D": 4}
+    assert result.method_name == "Min–max-normalisering med lika vikter"
+    assert "0–100" in result.method_description
+    assert result.excluded == ()
+
+
+def test_composite_missing_inputs_use_the_mean_of_available_and_too_few_are_excluded():
+    inputs = {
+        "våld": {"A": 10, "B": 30, "E": 20},
+        "stöld": {"A": 40, "B": 20, "E": None},
+        "bränder": {"A": 1, "B": 3, "E": None, "F": 2},
+    }
+    directions = {"våld": False, "stöld": False, "bränder": False}
+    result = composite_index(inputs, directions)
+    # våld: A 100, E 50, B 0; stöld: A 0, B 100; bränder: A 100, F 50, B 0. Two of three inputs needed.
+    assert result.scores["A"] == pytest.approx((100 + 0 + 100) / 3)
+    assert result.scores["B"] == pytest.approx((0 + 100 + 0) / 3)
+    assert result.excluded == ("E", "F")
+    assert set(result.ranking) == {"A", "B"}
+
+
+def test_composite_leaves_out_an_input_without_spread():
+    inputs = dict(WORKED_INPUTS, konstant={"A": 5, "B": 5, "C": 5, "D": 5})
+    result = composite_index(inputs, dict(WORKED_DIRECTIONS, konstant=True))
+    assert result.scores == pytest.approx(composite_index(WORKED_INPUTS, WORKED_DIRECTIONS).scores)
+
+
+def test_composite_equal_inputs_tie():
+    inputs = {"våld": {"A": 10, "B": 10, "C": 30}, "stöld": {"A": 5, "B": 5, "C": 9}}
+    result = composite_index(inputs, {"våld": False, "stöld": False})
+    assert result.ranking["A"].rank == result.ranking["B"].rank == 1
+    assert result.ranking["A"].tied_with == ("B",)
+
+
+def test_composite_method_is_pluggable_and_shown_with_the_result():
+    class BestCount:
+        name = "Antal nyckeltal där kommunen är bäst"
+        description = "Räknar nyckeltalen där kommunen har det bästa värdet."
+
+        def score(self, inputs, directions):
+            scores = {code: 0.0 for values in inputs.values() for code in values}
+            for name, values in inputs.items():
+                best = (max if directions[name] else min)(values.values())
+                for code, value in values.items():
+                    scores[code] += value == best
+            return scores
+
+    result = composite_index(WORKED_INPUTS, WORKED_DIRECTIONS, method=BestCount())
+    assert result.method_name == "Antal nyckeltal där kommunen är bäst"
+    assert result.method_description.startswith("Räknar")
+    assert result.scores == {"A": 1.0, "B": 1.0, "C": 2.0, "D": 0.0}
+    assert [result.ranking[c].rank for c in "ABCD"] == [2, 2, 1, 4]
+
+
+def test_composite_requires_a_direction_for_every_input():
+    with pytest.raises(ValueError, match="Riktning.*trygghet"):
+        composite_index(WORKED_INPUTS, {"våld": False, "stöld": False})
+    with pytest.raises(ValueError, match="minst ett nyckeltal"):
+        composite_index({}, {})
+
+
+def test_min_share_is_configurable():
+    inputs = {"våld": {"A": 10, "B": 30, "E": 20}, "stöld": {"A": 40, "B": 20}}
+    strict = composite_index(inputs, {"våld": False, "stöld": False}, MinMaxEqualWeight(min_share=1.0))
+    assert strict.excluded == ("E",)
+    assert "100 procent" in strict.method_description

@@ -1,0 +1,291 @@
+"""Demo lägesbild for Kungälv: ~2 years of synthetic incidents, cameras, meetings, focus areas and actions.
+
+Incidents are drawn from a seeded random generator (numpy), concentrated where the reference report
+("Uppföljning 2023 Trygg i Kungälv", section 4.3) says the problems are: Vita fläcken, Komarken, Kode and
+Munkegärde, with summer peaks (motor meets, thefts at Bohus fästning's camper sites) and New Year fireworks.
+Two actions reduce incidents after they start (Vita fläcken, Brushanestigen) so the effect check has a real
+signal to find; others do not. All of it is invented for demonstration; no real person or event is in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from trygg.accounts.models import Organisation, Unit
+from trygg.lib.geo import cells_for_points
+from trygg.places.boundary import boundary_of, municipality_boundary
+from trygg.places.models import District, Municipality, Place
+
+from . import demo_text
+from .models import Action, CameraSite, Category, FocusArea, Incident, Meeting
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+DAYS = 730
+METRES_PER_DEG_LAT = 111_320.0
+
+ORGS = {
+    "police": ("Polisen lokalpolisområde Kungälv/Ale", Organisation.Kind.POLICE),
+    "housing": ("Kungälvsbostäder", Organisation.Kind.HOUSING),
+    "transport": ("Västtrafik", Organisation.Kind.TRANSPORT),
+    "rescue": ("Bohus räddningstjänstförbund", Organisation.Kind.RESCUE),
+    "guards": ("Bevakningsföretag (väktare)", Organisation.Kind.SECURITY),
+    "municipality": ("Kungälvs kommun", Organisation.Kind.MUNICIPALITY),
+}
+UNITS = ["Säkerhetsenheten", "Trygga ungdomsmiljöer", "Trafik Gata Park"]
+
+# Which organisations report which categories (weights).
+REPORTERS = {
+    "ungdomshang": {"guards": 3, "municipality": 3, "police": 1},
+    "ordningsstorning": {"police": 3, "guards": 2, "transport": 1},
+    "motorburna": {"police": 3, "guards": 2},
+    "stold-ur-motorfordon": {"police": 1},
+    "stold-och-inbrott": {"police": 1},
+    "narkotikaforsaljning": {"police": 3, "housing": 1},
+    "narkotikapaverkan": {"police": 1},
+    "skadegorelse": {"housing": 3, "transport": 1, "municipality": 1},
+    "brand": {"rescue": 1},
+    "fyrverkerier": {"police": 1, "housing": 1, "rescue": 1},
+    "nedskrapning": {"municipality": 1, "housing": 1},
+    "otrygg-plats": {"municipality": 2, "housing": 1},
+    "hot-och-vald": {"police": 1},
+    "ovrigt": {"police": 1},
+}
+
+# Share of reports that give a time window rather than an instant (found in the morning, etc.).
+WINDOW_SHARE = {"skadegorelse": 0.7, "stold-ur-motorfordon": 0.8, "stold-och-inbrott": 0.8, "nedskrapning": 0.5,
+                "otrygg-plats": 0.3}
+
+
+@dataclass(frozen=True)
+class Source:
+    place: str | None  # None: background spread over the town centres
+    per_week: float
+    categories: dict[str, float]
+    season: str = "flat"
+    scatter_m: float = 120.0
+
+
+SOURCES = [
+    Source("Vita fläcken", 5.0, {"motorburna": .5, "ungdomshang": .3, "nedskrapning": .1, "ordningsstorning": .1},
+           "motor_summer"),
+    Source("Komarken", 4.0, {"narkotikaforsaljning": .3, "narkotikapaverkan": .15, "ordningsstorning": .2,
+                             "hot-och-vald": .15, "skadegorelse": .2}),
+    Source("Kode busstation", 3.0, {"ungdomshang": .4, "skadegorelse": .3, "ordningsstorning": .2,
+                                    "otrygg-plats": .1}),
+    Source("Guntorpsvägen", 1.5, {"ungdomshang": .5, "skadegorelse": .3, "ordningsstorning": .2}),
+    Source("Munkegärdeskolan", 3.0, {"ungdomshang": .5, "ordningsstorning": .2, "skadegorelse": .2,
+                                     "nedskrapning": .1}, "school"),
+    Source("Kongahällacenter/Resecentrum", 3.0, {"ordningsstorning": .3, "stold-och-inbrott": .2,
+                                                 "otrygg-plats": .2, "ungdomshang": .2, "hot-och-vald": .1}),
+    Source("Nordmannatorget", 1.5, {"ungdomshang": .4, "ordningsstorning": .3, "nedskrapning": .3}, "summer"),
+    Source("Bohus fästning", 0.8, {"stold-ur-motorfordon": .8, "skadegorelse": .2}, "camper_summer"),
+    Source("Utmarksvägen", 1.2, {"narkotikaforsaljning": .5, "ungdomshang": .3, "nedskrapning": .2}),
+    Source("Brushanestigen/Trankärsvägen", 1.5, {"otrygg-plats": .6, "skadegorelse": .2, "ordningsstorning": .2}),
+    Source("Skarpe Nord", 1.0, {"skadegorelse": .3, "ungdomshang": .3, "brand": .2, "ordningsstorning": .2}),
+    Source("Rollsbo", 2.0, {"motorburna": .7, "nedskrapning": .2, "stold-ur-motorfordon": .1}, "motor_summer",
+           250.0),
+    Source("Marstrands hamn", 0.5, {"ordningsstorning": .5, "nedskrapning": .3, "stold-och-inbrott": .2}, "summer"),
+    Source(None, 14.0, {"ordningsstorning": .15, "skadegorelse": .2, "stold-och-inbrott": .2, "brand": .08,
+                        "nedskrapning": .1, "hot-och-vald": .07, "narkotikapaverkan": .05, "ungdomshang": .1,
+                        "motorburna": .05, "stold-ur-motorfordon": .05, "otrygg-plats": .05, "ovrigt": .05},
+           "flat", 1500.0),
+]
+# Background centres: (lat, lon, share).
+BACKGROUND_CENTRES = [(57.8710, 11.9760, .6), (57.8620, 11.9200, .2), (57.9490, 11.8570, .12), (57.8870, 11.5880, .08)]
+FIREWORK_PLACES = ["Komarken", "Skarpe Nord", "Kode busstation", "Nordmannatorget", "Kongahällacenter/Resecentrum",
+                   "Munkegärdeskolan", "Vita fläcken"]
+
+# Hour-of-day profile (evening and night heavy), normalised below.
+HOURS = np.array([4, 3, 2, 1, .5, .3, .3, .5, 1, 1, 1, 1.2, 1.3, 1.4, 1.6, 2, 2.5, 3, 4, 5, 6, 6.5, 6, 5])
+HOURS = HOURS / HOURS.sum()
+
+
+def _season(kind: str, days: list[dt.date]) -> np.ndarray:
+    months = np.array([d.month for d in days])
+    weekday = np.array([d.weekday() for d in days])
+    weekend = np.where(weekday >= 4, 1.4, 0.85)
+    if kind == "motor_summer":
+        return np.where(np.isin(months, [5, 6, 7, 8]), 3.0, 0.6) * np.where(weekday >= 4, 2.0, 0.6)
+    if kind == "camper_summer":
+        return np.where(np.isin(months, [6, 7, 8]), 5.0, 0.25)
+    if kind == "summer":
+        return np.where(np.isin(months, [6, 7, 8]), 2.5, 0.7) * weekend
+    if kind == "school":
+        return np.where(np.isin(months, [7]), 0.3, 1.1) * np.where(weekday >= 5, 0.6, 1.1)
+    return weekend
+
+
+def _fireworks(days: list[dt.date]) -> np.ndarray:
+    """Per-day rate of firework reports: a sharp New Year peak, a smaller one at Easter eve."""
+    rate = np.zeros(len(days))
+    for i, d in enumerate(days):
+        if (d.month == 12 and d.day >= 26) or (d.month == 1 and d.day <= 2):
+            rate[i] = 25.0 if (d.month, d.day) in ((12, 31), (1, 1)) else 3.0
+    return rate
+
+
+def _scatter(rng, lat, lon, n, metres):
+    dlat = rng.normal(0, metres / METRES_PER_DEG_LAT, n)
+    dlon = rng.normal(0, metres / (METRES_PER_DEG_LAT * np.cos(np.radians(lat))), n)
+    return lat + dlat, lon + dlon
+
+
+class _Builder:
+    def __init__(self, rng, today: dt.date, municipality: Municipality, scale: float):
+        self.rng, self.scale = rng, scale
+        self.days = [today - dt.timedelta(days=DAYS - 1 - i) for i in range(DAYS)]
+        self.boundary = municipality_boundary(municipality, tolerance_m=0)
+        self.rows: list[tuple] = []  # (day_index, category_slug, lat, lon, place_name|None, precise)
+        self.multipliers: dict[str, np.ndarray] = {}
+
+    def reduce_after(self, place: str, start: dt.date, factor: float) -> None:
+        mask = np.array([d >= start for d in self.days])
+        self.multipliers[place] = np.where(mask, factor, 1.0)
+
+    def add(self, place: Place | None, rate: np.ndarray, categories: dict[str, float], scatter_m: float,
+            centre=None):
+        counts = self.rng.poisson(rate * self.scale)
+        day_index = np.repeat(np.arange(len(self.days)), counts)
+        n = day_index.size
+        if n == 0:
+            return
+        slugs = list(categories)
+        weights = np.array([categories[s] for s in slugs])
+        chosen = self.rng.choice(len(slugs), n, p=weights / weights.sum())
+        lat0, lon0 = (place.lat, place.lon) if place else centre
+        lats, lons = _scatter(self.rng, lat0, lon0, n, scatter_m)
+        inside = self.boundary.contains_many(lats, lons)
+        lats, lons = np.where(inside, lats, lat0), np.where(inside, lons, lon0)
+        at_place = self.rng.random(n) < 0.35 if place else np.zeros(n, bool)
+        with_place = self.rng.random(n) < 0.8 if place else np.zeros(n, bool)
+        for i in range(n):
+            name = place.name if place is not None and (with_place[i] or at_place[i]) else None
+            if at_place[i]:
+                self.rows.append((int(day_index[i]), slugs[chosen[i]], place.lat, place.lon, name, False))
+            else:
+                self.rows.append((int(day_index[i]), slugs[chosen[i]], float(lats[i]), float(lons[i]), name, True))
+
+    def incidents(self, categories, places, districts, orgs) -> list[Incident]:
+        rng = self.rng
+        n = len(self.rows)
+        lats = np.array([r[2] for r in self.rows])
+        lons = np.array([r[3] for r in self.rows])
+        cells = {res: cells_for_points(lats, lons, res) for res in (7, 8, 9)}
+        district_of = np.full(n, -1)
+        for j, district in enumerate(districts):
+            if district.geometry:
+                mask = (district_of < 0) & boundary_of(district.geometry, district.name).contains_many(lats, lons)
+                district_of[mask] = j
+        hours = rng.choice(24, n, p=HOURS)
+        minutes = rng.integers(0, 60, n)
+        window_draw = rng.random(n)
+        window_hours = rng.integers(2, 11, n)
+        org_draw = rng.random(n)
+        text_draw = rng.integers(0, 1000, n)
+        result = []
+        for i, (day_i, slug, lat, lon, place_name, precise) in enumerate(self.rows):
+            start = dt.datetime.combine(self.days[day_i], dt.time(int(hours[i]), int(minutes[i])), tzinfo=STOCKHOLM)
+            end = start + dt.timedelta(hours=int(window_hours[i])) if window_draw[i] < WINDOW_SHARE.get(slug, 0.1) else None
+            place = places.get(place_name) if place_name else None
+            result.append(Incident(
+                category=categories[slug],
+                occurred_from=start,
+                occurred_to=end,
+                place=place,
+                district=districts[district_of[i]] if district_of[i] >= 0 else None,
+                lat=round(lat, 6), lon=round(lon, 6),
+                location_precision=Incident.Precision.POINT if precise else Incident.Precision.PLACE,
+                h3_r7=int(cells[7][i]), h3_r8=int(cells[8][i]), h3_r9=int(cells[9][i]),
+                source_organisation=_pick_org(REPORTERS[slug], org_draw[i], orgs),
+                description=demo_text.describe(slug, place_name, int(text_draw[i])),
+                origin=Incident.Origin.DEMO,
+            ))
+        return result
+
+
+def _pick_org(weights: dict[str, float], draw: float, orgs: dict[str, Organisation]) -> Organisation:
+    total = sum(weights.values())
+    acc = 0.0
+    for key, w in weights.items():
+        acc += w / total
+        if draw < acc:
+            return orgs[key]
+    return orgs[next(iter(weights))]
+
+
+def _organisations() -> dict[str, Organisation]:
+    orgs = {}
+    for key, (name, kind) in ORGS.items():
+        if key == "police":
+            existing = Organisation.objects.filter(kind=kind).order_by("pk").first()
+            orgs[key] = existing or Organisation.objects.create(name=name, kind=kind)
+        else:
+            orgs[key] = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+    return orgs
+
+
+def meeting_dates(today: dt.date, count: int = 10) -> list[dt.date]:
+    """Every other Tuesday, the latest on or before today; oldest first."""
+    last = today - dt.timedelta(days=(today.weekday() - 1) % 7)
+    return [last - dt.timedelta(weeks=2 * i) for i in reversed(range(count))]
+
+
+@transaction.atomic
+def load_demo_situation(seed: int = 1482, today: dt.date | None = None, scale: float = 1.4) -> dict[str, int]:
+    """Load (or reload) the demo lägesbild. Idempotent: demo incidents are replaced; meetings are created
+    only when there are none; cameras are updated by name."""
+    from trygg.places.demo import load_demo_places
+
+    today = today or timezone.localdate()
+    municipality = load_demo_places()
+    places = {p.name: p for p in Place.objects.for_municipality(municipality)}
+    districts = list(District.objects.filter(municipality=municipality))
+    categories = {c.slug: c for c in Category.objects.all()}
+    orgs = _organisations()
+    units = {name: Unit.objects.get_or_create(name=name)[0] for name in UNITS}
+
+    for camera in demo_text.CAMERAS:
+        place = places.get(camera["place"])
+        CameraSite.objects.update_or_create(name=camera["name"], defaults={
+            **{k: v for k, v in camera.items() if k not in ("name", "place")},
+            "place": place, "lat": place.lat if place else camera.get("lat"), "lon": place.lon if place else camera.get("lon"),
+        })
+
+    dates = meeting_dates(today)
+    rng = np.random.default_rng(seed)
+    builder = _Builder(rng, today, municipality, scale)
+    for place_name, meeting_index, factor in demo_text.EFFECTS:
+        builder.reduce_after(place_name, dates[meeting_index] + dt.timedelta(days=3), factor)
+    for source in SOURCES:
+        season = _season(source.season, builder.days) * source.per_week / 7
+        if source.place is None:
+            for lat, lon, share in BACKGROUND_CENTRES:
+                builder.add(None, season * share, source.categories, source.scatter_m, centre=(lat, lon))
+        elif source.place in places:
+            rate = season * builder.multipliers.get(source.place, 1.0)
+            builder.add(places[source.place], rate, source.categories, source.scatter_m)
+    fireworks = _fireworks(builder.days) / len(FIREWORK_PLACES)
+    for name in FIREWORK_PLACES:
+        if name in places:
+            builder.add(places[name], fireworks, {"fyrverkerier": 1.0}, 200.0)
+
+    Incident.objects.filter(origin=Incident.Origin.DEMO).delete()
+    incidents = builder.incidents(categories, places, districts, orgs)
+    Incident.objects.bulk_create(incidents, batch_size=1000)
+
+    created_meetings = 0
+    if not Meeting.objects.exists():
+        created_meetings = demo_text.create_meetings(dates, today, places, categories, orgs, units)
+    return {
+        "händelser": len(incidents),
+        "möten": created_meetings,
+        "fokusområden": FocusArea.objects.count(),
+        "åtgärder": Action.objects.count(),
+        "kameror": CameraSite.objects.count(),
+    }

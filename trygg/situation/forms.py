@@ -1,0 +1,224 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trygg.accounts.models import Organisation, Unit
+from trygg.lib.pii import NO_NAMES_NOTICE
+from trygg.places.models import District, Place
+
+from .models import Action, CameraSite, Category, FocusArea, Incident, Meeting
+from .queries import DEFAULT_RESOLUTION, IncidentFilter
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+MAX_FILTER_DAYS = 3 * 366
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=DATETIME_FORMAT, **kwargs)
+
+
+class FilterForm(forms.Form):
+    """Period, categories and sources of the map, the table and the exports (GET parameters)."""
+
+    start = forms.DateField(label=_("Från och med"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Till och med"), required=False, widget=DateInput())
+    category = forms.ModelMultipleChoiceField(
+        label=_("Kategorier"), queryset=Category.objects.all(), required=False,
+        help_text=_("Inget val visar alla kategorier."),
+    )
+    source = forms.ModelMultipleChoiceField(
+        label=_("Källor"), queryset=Organisation.objects.all(), required=False,
+        help_text=_("Inget val visar alla källor."),
+    )
+    resolution = forms.TypedChoiceField(
+        label=_("Cellstorlek för hotspots"), coerce=int, required=False,
+        choices=[(7, _("Stor (H3 7, ca 5 km²)")), (8, _("Mellan (H3 8, ca 0,7 km²)")), (9, _("Liten (H3 9, ca 0,1 km²)"))],
+        initial=DEFAULT_RESOLUTION,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].widget.attrs["size"] = 6
+        self.fields["source"].widget.attrs["size"] = 6
+
+    def clean(self):
+        data = super().clean()
+        default = IncidentFilter.default()
+        start, end = data.get("start") or default.start, data.get("end") or default.end
+        if end < start:
+            raise forms.ValidationError(_("Slutdatum ligger före startdatum."))
+        if (end - start).days > MAX_FILTER_DAYS:
+            raise forms.ValidationError(_("Välj en period på högst tre år."))
+        data["start"], data["end"] = start, end
+        return data
+
+    def to_filter(self) -> IncidentFilter:
+        """The validated filter, or the default filter when the form is invalid."""
+        if not self.is_valid():
+            return IncidentFilter.default()
+        data = self.cleaned_data
+        return IncidentFilter(
+            start=data["start"], end=data["end"],
+            categories=tuple(sorted(c.pk for c in data["category"])),
+            sources=tuple(sorted(o.pk for o in data["source"])),
+            resolution=data.get("resolution") or DEFAULT_RESOLUTION,
+        )
+
+
+class IncidentForm(forms.ModelForm):
+    lat = forms.FloatField(label=_("Latitud"), required=False, help_text=_("Fylls i när du klickar i kartan."))
+    lon = forms.FloatField(label=_("Longitud"), required=False)
+
+    class Meta:
+        model = Incident
+        fields = ["category", "occurred_from", "occurred_to", "place", "source_organisation", "description"]
+        widgets = {
+            "occurred_from": DateTimeInput(),
+            "occurred_to": DateTimeInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "occurred_from": _("När det hände, eller när tidsfönstret började."),
+            "occurred_to": _("Fyll i om du bara vet ett tidsfönster, t.ex. skadegörelse som upptäcktes på morgonen."),
+            "place": _("Välj en namngiven plats, eller klicka i kartan för en punkt."),
+            "description": NO_NAMES_NOTICE + " " + str(_("Personnummer, telefonnummer, e-post och "
+                                                          "registreringsnummer tas bort automatiskt.")),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(active=True)
+        self.fields["place"].queryset = Place.objects.active()
+        for name in ("occurred_from", "occurred_to"):
+            self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
+        if self.instance.pk and self.instance.location_precision == Incident.Precision.POINT:
+            self.initial.setdefault("lat", self.instance.lat)
+            self.initial.setdefault("lon", self.instance.lon)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("occurred_from"), data.get("occurred_to")
+        if start and end and end < start:
+            self.add_error("occurred_to", _("Sluttiden ligger före starttiden."))
+        if start and start > timezone.now() + dt.timedelta(hours=1):
+            self.add_error("occurred_from", _("Tiden ligger i framtiden."))
+        lat, lon = data.get("lat"), data.get("lon")
+        if (lat is None) != (lon is None):
+            raise forms.ValidationError(_("Ange både latitud och longitud, eller ingen av dem."))
+        if lat is None and not data.get("place"):
+            raise forms.ValidationError(_("Välj en plats eller klicka i kartan (eller ange koordinater)."))
+        return data
+
+
+class MeetingForm(forms.ModelForm):
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Deltagande organisationer"), queryset=Organisation.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("Deltagande enheter"), queryset=Unit.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["date", "kind", "organisations", "units", "notes"]
+        widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {"notes": NO_NAMES_NOTICE}
+
+
+class FocusAreaForm(forms.ModelForm):
+    class Meta:
+        model = FocusArea
+        fields = ["meeting", "place", "district", "category", "problem", "start", "weeks"]
+        widgets = {"start": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = Place.objects.active()
+        self.fields["district"].queryset = District.objects.all()
+        self.fields["weeks"].min_value = 1
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("place") and not data.get("district"):
+            raise forms.ValidationError(_("Välj en plats eller en kommundel för fokusområdet."))
+        if data.get("weeks") is not None and not 1 <= data["weeks"] <= 104:
+            self.add_error("weeks", _("Ange mellan 1 och 104 veckor."))
+        return data
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = [
+            "title", "kind", "focus_area", "meeting", "description", "responsible_organisation",
+            "responsible_unit", "start_date", "due_date", "status", "plan_activity",
+        ]
+        widgets = {"start_date": DateInput(), "due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"start_date": _("Används som brytpunkt i effektuppföljningen.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focus_area"].queryset = FocusArea.objects.select_related("place", "district")
+        self.fields["plan_activity"].queryset = self.fields["plan_activity"].queryset.select_related(
+            "intervention__area"
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, due = data.get("start_date"), data.get("due_date")
+        if start and due and due < start:
+            self.add_error("due_date", _("Slutdatum ligger före startdatum."))
+        return data
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)
+
+
+class CameraForm(forms.ModelForm):
+    class Meta:
+        model = CameraSite
+        fields = [
+            "name", "place", "area_description", "lat", "lon", "purpose", "permit_status", "imy_reference",
+            "imy_decision_date", "in_operation_since", "notes",
+        ]
+        widgets = {
+            "imy_decision_date": DateInput(), "in_operation_since": DateInput(),
+            "purpose": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"lat": _("Lämna tomt för att använda platsens läge.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lat"].required = self.fields["lon"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("lat") is None or data.get("lon") is None:
+            place = data.get("place")
+            if place is None:
+                raise forms.ValidationError(_("Ange kamerans läge eller välj en plats."))
+            data["lat"], data["lon"] = place.lat, place.lon
+        return data
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["name", "slug", "description", "police_types", "order", "active"]

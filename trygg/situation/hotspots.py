@@ -1,0 +1,744 @@
+"""Hotspot statistics for the lägesbild: plain numpy + h3 + scipy, no Django.
+
+Inputs are arrays (H3 cell ids as int64, datetime64 times); the Django side queries the incidents,
+passes the arrays in and renders what comes out. Methods, choices and references: docs/hotspots.md.
+
+- :func:`counts_per_cell` — incidents -> (cells, counts).
+- :func:`gi_star` — Getis-Ord Gi* z-scores over H3 k-ring neighbourhoods (binary weights, self included),
+  two-sided normal p-values, Benjamini-Hochberg classes (:func:`fdr_classes`).
+- :func:`compare_periods` — last N weeks vs the previous M weeks and the same weeks a year earlier.
+- :func:`aoristic_weekday_hour` — 7×24 weekday × hour table with time windows spread over their hours.
+- :data:`hotspot_cache` — small LRU cache keyed on (period, resolution, filter), explicit invalidation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple, TypeVar
+from zoneinfo import ZoneInfo
+
+import h3
+import h3.api.numpy_int as h3_np
+import numpy as np
+from scipy import sparse, stats
+
+HOT_99, HOT_95, HOT_90 = "hot_99", "hot_95", "hot_90"
+NOT_SIGNIFICANT = "not_significant"
+COLD_90, COLD_95, COLD_99 = "cold_90", "cold_95", "cold_99"
+CLASSES = (HOT_99, HOT_95, HOT_90, NOT_SIGNIFICANT, COLD_90, COLD_95, COLD_99)
+# (FDR level q, hot class, cold class), strictest first.
+FDR_LEVELS = ((0.01, HOT_99, COLD_99), (0.05, HOT_95, COLD_95), (0.10, HOT_90, COLD_90))
+
+CLASS_LABELS_SV = {
+    HOT_99: "Hot spot (99 %)",
+    HOT_95: "Hot spot (95 %)",
+    HOT_90: "Hot spot (90 %)",
+    NOT_SIGNIFICANT: "Ingen signifikant avvikelse",
+    COLD_90: "Cold spot (90 %)",
+    COLD_95: "Cold spot (95 %)",
+    COLD_99: "Cold spot (99 %)",
+}
+
+
+# --- counts --------------------------------------------------------------------------------------
+
+
+def _as_cells(cells: Any, what: str = "cells") -> np.ndarray:
+    arr = np.asarray(cells)
+    if arr.ndim != 1:
+        raise ValueError(f"{what} must be a one-dimensional array of H3 cell ids")
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        raise ValueError(f"{what} must hold integer H3 cell ids (see trygg.lib.geo)")
+    return arr.astype(np.int64, copy=False)
+
+
+def counts_per_cell(cells: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique cell ids (int64) and how many times each occurs (int64)."""
+    unique, counts = np.unique(_as_cells(cells), return_counts=True)
+    return unique, counts.astype(np.int64)
+
+
+# --- neighbourhoods ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """Binary k-ring weights over a sorted cell set, self included (the "star" in Gi*).
+
+    ``matrix[i, j] == 1`` when cell j lies within k grid steps of cell i and both are in the set.
+    Rows of cells at the edge of the set hold fewer than 1 + 3k(k+1) ones.
+    """
+
+    cells: np.ndarray
+    k: int
+    matrix: sparse.csr_matrix
+
+    @property
+    def n_neighbours(self) -> np.ndarray:
+        """W_i: the row sums (neighbours in the set, self included)."""
+        return np.diff(self.matrix.indptr)
+
+    def neighbour_lists(self) -> list[np.ndarray]:
+        """Per cell, the indices of its neighbours (self included), e.g. to build a libpysal W."""
+        ip, ix = self.matrix.indptr, self.matrix.indices
+        return [ix[ip[i] : ip[i + 1]] for i in range(len(self.cells))]
+
+
+def _disks(cells: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """All k-ring members of each cell, flattened, and how many belong to each cell.
+
+    One h3 call per cell (the loop is over cells, ~10-15k for a municipality at resolution 9, not over
+    incidents)."""
+    if cells.size == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    grid_disk = h3_np.grid_disk
+    try:
+        disks = [grid_disk(c, k) for c in cells.tolist()]
+    except (ValueError, TypeError, OverflowError) as exc:  # h3's errors subclass ValueError
+        raise ValueError(f"not a valid H3 cell id among the cells: {exc}") from None
+    lengths = np.fromiter((len(d) for d in disks), dtype=np.int64, count=len(disks))
+    # H3 ids are < 2**63 (top bit reserved), so the uint64 -> int64 view keeps their values.
+    return np.concatenate(disks).view(np.int64), lengths
+
+
+def _from_disks(cells: np.ndarray, k: int, owners: np.ndarray, flat: np.ndarray) -> Neighbourhood:
+    """CSR weights over sorted ``cells`` from disk members ``flat`` of the cells at positions ``owners``
+    (one entry per member); members outside ``cells`` are dropped."""
+    n = cells.size
+    pos = np.searchsorted(cells, flat)
+    inside = pos < n
+    inside[inside] = cells[pos[inside]] == flat[inside]
+    rows, cols = owners[inside], pos[inside]
+    # Canonical CSR: rows in order, columns sorted within each row.
+    order = np.lexsort((cols, rows))
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    matrix = sparse.csr_matrix((np.ones(cols.size), cols[order], indptr), shape=(n, n))
+    return Neighbourhood(cells=cells, k=k, matrix=matrix)
+
+
+def _build_neighbourhood(cells: np.ndarray, k: int) -> Neighbourhood:
+    flat, lengths = _disks(cells, k)
+    return _from_disks(cells, k, np.repeat(np.arange(cells.size), lengths), flat)
+
+
+def _build_ring_neighbourhood(occupied: np.ndarray, k: int) -> Neighbourhood:
+    """Default study area (occupied cells plus their k-ring) and its weights, calling grid_disk once
+    per cell of the area: the occupied cells' disks give the area and are reused for the weights."""
+    flat_occ, len_occ = _disks(occupied, k)
+    area = np.union1d(flat_occ, occupied)
+    ring = np.setdiff1d(area, occupied, assume_unique=True)
+    flat_ring, len_ring = _disks(ring, k)
+    owners = np.concatenate(
+        [
+            np.repeat(np.searchsorted(area, occupied), len_occ),
+            np.repeat(np.searchsorted(area, ring), len_ring),
+        ]
+    )
+    return _from_disks(area, k, owners, np.concatenate([flat_occ, flat_ring]))
+
+
+_NEIGHBOURHOOD_CACHE: OrderedDict[tuple[str, int, str], Neighbourhood] = OrderedDict()
+_NEIGHBOURHOOD_CACHE_SIZE = 8
+_neighbourhood_lock = threading.Lock()
+
+
+def _cached(kind: str, cells: np.ndarray, k: int, build: Callable[[np.ndarray, int], Neighbourhood]):
+    key = (kind, int(k), hashlib.blake2b(cells.tobytes(), digest_size=16).hexdigest())
+    with _neighbourhood_lock:
+        hit = _NEIGHBOURHOOD_CACHE.get(key)
+        if hit is not None:
+            _NEIGHBOURHOOD_CACHE.move_to_end(key)
+            return hit
+    built = build(cells.copy(), int(k))
+    with _neighbourhood_lock:
+        _NEIGHBOURHOOD_CACHE[key] = built
+        while len(_NEIGHBOURHOOD_CACHE) > _NEIGHBOURHOOD_CACHE_SIZE:
+            _NEIGHBOURHOOD_CACHE.popitem(last=False)
+    return built
+
+
+def _sorted_unique(cells: Any, what: str) -> np.ndarray:
+    arr = np.ascontiguousarray(_as_cells(cells, what))
+    if arr.size > 1 and not (np.diff(arr) > 0).all():
+        raise ValueError(f"{what} must be sorted and unique")
+    return arr
+
+
+def _check_k(k: Any) -> int:
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 0:
+        raise ValueError("k must be a non-negative integer")
+    return int(k)
+
+
+def neighbourhood(cells: Any, k: int = 1) -> Neighbourhood:
+    """k-ring weights over exactly the cell set ``cells`` (sorted, unique), built once per
+    (cell set, k) and kept in a small LRU cache (8 entries), so a fixed study area such as the
+    municipality's cells costs the h3 calls once per process."""
+    return _cached("set", _sorted_unique(cells, "cells"), _check_k(k), _build_neighbourhood)
+
+
+def default_neighbourhood(occupied: Any, k: int = 1) -> Neighbourhood:
+    """Weights over the default study area of :func:`study_area_cells` for these occupied cells."""
+    return _cached("ring", _sorted_unique(occupied, "cells"), _check_k(k), _build_ring_neighbourhood)
+
+
+def clear_neighbourhood_cache() -> None:
+    with _neighbourhood_lock:
+        _NEIGHBOURHOOD_CACHE.clear()
+
+
+def study_area_cells(cells: Any, k: int = 1, study_area: Any | None = None) -> np.ndarray:
+    """The sorted cell set Gi* is computed over.
+
+    - ``study_area`` given (recommended: ``Boundary.cells(resolution)`` of the municipality): that set,
+      plus any cell with incidents that lies outside it (a point inside the border can fall in a cell
+      whose overlap test missed it; its incidents are never dropped silently).
+    - ``study_area`` None: the cells with incidents plus their k-ring neighbours, with zero counts, so
+      that an isolated cell is compared with the empty cells around it rather than only with other
+      cells that have incidents.
+    """
+    arr = np.unique(_as_cells(cells))
+    if study_area is not None:
+        return np.union1d(_as_cells(study_area, "study_area"), arr)
+    return default_neighbourhood(arr, k).cells
+
+
+# --- Gi* -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GiStarResult:
+    """Per cell of the study area (sorted by cell id): count, Gi* z-score, two-sided p, FDR class."""
+
+    cells: np.ndarray
+    counts: np.ndarray
+    z: np.ndarray
+    p: np.ndarray
+    classes: np.ndarray
+    n_neighbours: np.ndarray
+    k: int
+
+    def __len__(self) -> int:
+        return int(self.cells.size)
+
+    def class_counts(self) -> dict[str, int]:
+        return {c: int((self.classes == c).sum()) for c in CLASSES}
+
+    def significant(self) -> np.ndarray:
+        """Boolean mask of hot and cold spots."""
+        return self.classes != NOT_SIGNIFICANT
+
+    def rows(self, only_significant: bool = False) -> list[dict[str, Any]]:
+        """Plain dicts (cell as int and as H3 string) for templates, JSON and the list alternative
+        to the map, strongest z first."""
+        idx = np.flatnonzero(self.significant()) if only_significant else np.arange(len(self))
+        idx = idx[np.argsort(-np.abs(self.z[idx]), kind="stable")]
+        return [
+            {
+                "cell": int(self.cells[i]),
+                "h3": h3.int_to_str(int(self.cells[i])),
+                "count": float(self.counts[i]),
+                "z": float(self.z[i]),
+                "p": float(self.p[i]),
+                "class": str(self.classes[i]),
+            }
+            for i in idx
+        ]
+
+
+def gi_star_z(counts: np.ndarray, weights: sparse.csr_matrix) -> np.ndarray:
+    """Getis-Ord Gi* z-scores for binary weights that include self (Getis & Ord 1992, Ord & Getis 1995):
+
+        z_i = (Σ_j w_ij x_j − x̄ W_i) / (S · sqrt((n W_i − W_i²) / (n − 1))),
+        x̄ = Σx / n,  S = sqrt(Σx² / n − x̄²),  W_i = Σ_j w_ij.
+
+    Where the statistic is undefined (n < 2, all counts equal so S = 0, or a neighbourhood covering the
+    whole study area so W_i = n) z is 0: nothing there can be told apart from the rest.
+    """
+    x = np.asarray(counts, dtype=np.float64)
+    n = x.size
+    z = np.zeros(n)
+    if n < 2:
+        return z
+    w_i = np.asarray(weights.sum(axis=1), dtype=np.float64).ravel()
+    mean = x.sum() / n
+    s = np.sqrt(max((x @ x) / n - mean * mean, 0.0))
+    if s <= 1e-12 * max(abs(mean), 1.0):
+        return z
+    lag = weights @ x
+    denom = s * np.sqrt((n * w_i - w_i * w_i) / (n - 1))
+    ok = denom > 0
+    z[ok] = (lag[ok] - mean * w_i[ok]) / denom[ok]
+    return z
+
+
+def _check_one_resolution(cells: np.ndarray) -> None:
+    # Bits 52-55 of an H3 index hold the resolution.
+    resolutions = np.unique((cells >> 52) & 0xF)
+    if resolutions.size > 1:
+        raise ValueError(f"cells mix H3 resolutions {resolutions.tolist()}")
+
+
+def gi_star(
+    cells: Any,
+    counts: Any,
+    k: int = 1,
+    study_area: Any | None = None,
+    alpha: float = 0.10,
+) -> GiStarResult:
+    """Getis-Ord Gi* hot and cold spots over H3 cells.
+
+    ``cells``: unique cell ids that have incidents; ``counts``: their counts (or any non-negative
+    weight). Cells of the study area (see :func:`study_area_cells`) without an entry count as 0.
+    Neighbours are the cell's k-ring within the study area, self included, binary weights.
+    p-values are two-sided from the standard normal; classes from :func:`fdr_classes`.
+    """
+    cell_arr = _as_cells(cells)
+    x_in = np.asarray(counts, dtype=np.float64)
+    if x_in.shape != cell_arr.shape:
+        raise ValueError("cells and counts must have the same length")
+    if not np.isfinite(x_in).all() or (x_in < 0).any():
+        raise ValueError("counts must be finite and non-negative")
+    sorted_cells = np.sort(cell_arr)
+    if (np.diff(sorted_cells) == 0).any():
+        raise ValueError("cells must be unique; aggregate with counts_per_cell first")
+    k = _check_k(k)
+    if study_area is None:
+        _check_one_resolution(sorted_cells)
+        nb = default_neighbourhood(sorted_cells, k)
+    else:
+        area = study_area_cells(cell_arr, k, study_area)
+        _check_one_resolution(area)
+        nb = neighbourhood(area, k)
+    area = nb.cells
+    x = np.zeros(area.size)
+    x[np.searchsorted(area, cell_arr)] = x_in
+    z = gi_star_z(x, nb.matrix)
+    p = 2.0 * stats.norm.sf(np.abs(z))
+    return GiStarResult(
+        cells=area,
+        counts=x,
+        z=z,
+        p=p,
+        classes=fdr_classes(z, p, alpha=alpha),
+        n_neighbours=nb.n_neighbours,
+        k=k,
+    )
+
+
+def bh_reject(p: Any, q: float) -> np.ndarray:
+    """Benjamini-Hochberg (1995) step-up at FDR level q: with p sorted ascending p_(1) ≤ … ≤ p_(m), find
+    the largest k with p_(k) ≤ k·q/m and reject every hypothesis with p ≤ p_(k). NaN p never rejects."""
+    p_arr = np.asarray(p, dtype=np.float64)
+    m = p_arr.size
+    reject = np.zeros(m, dtype=bool)
+    if m == 0:
+        return reject
+    clean = np.where(np.isnan(p_arr), np.inf, p_arr)
+    ranked = np.sort(clean)
+    below = np.flatnonzero(ranked <= q * np.arange(1, m + 1) / m)
+    if below.size:
+        reject = clean <= ranked[below[-1]]
+    return reject
+
+
+def fdr_classes(z: Any, p: Any, alpha: float = 0.10) -> np.ndarray:
+    """Hot/cold classes with Benjamini-Hochberg control of the false discovery rate.
+
+    BH is run over all cells together (hot and cold share one family, p two-sided) at each level
+    q in (0.01, 0.05, 0.10) that is ≤ ``alpha``. A cell rejected at q = 0.01 is hot_99/cold_99,
+    else at 0.05 hot_95/cold_95, else at 0.10 hot_90/cold_90 (sign of z decides hot or cold), else
+    not_significant. BH rejection sets grow with q, so the classes nest. ``alpha=0.05`` drops the 90 %
+    classes.
+    """
+    z_arr = np.asarray(z, dtype=np.float64)
+    p_arr = np.asarray(p, dtype=np.float64)
+    if z_arr.shape != p_arr.shape:
+        raise ValueError("z and p must have the same length")
+    classes = np.full(z_arr.shape, NOT_SIGNIFICANT, dtype="<U15")
+    done = np.zeros(z_arr.shape, dtype=bool)
+    for q, hot, cold in FDR_LEVELS:
+        if q > alpha + 1e-12:
+            continue
+        new = bh_reject(p_arr, q) & ~done & (z_arr != 0)
+        classes[new & (z_arr > 0)] = hot
+        classes[new & (z_arr < 0)] = cold
+        done |= new
+    return classes
+
+
+# --- period comparison ---------------------------------------------------------------------------
+
+WEEK = np.timedelta64(7, "D")
+YEAR_SHIFT = np.timedelta64(364, "D")  # 52 weeks: same weekdays a year earlier
+
+
+LOCAL_TZ = "Europe/Stockholm"
+
+
+def local_times(values: Any, tz: str = LOCAL_TZ) -> np.ndarray:
+    """Timezone-aware datetimes (as Django returns them) -> naive local wall-clock ``datetime64[s]``,
+    the form :func:`aoristic_weekday_hour` and :func:`compare_periods` take. None -> NaT."""
+    zone = ZoneInfo(tz)
+    out = np.empty(len(values), dtype="datetime64[s]")
+    for i, value in enumerate(values):
+        if value is None:
+            out[i] = np.datetime64("NaT")
+            continue
+        if value.tzinfo is None:
+            raise ValueError(f"time at index {i} is naive; pass timezone-aware datetimes")
+        out[i] = np.datetime64(value.astimezone(zone).replace(tzinfo=None), "s")
+    return out
+
+
+def _as_datetime64(values: Any, what: str) -> np.ndarray:
+    arr = np.asarray(values)
+    if arr.dtype == object:
+        if any(getattr(v, "tzinfo", None) is not None for v in arr.ravel()):
+            raise ValueError(f"{what} holds timezone-aware datetimes; convert them with local_times()")
+        try:
+            arr = arr.astype("datetime64[s]")
+        except (TypeError, ValueError):
+            raise ValueError(f"{what} must be datetimes") from None
+    if arr.size and not np.issubdtype(arr.dtype, np.datetime64):
+        raise ValueError(f"{what} must be a datetime64 array")
+    return arr.astype("datetime64[s]")
+
+
+def _as_instant(value: Any, what: str) -> np.datetime64:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        raise ValueError(f"{what} must be naive local time, like the incident times")
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    return np.datetime64(value, "s")
+
+
+@dataclass(frozen=True)
+class Window:
+    """Half-open time window [start, end)."""
+
+    start: np.datetime64
+    end: np.datetime64
+
+    @property
+    def weeks(self) -> float:
+        return float((self.end - self.start) / WEEK)
+
+    def mask(self, times: np.ndarray) -> np.ndarray:
+        return (times >= self.start) & (times < self.end)
+
+
+@dataclass(frozen=True)
+class RateChange:
+    """Count in a window against a reference window, as rates per week."""
+
+    count: int
+    weeks: float
+    reference_count: int
+    reference_weeks: float
+    p_value: float
+
+    @property
+    def per_week(self) -> float:
+        return self.count / self.weeks
+
+    @property
+    def reference_per_week(self) -> float:
+        return self.reference_count / self.reference_weeks
+
+    @property
+    def ratio(self) -> float | None:
+        """Rate ratio; None when the reference rate is 0."""
+        ref = self.reference_per_week
+        return None if ref == 0 else self.per_week / ref
+
+
+def _rate_test(count: int, weeks: float, ref_count: int, ref_weeks: float) -> float:
+    """Two-sided exact test of equal Poisson rates: conditional on the total, the count in the first
+    window is Binomial(total, weeks / (weeks + ref_weeks)) under H0."""
+    total = count + ref_count
+    if total == 0:
+        return 1.0
+    return float(stats.binomtest(count, total, weeks / (weeks + ref_weeks)).pvalue)
+
+
+@dataclass(frozen=True)
+class CellPeriodCounts:
+    cells: np.ndarray
+    recent: np.ndarray
+    baseline: np.ndarray
+    last_year: np.ndarray
+
+
+@dataclass(frozen=True)
+class PeriodComparison:
+    recent: Window
+    baseline: Window
+    last_year: Window
+    vs_baseline: RateChange
+    vs_last_year: RateChange
+    by_cell: CellPeriodCounts | None
+
+
+def compare_periods(
+    times: Any,
+    *,
+    end: Any,
+    recent_weeks: int = 4,
+    baseline_weeks: int = 12,
+    cells: Any | None = None,
+) -> PeriodComparison:
+    """Last ``recent_weeks`` weeks before ``end`` against the ``baseline_weeks`` weeks before them
+    (as rates per week) and against the same weeks 52 weeks (364 days) earlier, so weekdays line up.
+
+    Windows are half-open: recent = [end − N w, end), baseline = [end − (N+M) w, end − N w),
+    last year = recent shifted back 364 days. ``times`` are naive local datetimes (datetime64).
+    With ``cells`` (same length as ``times``) the counts per cell per window are returned too.
+    Each comparison carries a two-sided exact p-value for equal weekly rates.
+    """
+    if recent_weeks < 1 or baseline_weeks < 1:
+        raise ValueError("recent_weeks and baseline_weeks must be at least 1")
+    t = _as_datetime64(times, "times")
+    end64 = _as_instant(end, "end")
+    recent = Window(end64 - recent_weeks * WEEK, end64)
+    baseline = Window(recent.start - baseline_weeks * WEEK, recent.start)
+    last_year = Window(recent.start - YEAR_SHIFT, recent.end - YEAR_SHIFT)
+    masks = [w.mask(t) for w in (recent, baseline, last_year)]
+    n_recent, n_base, n_last = (int(m.sum()) for m in masks)
+
+    by_cell = None
+    if cells is not None:
+        c = _as_cells(cells)
+        if c.shape != t.shape:
+            raise ValueError("cells and times must have the same length")
+        any_window = masks[0] | masks[1] | masks[2]
+        unique = np.unique(c[any_window])
+        per_window = [
+            np.bincount(np.searchsorted(unique, c[m]), minlength=unique.size).astype(np.int64) for m in masks
+        ]
+        by_cell = CellPeriodCounts(unique, *per_window)
+
+    return PeriodComparison(
+        recent=recent,
+        baseline=baseline,
+        last_year=last_year,
+        vs_baseline=RateChange(
+            n_recent,
+            recent.weeks,
+            n_base,
+            baseline.weeks,
+            _rate_test(n_recent, recent.weeks, n_base, baseline.weeks),
+        ),
+        vs_last_year=RateChange(
+            n_recent,
+            recent.weeks,
+            n_last,
+            last_year.weeks,
+            _rate_test(n_recent, recent.weeks, n_last, last_year.weeks),
+        ),
+        by_cell=by_cell,
+    )
+
+
+# --- aoristic weekday × hour ---------------------------------------------------------------------
+
+HOURS_PER_WEEK = 168
+MAX_WINDOW = np.timedelta64(7, "D")
+_EPOCH_SLOT = 3 * 24  # 1970-01-01 was a Thursday: Monday-based weekday 3
+
+
+def aoristic_weekday_hour(
+    starts: Any,
+    ends: Any | None = None,
+    *,
+    method: Literal["equal", "proportional"] = "equal",
+) -> np.ndarray:
+    """7×24 table (rows Monday…Sunday, columns hour 0…23) of incidents whose time is a window.
+
+    Each incident carries weight 1 (Ratcliffe 2002). ``method="equal"``: spread equally over the
+    clock hours the window [start, end) touches (a window ending exactly on the hour does not touch that
+    hour; an instant, end = start or end NaT, puts 1 in its hour). ``method="proportional"``: spread in
+    proportion to the time spent in each hour. A window of 7 days or more covers every weekday-hour and
+    says nothing about when: it is spread evenly, 1/168 per cell. Times are naive local wall-clock
+    time (convert from UTC to Europe/Stockholm first). Rows sum with columns to the number of incidents.
+    """
+    s = _as_datetime64(starts, "starts")
+    if s.ndim != 1:
+        raise ValueError("starts must be one-dimensional")
+    if np.isnat(s).any():
+        raise ValueError(f"starts has a missing time at index {int(np.flatnonzero(np.isnat(s))[0])}")
+    e = s.copy() if ends is None else _as_datetime64(ends, "ends")
+    if e.shape != s.shape:
+        raise ValueError("starts and ends must have the same length")
+    e = np.where(np.isnat(e), s, e)
+    if (e < s).any():
+        i = int(np.flatnonzero(e < s)[0])
+        raise ValueError(f"window {i} ends before it starts")
+    if method not in ("equal", "proportional"):
+        raise ValueError("method must be 'equal' or 'proportional'")
+
+    sec = s.astype(np.int64)
+    esec = e.astype(np.int64)
+    h0 = np.floor_divide(sec, 3600)
+    h1 = np.maximum(-np.floor_divide(-esec, 3600), h0 + 1)  # ceil, at least one hour
+    length = h1 - h0
+    slot0 = (h0 + _EPOCH_SLOT) % HOURS_PER_WEEK
+    duration = (esec - sec).astype(np.float64)
+    long_window = (e - s) >= MAX_WINDOW
+
+    # Difference array over two weeks of slots so windows crossing Sunday→Monday need no special case.
+    diff = np.zeros(2 * HOURS_PER_WEEK + 1)
+    uniform = float(long_window.sum()) / HOURS_PER_WEEK
+    short = ~long_window
+    if method == "equal":
+        w = 1.0 / length[short]
+        np.add.at(diff, slot0[short], w)
+        np.add.at(diff, slot0[short] + length[short], -w)
+        table = np.cumsum(diff)[: 2 * HOURS_PER_WEEK]
+    else:
+        point = np.zeros(2 * HOURS_PER_WEEK)
+        instant = short & (duration == 0)
+        np.add.at(point, slot0[instant], 1.0)
+        span = short & (duration > 0)
+        d, s0, n_h = duration[span], slot0[span], length[span]
+        first_end = np.minimum((h0[span] + 1) * 3600, esec[span])
+        one_hour = n_h == 1
+        np.add.at(point, s0[one_hour], 1.0)
+        multi = ~one_hour
+        np.add.at(point, s0[multi], (first_end[multi] - sec[span][multi]) / d[multi])
+        last_start = (h1[span][multi] - 1) * 3600
+        np.add.at(point, s0[multi] + n_h[multi] - 1, (esec[span][multi] - last_start) / d[multi])
+        middle = multi & (n_h > 2)
+        w = 3600.0 / d[middle]
+        np.add.at(diff, s0[middle] + 1, w)
+        np.add.at(diff, s0[middle] + n_h[middle] - 1, -w)
+        table = np.cumsum(diff)[: 2 * HOURS_PER_WEEK] + point
+    week = table[:HOURS_PER_WEEK] + table[HOURS_PER_WEEK:] + uniform
+    return week.reshape(7, 24)
+
+
+# --- result cache --------------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+class CacheKey(NamedTuple):
+    """(period, resolution, filter) plus a data version.
+
+    ``period`` is (start, end) as dates or datetimes; ``filter`` a hashable description of the incident
+    filter (see :func:`cache_key`); ``version`` anything that changes when the data does (e.g. the
+    latest incident's change time), so a process whose cache was not invalidated cannot serve stale
+    results.
+    """
+
+    period: tuple[Any, Any]
+    resolution: int
+    filter: Hashable
+    version: Hashable = None
+
+
+def _freeze(value: Any) -> Hashable:
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_freeze(v) for v in value]
+        return tuple(sorted(items, key=repr) if isinstance(value, set | frozenset) else items)
+    return value
+
+
+def cache_key(
+    period: tuple[Any, Any], resolution: int, filter: Mapping[str, Any] | None = None, version: Hashable = None
+) -> CacheKey:
+    """Build a :class:`CacheKey`; the filter mapping is frozen so ``{"a": [1, 2]}`` is hashable and
+    key order does not matter."""
+    return CacheKey(tuple(period), int(resolution), _freeze(filter or {}), _freeze(version))
+
+
+class ResultCache:
+    """A small thread-safe LRU dict. Values are computed outside the lock (two threads may compute the
+    same key once each; the later result wins), so one slow analysis never blocks readers."""
+
+    def __init__(self, maxsize: int = 64) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._data
+
+    def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                self.hits += 1
+                return self._data[key]
+            self.misses += 1
+        value = compute()
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+        return value
+
+    def invalidate(self, predicate: Callable[[Any], bool] | None = None) -> int:
+        """Drop every entry (predicate None) or those whose key matches; return how many went."""
+        with self._lock:
+            doomed = [k for k in self._data if predicate is None or predicate(k)]
+            for k in doomed:
+                del self._data[k]
+        return len(doomed)
+
+
+hotspot_cache = ResultCache(maxsize=64)
+
+
+def _to_datetime(value: Any) -> dt.datetime:
+    if isinstance(value, np.datetime64):
+        value = value.astype("datetime64[us]").item()
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    raise TypeError(f"not a date or datetime: {value!r}")
+
+
+def invalidate_hotspots(when: Any | None = None, cache: ResultCache = hotspot_cache) -> int:
+    """Explicit invalidation, to call after incidents are written, changed or deleted.
+
+    ``when`` None drops everything; a date/datetime drops the entries whose period [start, end] contains
+    it (a date as ``end`` means the whole day). When ``when`` and the period differ in having a time
+    zone, the window is widened by a day on each side: dropping too much is harmless, too little is
+    not. Keys that are not :class:`CacheKey` or have an unreadable period are dropped. Returns the
+    number dropped."""
+    if when is None:
+        return cache.invalidate()
+    moment = _to_datetime(when)
+
+    def covers(key: Any) -> bool:
+        if not isinstance(key, CacheKey):
+            return True
+        try:
+            start, end = (_to_datetime(v) for v in key.period)
+        except (TypeError, ValueError):
+            return True
+        if isinstance(key.period[1], dt.date) and not isinstance(key.period[1], dt.datetime):
+            end += dt.timedelta(days=1)
+        m = moment
+        if len({start.tzinfo is None, end.tzinfo is None, m.tzinfo is None}) > 1:
+            start, end, m = (v.replace(tzinfo=None) for v in (start, end, m))
+            start, end = start - dt.timedelta(days=1), end + dt.timedelta(days=1)
+        return start <= m <= end
+
+    return cache.invalidate(covers)

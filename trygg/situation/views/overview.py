@@ -1,0 +1,159 @@
+"""The map page, its data endpoint, the table view (the map's accessible alternative) and exports."""
+
+from __future__ import annotations
+
+import csv
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from trygg.places.geojson import feature_collection, point
+from trygg.places.models import Place, current_municipality
+
+from ..forms import FilterForm
+from ..permissions import can_write_situation, require_situation_access
+from ..queries import hotspot_result, hotspot_rows, map_payload, weekday_hour_table
+from ..hotspots import CLASS_LABELS_SV, CLASSES
+
+EXPORT_LIMIT = 50_000
+
+
+def _filter(request: HttpRequest):
+    form = FilterForm(request.GET or None)
+    return form, form.to_filter()
+
+
+def _legend() -> list[tuple[str, str]]:
+    return [(c, CLASS_LABELS_SV[c]) for c in CLASSES]
+
+
+@login_required
+@require_GET
+def map_page(request: HttpRequest) -> HttpResponse:
+    require_situation_access(request)
+    form, filt = _filter(request)
+    return render(request, "situation/map.html", {
+        "form": form,
+        "filter": filt,
+        "query": request.GET.urlencode(),
+        "legend": _legend(),
+        "tile_url": settings.TRYGG_TILE_URL,
+        "tile_attribution": settings.TRYGG_TILE_ATTRIBUTION,
+        "can_write": can_write_situation(request.user),
+    })
+
+
+@login_required
+@require_GET
+def map_data(request: HttpRequest) -> JsonResponse:
+    """All map layers as GeoJSON FeatureCollections in one response (constant number of queries)."""
+    require_situation_access(request)
+    form, filt = _filter(request)
+    if request.GET and not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    municipality = current_municipality()
+    places = Place.objects.for_municipality(municipality).active().select_related("district")
+    return JsonResponse(map_payload(filt, municipality, places), json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+@require_GET
+def table(request: HttpRequest) -> HttpResponse:
+    require_situation_access(request)
+    form, filt = _filter(request)
+    municipality = current_municipality()
+    incidents = filt.incidents()
+    page = Paginator(incidents.with_related(), 50).get_page(request.GET.get("sida"))
+    by_place = list(
+        incidents.order_by().values("place__name").annotate(n=Count("id")).order_by("-n", "place__name")[:30]
+    )
+    by_category = list(
+        incidents.order_by().values("category__name").annotate(n=Count("id")).order_by("-n", "category__name")
+    )
+    result = hotspot_result(filt, municipality)
+    places = Place.objects.for_municipality(municipality).only("name", "h3_r7", "h3_r8", "h3_r9")
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(request, "situation/table.html", {
+        "form": form,
+        "filter": filt,
+        "page": page,
+        "query": query.urlencode(),
+        "by_place": by_place,
+        "by_category": by_category,
+        "hot_rows": hotspot_rows(result, places),
+        "class_counts": result.class_counts(),
+        "legend": _legend(),
+        "weekday_hours": weekday_hour_table(incidents),
+        "hour_labels": [f"{h:02d}–{h + 3:02d}" for h in range(0, 24, 3)],
+        "can_write": can_write_situation(request.user),
+    })
+
+
+def _export_rows(request: HttpRequest):
+    require_situation_access(request)
+    _, filt = _filter(request)
+    return filt, filt.incidents().with_related().order_by("occurred_from", "pk")[:EXPORT_LIMIT]
+
+
+CSV_HEADERS = [
+    "id", "kategori", "inträffade_från", "inträffade_till", "plats", "kommundel_id", "latitud", "longitud",
+    "lägesnoggrannhet", "h3_r8", "källa", "ursprung", "beskrivning",
+]
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    filt, incidents = _export_rows(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="lagesbild_{filt.start}_{filt.end}.csv"'
+    response.write("\ufeff")  # BOM so that Excel reads UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(CSV_HEADERS)
+    for i in incidents:
+        writer.writerow([
+            i.pk, i.category.name, timezone.localtime(i.occurred_from).isoformat(),
+            timezone.localtime(i.occurred_to).isoformat() if i.occurred_to else "",
+            i.place.name if i.place_id else "", i.district_id or "",
+            i.lat if i.is_mappable else "", i.lon if i.is_mappable else "",
+            i.location_precision, i.h3_r8 or "",
+            i.source_organisation.name if i.source_organisation_id else "", i.origin, _csv_safe(i.description),
+        ])
+    return response
+
+
+def _csv_safe(text: str) -> str:
+    """Keep spreadsheet programs from running a description as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@login_required
+@require_GET
+def export_geojson(request: HttpRequest) -> JsonResponse:
+    """Incidents as GeoJSON. Incidents without an exact location have geometry null (valid GeoJSON)."""
+    filt, incidents = _export_rows(request)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": point(i.lat, i.lon) if i.is_mappable else None,
+            "properties": {
+                "id": i.pk, "category": i.category.name,
+                "occurred_from": timezone.localtime(i.occurred_from).isoformat(),
+                "occurred_to": timezone.localtime(i.occurred_to).isoformat() if i.occurred_to else None,
+                "place": i.place.name if i.place_id else None, "precision": i.location_precision,
+                "source": i.source_organisation.name if i.source_organisation_id else None,
+                "description": i.description,
+            },
+        }
+        for i in incidents
+    ]
+    response = JsonResponse(feature_collection(features), json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="lagesbild_{filt.start}_{filt.end}.geojson"'
+    return response
