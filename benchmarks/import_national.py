@@ -25,10 +25,12 @@ import argparse
 import json
 import os
 import random
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -203,11 +205,10 @@ def _to_sql(frame) -> int:
 
     table = Observation._meta.db_table
     if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        with connection.cursor():
-            pass
-        frame.to_sql(table, connection.connection, if_exists="append", index=False)
-        connection.connection.commit()
+        # A plain sqlite3 connection as a pandas user would open it (implicit transaction, one commit).
+        with closing(sqlite3.connect(connection.settings_dict["NAME"])) as conn:
+            frame.to_sql(table, conn, if_exists="append", index=False)
+            conn.commit()
         return len(frame)
     try:
         import sqlalchemy

@@ -260,7 +260,7 @@ def consecutive_significant_changes(
     the run (a change over two years is not "year after year").
     """
     points = sorted(series, key=lambda item: item[0])
-    changes: list[tuple[int, ChangeResult]] = []
+    changes: list[tuple[int, ChangeResult | None]] = []
     for prev, curr in zip(points, points[1:], strict=False):
         if curr[0] - prev[0] != 1 or prev[1] is None or curr[1] is None:
             changes.append((curr[0], None))

@@ -149,8 +149,10 @@ class Observation(models.Model):
         MISSING = "missing", _("uppgift saknas")
         SUPPRESSED = "suppressed", _("sekretess/för osäker")
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="observations")
+    # No single-column FK indexes: the natural-key constraint leads with indicator and the region index
+    # below leads with region; three indexes instead of five make bulk imports markedly faster.
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations", db_index=False)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="observations", db_index=False)
     # "2023", pooled survey years "2021–2022", months "2026M04"; start/end years sort and filter.
     period = models.CharField(_("period"), max_length=20)
     period_start = models.PositiveSmallIntegerField(_("första år"))

@@ -1,4 +1,11 @@
 from django.urls import path
 
+from . import views
+
 app_name = "indicators"
-urlpatterns: list = []
+urlpatterns = [
+    path("import/", views.import_page, name="import"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
+    path("import/mall-lokala-nyckeltal.csv", views.local_template, name="local_template"),
+    path("lokala-nyckeltal/", views.local_figures, name="local_figures"),
+]

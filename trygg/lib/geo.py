@@ -27,8 +27,8 @@ import numpy as np
 import shapely
 from h3.api import basic_int as h3_int
 from pyproj import Transformer
-from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.errors import GEOSException
+from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
 H3_RESOLUTIONS = (7, 8, 9)
@@ -91,9 +91,7 @@ def cell_for_point(lat: float, lon: float, resolution: int) -> int:
     return h3_int.latlng_to_cell(lat, lon, resolution)
 
 
-def cells_for_point(
-    lat: float, lon: float, resolutions: Iterable[int] = H3_RESOLUTIONS
-) -> dict[int, int]:
+def cells_for_point(lat: float, lon: float, resolutions: Iterable[int] = H3_RESOLUTIONS) -> dict[int, int]:
     """``{resolution: cell id}`` for one point, ids as signed-64-bit-safe ints (see module doc)."""
     lat, lon = validate_latlon(lat, lon)
     return {res: h3_int.latlng_to_cell(lat, lon, res) for res in resolutions}
@@ -254,9 +252,7 @@ class Boundary:
         shapely.prepare(self.geometry)
 
     @classmethod
-    def from_geojson(
-        cls, data: Mapping[str, Any], *, name: str, feature_id: str | None = None
-    ) -> Boundary:
+    def from_geojson(cls, data: Mapping[str, Any], *, name: str, feature_id: str | None = None) -> Boundary:
         """From a geometry, a Feature, or a FeatureCollection plus ``feature_id`` (matched against the
         feature's ``id`` or ``properties.id``, e.g. kommunkod ``"1482"``)."""
         kind = data.get("type")

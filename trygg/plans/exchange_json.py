@@ -1,10 +1,10 @@
-"""The plan exchange document "trygg.plan/1": validate, write (idempotent, all-or-nothing) and export.
+"""The plan exchange document "trygg.plan/1" and its validation. Plain Python: no database.
 
-Every input format (JSON, YAML, the XLSX reader) is first turned into the same JSON-shaped dict. Parsing
-collects every problem as (path, Swedish message) before anything is written; writing happens in one
-transaction, keyed on uid, and compares before it saves, so importing the same document twice writes
-nothing the second time. Paths look like ``areas[2].interventions[0].activities[3].planned_end``; the XLSX
-reader translates them into sheet rows. The schema is documented in docs/plan-exchange.md.
+Every input format (JSON, YAML, the XLSX reader) is first turned into the same JSON-shaped dict;
+parse_document() checks it completely and returns a typed Document plus every problem found as
+(path, Swedish message). Paths look like ``areas[2].interventions[0].activities[3].planned_end``;
+render() turns them into messages, using the XLSX reader's row map when the source was a workbook.
+Writing to the database is in exchange.py. The schema is documented in docs/plan-exchange.md.
 """
 
 from __future__ import annotations
@@ -16,13 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import DatabaseError, transaction
-from django.db.models import F, Prefetch
-
-from trygg.accounts.models import Unit
-
-from .actions import do_set_activity_status
-from .models import Activity, ActivityStatus, Area, FollowUp, Intervention, Plan, Program
 from .status_rules import LABELS, Status
 
 FORMAT = "trygg.plan/1"
@@ -37,54 +30,11 @@ class PlanImportError(ValueError):
     """An import was refused and nothing was written. `.errors` holds Swedish messages naming the place."""
 
     def __init__(self, errors: Iterable[str]):
-        self.errors = list(errors)
+        errors = list(errors)
+        if len(errors) > MAX_ERRORS:
+            errors = [*errors[:MAX_ERRORS], f"… och {len(errors) - MAX_ERRORS} fel till."]
+        self.errors = errors
         super().__init__("\n".join(self.errors))
-
-
-# --- Result -------------------------------------------------------------------------------------------
-
-KIND_LABELS = {
-    "program": "program",
-    "plan": "planer",
-    "unit": "enheter",
-    "area": "delområden",
-    "intervention": "insatser",
-    "activity": "aktiviteter",
-    "follow_up": "uppföljningar",
-    "status": "statusar",
-}
-
-
-@dataclass
-class Counts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-
-@dataclass
-class ImportResult:
-    plan: Plan
-    counts: dict[str, Counts] = field(default_factory=lambda: {kind: Counts() for kind in KIND_LABELS})
-
-    @property
-    def changed(self) -> bool:
-        return any(c.created or c.updated for c in self.counts.values())
-
-    def __str__(self) -> str:
-        changes = [
-            f"{KIND_LABELS[kind]}: {c.created} nya, {c.updated} ändrade"
-            for kind, c in self.counts.items()
-            if c.created or c.updated
-        ]
-        return f"{self.plan.name}: " + ("; ".join(changes) if changes else "inga ändringar")
-
-    def summary(self) -> str:
-        """One Swedish line per kind, e.g. "aktiviteter: 2 nya, 1 ändrade, 24 oförändrade"."""
-        return "\n".join(
-            f"{KIND_LABELS[kind]}: {c.created} nya, {c.updated} ändrade, {c.unchanged} oförändrade"
-            for kind, c in self.counts.items()
-        )
 
 
 # --- Field specifications -----------------------------------------------------------------------------
@@ -231,7 +181,9 @@ def parse_uid(value: Any, spec: FieldSpec | None = None) -> uuid.UUID:
             return uuid.UUID(value.strip())
         except ValueError:
             pass
-    raise _Invalid(f"ogiltigt id {quoted(value)} (förväntat ett UUID, t.ex. 0b5b7c1e-6f0a-4c47-9d8e-2f4f3b1a9c11)")
+    raise _Invalid(
+        f"ogiltigt id {quoted(value)} (förväntat ett UUID, t.ex. 0b5b7c1e-6f0a-4c47-9d8e-2f4f3b1a9c11)"
+    )
 
 
 def parse_status(value: Any, spec: FieldSpec | None = None) -> str:
@@ -308,8 +260,8 @@ class _Parser:
     def error(self, path: str, message: str) -> None:
         self.issues.append((path, message))
 
-    def obj(self, value: Any, path: str, specs: dict[str, FieldSpec], children: Iterable[str] = ()):
-        """Check keys and convert the fields present; returns (fields, uid) or None when not an object."""
+    def item(self, value: Any, path: str, specs: dict[str, FieldSpec], children: Iterable[str] = ()):
+        """Check keys and convert the fields present; None when the value is not an object at all."""
         if not isinstance(value, dict):
             self.error(path, f"förväntat ett objekt, fick {describe(value)}")
             return None
@@ -330,7 +282,7 @@ class _Parser:
                 if uid in self.uid_paths:
                     self.error(join(path, "uid"), f"id {uid} förekommer redan i {ref(self.uid_paths[uid])}")
                 self.uid_paths.setdefault(uid, path)
-        return fields, uid
+        return Item(uid=uid, path=path, fields=fields)
 
     def fields(self, value: dict, path: str, specs: dict[str, FieldSpec]) -> dict[str, Any]:
         fields: dict[str, Any] = {}
@@ -368,12 +320,6 @@ class _Parser:
             names.append(name)
         return names
 
-    def item(self, value: Any, path: str, specs: dict[str, FieldSpec], children=()) -> Item | None:
-        parsed = self.obj(value, path, specs, children)
-        if parsed is None:
-            return None
-        return Item(uid=parsed[1], path=path, fields=parsed[0])
-
 
 def join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
@@ -409,7 +355,7 @@ def parse_document(data: Any) -> tuple[Document | None, list[Issue]]:
     else:
         plan = p.item(data["plan"], "plan", PLAN_FIELDS)
     plan = plan or Item(None, "plan", {})
-    units = p.unit_names(data["units"], "units") if "units" in data else None
+    units = p.unit_names(data["units"], "units") if data.get("units") is not None else None
 
     areas = []
     for area_path, area_value in p.items(data.get("areas"), "areas"):
@@ -479,7 +425,9 @@ def _cross_check(p: _Parser, doc: Document) -> None:
         activity_uids.add(activity.uid)
         first, last = activity.fields.get("planned_start"), activity.fields.get("planned_end")
         if first and last and first > last:
-            p.error(join(activity.path, "planned_end"), f"planerat slut {last} ligger före planerad start {first}")
+            p.error(
+                join(activity.path, "planned_end"), f"planerat slut {last} ligger före planerad start {first}"
+            )
         if doc.units is not None:
             for n, name in enumerate(activity.units or []):
                 if name not in doc.units:
@@ -491,14 +439,23 @@ def _cross_check(p: _Parser, doc: Document) -> None:
     _unique(p, doc.follow_ups, "year", "år")
     for follow_up in doc.follow_ups:
         year = follow_up.fields.get("year")
-        if year is not None and start is not None and end is not None and start <= end and not start <= year <= end:
+        if (
+            year is not None
+            and start is not None
+            and end is not None
+            and start <= end
+            and not start <= year <= end
+        ):
             p.error(join(follow_up.path, "year"), f"året {year} ligger utanför planens period {start}–{end}")
         seen: dict[uuid.UUID, str] = {}
         for status in follow_up.statuses:
             if status.activity_uid is None:
                 continue
             if status.activity_uid not in activity_uids:
-                p.error(join(status.path, "activity"), f"okänd aktivitet {status.activity_uid} (finns inte i filen)")
+                p.error(
+                    join(status.path, "activity"),
+                    f"okänd aktivitet {status.activity_uid} (finns inte i filen)",
+                )
             elif status.activity_uid in seen:
                 p.error(
                     join(status.path, "activity"),
@@ -507,7 +464,7 @@ def _cross_check(p: _Parser, doc: Document) -> None:
             seen.setdefault(status.activity_uid, status.path)
 
 
-# --- Import -------------------------------------------------------------------------------------------
+# --- Rendering issues ----------------------------------------------------------------------------
 
 
 def json_location(path: str) -> str:
@@ -520,309 +477,4 @@ def render(issues: Iterable[Issue], locate: Callable[[str], str] = json_location
         message = _REF.sub(lambda m: locate(m.group(1)), message)
         place = locate(path) if path else ""
         messages.append(f"{place}: {message}" if place else message[:1].upper() + message[1:])
-    if len(messages) > MAX_ERRORS:
-        messages = [*messages[:MAX_ERRORS], f"… och {len(messages) - MAX_ERRORS} fel till."]
     return messages
-
-
-class _Refused(Exception):
-    def __init__(self, issues: list[Issue]):
-        self.issues = issues
-
-
-def import_document(
-    data: Any,
-    *,
-    acting_user,
-    source: str = "import",
-    locate: Callable[[str], str] = json_location,
-    earlier_errors: Iterable[str] = (),
-) -> ImportResult:
-    """Validate everything, then write everything in one transaction; raise PlanImportError otherwise."""
-    document, issues = parse_document(data)
-    errors = [*earlier_errors, *render(issues, locate)]
-    if errors or document is None:
-        raise PlanImportError(errors)
-    try:
-        with transaction.atomic():
-            existing = _Existing.load(document)
-            if existing.issues:
-                raise _Refused(existing.issues)
-            return _write(document, existing, acting_user, source)
-    except _Refused as exc:
-        raise PlanImportError(render(exc.issues, locate)) from None
-    except DatabaseError as exc:  # a rule we do not check ourselves; the transaction was rolled back
-        raise PlanImportError([f"Databasen avvisade importen ({exc}). Ingenting har sparats."]) from None
-
-
-@dataclass
-class _Existing:
-    """What the database already holds for the document's uids, plus conflicts found there."""
-
-    program: Program | None
-    plan: Plan | None
-    areas: dict[uuid.UUID, Area]
-    interventions: dict[uuid.UUID, Intervention]
-    activities: dict[uuid.UUID, Activity]
-    follow_ups: dict[uuid.UUID, FollowUp]
-    issues: list[Issue]
-
-    @classmethod
-    def load(cls, doc: Document) -> _Existing:
-        issues: list[Issue] = []
-        plan_uid = doc.plan.uid
-        plan = Plan.objects.select_for_update().filter(uid=plan_uid).first()
-        slug = doc.plan.fields["slug"]
-        other = Plan.objects.filter(slug=slug).exclude(uid=plan_uid).first()
-        if other is not None:
-            issues.append(("plan.slug", f"kortnamnet ”{slug}” används redan av planen ”{other.name}”"))
-        program = Program.objects.filter(uid=doc.program.uid).first() if doc.program else None
-
-        activity_items = list(doc.activities())
-        intervention_items = [iv for area in doc.areas for iv in area.children]
-        areas = _by_uid(Area.objects.select_related("plan"), doc.areas)
-        interventions = _by_uid(Intervention.objects.select_related("area__plan"), intervention_items)
-        activities = _by_uid(
-            Activity.objects.select_related("intervention__area__plan").prefetch_related("units"), activity_items
-        )
-        follow_ups = _by_uid(FollowUp.objects.select_related("plan"), doc.follow_ups)
-
-        def elsewhere(items: list[Item], found: dict, plan_of: Callable[[Any], Plan], what: str) -> None:
-            for item in items:
-                obj = found.get(item.uid)
-                if obj is not None and plan_of(obj).uid != plan_uid:
-                    issues.append((join(item.path, "uid"), f"{what} hör redan till planen ”{plan_of(obj).name}”"))
-
-        elsewhere(doc.areas, areas, lambda a: a.plan, "delområdet")
-        elsewhere(intervention_items, interventions, lambda i: i.area.plan, "insatsen")
-        elsewhere(activity_items, activities, lambda a: a.intervention.area.plan, "aktiviteten")
-        elsewhere(doc.follow_ups, follow_ups, lambda f: f.plan, "uppföljningen")
-
-        # Rows the file leaves alone keep their numbers and years: the file must not collide with them.
-        if plan is not None:
-            kept_areas = Area.objects.filter(plan=plan).exclude(uid__in=[a.uid for a in doc.areas])
-            _collisions(issues, doc.areas, "number", {a.number: f"delområdet ”{a}”" for a in kept_areas})
-            kept_follow_ups = FollowUp.objects.filter(plan=plan).exclude(uid__in=[f.uid for f in doc.follow_ups])
-            _collisions(issues, doc.follow_ups, "year", {f.year: f"uppföljningen {f.year}" for f in kept_follow_ups})
-        kept_interventions: dict[uuid.UUID, dict[int, str]] = {}
-        for iv in Intervention.objects.filter(area__uid__in=[a.uid for a in doc.areas]).exclude(
-            uid__in=[i.uid for i in intervention_items]
-        ).annotate(area_uid=F("area__uid")):
-            kept_interventions.setdefault(iv.area_uid, {})[iv.number] = f"insatsen ”{iv.title}”"
-        for area in doc.areas:
-            _collisions(issues, area.children, "number", kept_interventions.get(area.uid, {}))
-        return cls(program, plan, areas, interventions, activities, follow_ups, issues)
-
-
-def _by_uid(queryset, items: Iterable[Item]) -> dict[uuid.UUID, Any]:
-    return {obj.uid: obj for obj in queryset.filter(uid__in=[item.uid for item in items])}
-
-
-def _collisions(issues: list[Issue], items: list[Item], key: str, taken: dict[int, str]) -> None:
-    for item in items:
-        value = item.fields.get(key)
-        if value in taken:
-            issues.append((join(item.path, key), f"{value} används redan av {taken[value]} som inte finns i filen"))
-
-
-def _upsert(model, item: Item, obj, links: dict[str, Any], counts: Counts, extra_change: bool = False):
-    """Create the row or save only the fields that differ; links are foreign keys (name -> object)."""
-    if obj is None:
-        obj = model(uid=item.uid, **item.fields, **links)
-        obj.save()
-        counts.created += 1
-        return obj
-    changed = [name for name, value in item.fields.items() if getattr(obj, name) != value]
-    for name, value in item.fields.items():
-        setattr(obj, name, value)
-    for name, target in links.items():
-        if getattr(obj, f"{name}_id") != (target.pk if target is not None else None):
-            changed.append(name)
-        setattr(obj, name, target)  # also caches the related object for later reads
-    if changed:
-        obj.save(update_fields=changed)
-    if changed or extra_change:
-        counts.updated += 1
-    else:
-        counts.unchanged += 1
-    return obj
-
-
-def _park(objects: list[Any], attribute: str) -> None:
-    """Move rows whose number/year changes to temporary values first, so swaps never collide."""
-    for offset, obj in enumerate(objects, start=NUMBER_MAX + 1):
-        setattr(obj, attribute, offset)
-        obj.save(update_fields=[attribute])
-
-
-def _write(doc: Document, ex: _Existing, acting_user, source: str) -> ImportResult:
-    result = ImportResult(plan=None)  # type: ignore[arg-type]
-    counts = result.counts
-
-    names = set(doc.units or ()) | {name for act in doc.activities() for name in act.units or ()}
-    units = {u.name: u for u in Unit.objects.filter(name__in=names)}
-    counts["unit"].unchanged = len(units)
-    for name in sorted(names - units.keys()):
-        units[name] = Unit.objects.create(name=name)
-        counts["unit"].created += 1
-
-    program = ex.program
-    if doc.program is not None:
-        program = _upsert(Program, doc.program, ex.program, {}, counts["program"])
-    links = {"program": program} if doc.program_given else {}
-    plan = result.plan = _upsert(Plan, doc.plan, ex.plan, links, counts["plan"])
-
-    intervention_items = [(area, iv) for area in doc.areas for iv in area.children]
-    _park([ex.areas[a.uid] for a in doc.areas if a.uid in ex.areas and ex.areas[a.uid].number != a.fields["number"]], "number")
-    _park(
-        [
-            ex.interventions[iv.uid]
-            for area, iv in intervention_items
-            if iv.uid in ex.interventions
-            and (ex.interventions[iv.uid].number, ex.interventions[iv.uid].area.uid) != (iv.fields["number"], area.uid)
-        ],
-        "number",
-    )
-    _park([ex.follow_ups[f.uid] for f in doc.follow_ups if f.uid in ex.follow_ups and ex.follow_ups[f.uid].year != f.fields["year"]], "year")
-
-    activities: dict[uuid.UUID, Activity] = {}
-    for area_item in doc.areas:
-        area = _upsert(Area, area_item, ex.areas.get(area_item.uid), {"plan": plan}, counts["area"])
-        for iv_item in area_item.children:
-            links = {"area": area}
-            intervention = _upsert(Intervention, iv_item, ex.interventions.get(iv_item.uid), links, counts["intervention"])
-            for act_item in iv_item.children:
-                old = ex.activities.get(act_item.uid)
-                wanted = {units[name].pk for name in act_item.units} if act_item.units is not None else None
-                current = {u.pk for u in old.units.all()} if old is not None else set()
-                units_change = wanted is not None and wanted != current
-                links = {"intervention": intervention}
-                activity = _upsert(Activity, act_item, old, links, counts["activity"], units_change and old is not None)
-                if units_change:
-                    activity.units.set(wanted)
-                activities[act_item.uid] = activity
-
-    old_statuses = {
-        (s.follow_up_id, s.activity_id): (s.status, s.comment)
-        for s in ActivityStatus.objects.filter(follow_up__in=list(ex.follow_ups.values()))
-    }
-    for fu_item in doc.follow_ups:
-        follow_up = _upsert(FollowUp, fu_item, ex.follow_ups.get(fu_item.uid), {"plan": plan}, counts["follow_up"])
-        for item in fu_item.statuses:
-            activity = activities[item.activity_uid]
-            before = old_statuses.get((follow_up.pk, activity.pk))
-            comment = item.comment if item.comment is not None else (before[1] if before else "")
-            row = do_set_activity_status(
-                activity, follow_up, item.status, comment, acting_user=acting_user, source=source
-            )
-            if before is None:
-                counts["status"].created += 1
-            elif before == (row.status, row.comment):
-                counts["status"].unchanged += 1
-            else:
-                counts["status"].updated += 1
-    return result
-
-
-# --- Export -------------------------------------------------------------------------------------------
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def export_plan(plan: Plan) -> dict:
-    """The plan with its program, areas, interventions, activities and follow-ups as a trygg.plan/1 dict.
-
-    A fixed number of queries whatever the plan's size.
-    """
-    plan = (
-        Plan.objects.select_related("program")
-        .prefetch_related(
-            Prefetch("areas", queryset=Area.objects.order_by("number", "pk")),
-            Prefetch("areas__interventions", queryset=Intervention.objects.order_by("number", "pk")),
-            Prefetch("areas__interventions__activities", queryset=Activity.objects.order_by("order", "pk")),
-            "areas__interventions__activities__units",
-            Prefetch("follow_ups", queryset=FollowUp.objects.order_by("year", "pk")),
-            Prefetch("follow_ups__statuses", queryset=ActivityStatus.objects.annotate(activity_uid=F("activity__uid"))),
-        )
-        .get(pk=plan.pk)
-    )
-    program = plan.program
-    areas = []
-    position: dict[uuid.UUID, int] = {}
-    units: set[str] = set()
-    for area in plan.areas.all():
-        interventions = []
-        for intervention in area.interventions.all():
-            activities = []
-            for activity in intervention.activities.all():
-                position[activity.uid] = len(position)
-                names = sorted(u.name for u in activity.units.all())  # Python order: same on every database
-                units.update(names)
-                activities.append(
-                    {
-                        "uid": str(activity.uid),
-                        "title": activity.title,
-                        "units": names,
-                        "planned_start": _iso(activity.planned_start),
-                        "planned_end": _iso(activity.planned_end),
-                        "political_assignment": activity.political_assignment,
-                        "political_reference": activity.political_reference,
-                    }
-                )
-            interventions.append(
-                {"uid": str(intervention.uid), "number": intervention.number, "title": intervention.title, "activities": activities}
-            )
-        areas.append(
-            {
-                "uid": str(area.uid),
-                "number": area.number,
-                "title": area.title,
-                "description": area.description,
-                "interventions": interventions,
-            }
-        )
-    follow_ups = []
-    for follow_up in plan.follow_ups.all():
-        statuses = sorted(follow_up.statuses.all(), key=lambda s: position[s.activity_uid])
-        follow_ups.append(
-            {
-                "uid": str(follow_up.uid),
-                "year": follow_up.year,
-                "date": _iso(follow_up.date),
-                "recipient": follow_up.recipient,
-                "introduction": follow_up.introduction,
-                "summary": follow_up.summary,
-                "current_analysis": follow_up.current_analysis,
-                "statuses": [
-                    {"activity": str(s.activity_uid), "status": s.status, "comment": s.comment} for s in statuses
-                ],
-            }
-        )
-    return {
-        "format": FORMAT,
-        "program": None
-        if program is None
-        else {
-            "uid": str(program.uid),
-            "name": program.name,
-            "adopted_by": program.adopted_by,
-            "adopted_on": _iso(program.adopted_on),
-            "diary_number": program.diary_number,
-        },
-        "plan": {
-            "uid": str(plan.uid),
-            "slug": plan.slug,
-            "name": plan.name,
-            "municipality": plan.municipality,
-            "period_start": plan.period_start,
-            "period_end": plan.period_end,
-            "adopted_by": plan.adopted_by,
-            "adopted_on": _iso(plan.adopted_on),
-            "diary_number": plan.diary_number,
-        },
-        "units": sorted(units),
-        "areas": areas,
-        "follow_ups": follow_ups,
-    }

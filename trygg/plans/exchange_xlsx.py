@@ -4,12 +4,13 @@ Sheet "Aktiviteter": one row per activity and follow-up year (status and comment
 Sheet "Plan": rows of Objekt / Id / Fält / Värde for everything else (program, plan, units, areas,
 interventions, follow-ups and their texts), so that export → import gives back exactly the same document.
 Reading turns the workbook into the same dict the JSON importer takes, plus a map from document paths to
-sheet rows so that every error names its row and column.
+sheet rows so that every error names its row and column. Plain Python and openpyxl: no database.
 """
 
 from __future__ import annotations
 
 import uuid
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,6 +20,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from .exchange_json import (
     ACTIVITY_FIELDS,
@@ -29,12 +31,8 @@ from .exchange_json import (
     PLAN_FIELDS,
     PROGRAM_FIELDS,
     FieldSpec,
-    ImportResult,
     PlanImportError,
-    export_plan,
-    import_document,
 )
-from .models import Plan
 from .status_rules import LABELS, Status
 
 ACTIVITIES_SHEET = "Aktiviteter"
@@ -69,7 +67,7 @@ OBJECTS: dict[str, tuple[str, dict[str, FieldSpec]]] = {
     "intervention": ("Insats", {"area": FieldSpec("uid", "Delområde-id", True), **INTERVENTION_FIELDS}),
     "follow_up": ("Uppföljning", FOLLOW_UP_FIELDS),
 }
-ACTIVITY_KEYS = ("title", "units", "planned_start", "planned_end", "political_assignment", "political_reference")
+ACTIVITY_KEYS = ("units", *ACTIVITY_FIELDS)  # an activity's own columns, the same on all its rows
 
 
 # --- Export -------------------------------------------------------------------------------------------
@@ -98,9 +96,8 @@ def _cell_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def export_plan_xlsx(plan: Plan) -> bytes:
-    """The plan as an XLSX workbook (sheets "Aktiviteter" and "Plan"); same queries as export_plan."""
-    doc = export_plan(plan)
+def document_to_xlsx(doc: dict) -> bytes:
+    """An exported trygg.plan/1 document (as export_plan gives it) as an XLSX workbook."""
     wb = Workbook()
     ws = wb.active
     ws.title = ACTIVITIES_SHEET
@@ -136,7 +133,7 @@ def export_plan_xlsx(plan: Plan) -> bytes:
     for cells in ws.iter_cols(min_col=len(COLUMNS) - 2, min_row=2):
         for cell in cells:
             cell.font = grey
-    for cell in ws["K"][1:]:
+    for cell in ws[get_column_letter(list(COLUMNS).index("comment") + 1)][1:]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
     sheet = wb.create_sheet(PLAN_SHEET)
@@ -186,7 +183,7 @@ def _coerce(kind: str, value: Any) -> Any:
         if isinstance(value, date):
             return value.isoformat()
         return value if isinstance(value, str) or kind == "uid" else str(value)
-    if kind in ("year", "number") and isinstance(value, str) and value.isdigit():
+    if kind in ("year", "number") and isinstance(value, str) and value.isascii() and value.isdigit():
         return int(value)
     if kind == "bool":
         if value is None:
@@ -259,7 +256,8 @@ def _columns(ws, headers, errors: list[str]) -> dict[str, int]:
     missing = [h for h in headers if h.casefold() not in found]
     if missing:
         names = ", ".join(f"”{h}”" for h in missing)
-        errors.append(f"Bladet ”{ws.title}” saknar kolumnerna {names} i rad 1.")
+        noun = "kolumnen" if len(missing) == 1 else "kolumnerna"
+        errors.append(f"Bladet ”{ws.title}” saknar {noun} {names} i rad 1.")
     return {h: found.get(h.casefold(), -1) for h in headers}
 
 
@@ -275,16 +273,18 @@ def read_workbook(data: bytes) -> tuple[dict, Callable[[str], str], list[str]]:
     """The workbook as a trygg.plan/1 dict, a path -> "row and column" function, and row-level errors."""
     if not isinstance(data, bytes | bytearray):
         raise PlanImportError(["Filen kunde inte läsas som XLSX (förväntade filens innehåll som bytes)."])
-    try:
-        wb = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds (BadZipFile, KeyError, …) for a file that is not XLSX
-        raise PlanImportError(
-            ["Filen kunde inte läsas som en XLSX-fil (Excel). Spara den som .xlsx och försök igen."]
-        ) from None
-    try:
-        return _read(wb)
-    finally:
-        wb.close()
+    with warnings.catch_warnings():  # openpyxl warns about features it skips and out-of-range dates
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            wb = load_workbook(BytesIO(data), read_only=True, data_only=True)
+        except Exception:  # openpyxl raises many kinds (BadZipFile, KeyError, …) for a file that is not XLSX
+            raise PlanImportError(
+                ["Filen kunde inte läsas som en XLSX-fil (Excel). Spara den som .xlsx och försök igen."]
+            ) from None
+        try:
+            return _read(wb)
+        finally:
+            wb.close()
 
 
 def _read(wb) -> tuple[dict, Callable[[str], str], list[str]]:
@@ -364,7 +364,9 @@ def _read_plan_sheet(reader: _Reader, rows) -> tuple[dict[str, dict[str, _Obj]],
         key = next((k for k, s in specs.items() if wanted in (k.casefold(), s.label.casefold())), None)
         if key is None:
             allowed = ", ".join(s.label for s in specs.values())
-            reader.errors.append(f"{where}: okänt fält ”{cells['Fält'] or ''}” för {label} (tillåtna: {allowed})")
+            reader.errors.append(
+                f"{where}: okänt fält ”{cells['Fält'] or ''}” för {label} (tillåtna: {allowed})"
+            )
             continue
         kind_of_value = specs[key].kind
         value = _id(cells["Värde"]) if kind_of_value == "uid" else _coerce(kind_of_value, cells["Värde"])
@@ -378,7 +380,9 @@ def _read_plan_sheet(reader: _Reader, rows) -> tuple[dict[str, dict[str, _Obj]],
         same_kind = objects.setdefault(kind, {})
         if kind in ("format", "program", "plan") and same_kind and uid not in same_kind:
             first = next(iter(same_kind.values()))
-            reader.errors.append(f"{where}: filen får bara innehålla ett {label} (rad {first.row} har id {first.uid})")
+            reader.errors.append(
+                f"{where}: filen får bara innehålla ett {label} (rad {first.row} har id {first.uid})"
+            )
             continue
         obj = same_kind.setdefault(uid, _Obj(kind, uid, row))
         if key in obj.fields:
@@ -418,7 +422,10 @@ def _read_activities(reader: _Reader, rows, interventions: dict, follow_ups: dic
         iv, iv_path, area = interventions[iv_uid]
         area_uid = _id(cells[COLUMNS["area_uid"]])
         if area_uid != area["uid"]:
-            fail("area_uid", f"insatsen hör till delområdet {area['uid']} i bladet ”{PLAN_SHEET}”, inte ”{area_uid}”")
+            fail(
+                "area_uid",
+                f"insatsen hör till delområdet {area['uid']} i bladet ”{PLAN_SHEET}”, inte ”{area_uid}”",
+            )
         number, title = area.get("number"), area.get("title")
         shown = {"area": f"{number} {title}" if isinstance(number, int) and isinstance(title, str) else None}
         shown["intervention"] = iv.get("title")
@@ -464,10 +471,6 @@ def _read_activities(reader: _Reader, rows, interventions: dict, follow_ups: dic
         reader.locations[path] = f"Rad {row}"
         for key, column in (("status", "status"), ("comment", "comment"), ("activity", "activity_uid")):
             reader.locations[f"{path}.{key}"] = f"Rad {row}, fält ”{COLUMNS[column]}”"
-        follow_up["statuses"].append({"activity": uid, "status": _coerce("status", status), "comment": comment})
-
-
-def import_plan_xlsx(data: bytes, *, acting_user, source: str = "import") -> ImportResult:
-    """Import a workbook made by export_plan_xlsx (or edited from one); all-or-nothing, idempotent."""
-    doc, locate, errors = read_workbook(data)
-    return import_document(doc, acting_user=acting_user, source=source, locate=locate, earlier_errors=errors)
+        follow_up["statuses"].append(
+            {"activity": uid, "status": _coerce("status", status), "comment": comment}
+        )

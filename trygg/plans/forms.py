@@ -14,7 +14,7 @@ class ActivityStatusForm(forms.Form):
         label=_("Kommentar"),
         required=False,
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 14}),
+        widget=forms.Textarea(attrs={"rows": 14, "aria-describedby": "comment-help"}),
         help_text=_(
             "Stycken skiljs med en tom rad. Punktlista: börja raden med ”- ” (dra in två mellanslag för en "
             "underpunkt). **fet**, *kursiv*, ^^understruken^^. HTML visas som vanlig text."
@@ -53,3 +53,21 @@ class OverviewFilterForm(forms.Form):
     def political(self):
         value = self.cleaned_data.get("politiskt") if self.is_valid() else ""
         return {"ja": True, "nej": False}.get(value)
+
+
+class PlanImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fil (JSON eller XLSX)"),
+        help_text=_("En fil som exporterats från Trygg, eller som följer formatet i dokumentationen."),
+    )
+
+    MAX_BYTES = 10 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".json", ".xlsx")):
+            raise forms.ValidationError(_("Filen måste vara en .json- eller .xlsx-fil."))
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("Filen är större än 10 MB."))
+        return upload

@@ -38,6 +38,11 @@ class Plan(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start__lte=models.F("period_end")), name="plan_period_in_order"
+            )
+        ]
         verbose_name = _("plan")
         verbose_name_plural = _("planer")
 
@@ -118,6 +123,14 @@ class Activity(models.Model):
 
     class Meta:
         ordering = ["intervention", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(planned_start__isnull=True)
+                | models.Q(planned_end__isnull=True)
+                | models.Q(planned_start__lte=models.F("planned_end")),
+                name="activity_dates_in_order",
+            )
+        ]
         verbose_name = _("aktivitet")
         verbose_name_plural = _("aktiviteter")
 

@@ -9,7 +9,8 @@ from trygg.accounts.models import Unit
 
 from . import permissions
 from .actions import PlanError, do_set_activity_status, do_update_follow_up
-from .forms import ActivityStatusForm, FollowUpTextsForm, OverviewFilterForm
+from .exchange import PlanImportError, export_plan_json, export_plan_xlsx, import_plan_json, import_plan_xlsx
+from .forms import ActivityStatusForm, FollowUpTextsForm, OverviewFilterForm, PlanImportForm
 from .models import ActivityStatus, FollowUp, Plan, StatusChange
 from .report import REPORT_FORMATS, render_follow_up
 from .status_rules import Status, date_warnings
@@ -26,7 +27,8 @@ def home(request):
 def plan_list(request):
     permissions.require_view(request)
     plans = Plan.objects.select_related("program").prefetch_related("follow_ups")
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    context = {"plans": plans, "can_manage": permissions.can_manage_plans(request.user)}
+    return render(request, "plans/plan_list.html", context)
 
 
 @require_GET
@@ -176,4 +178,39 @@ def follow_up_report(request, slug: str, year: int, fmt: str):
     response = HttpResponse(content, content_type=content_type)
     disposition = "inline" if fmt == "html" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_import(request):
+    permissions.require_manage(request)
+    form = PlanImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        importer = import_plan_xlsx if upload.name.lower().endswith(".xlsx") else import_plan_json
+        try:
+            result = importer(upload.read(), acting_user=request.user)
+        except PlanImportError as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, _("Importen är klar: %(summary)s") % {"summary": result})
+            return redirect("plans:plan_detail", slug=result.plan.slug)
+    return render(request, "plans/plan_import.html", {"form": form, "errors": errors})
+
+
+@require_GET
+@login_required
+def plan_export(request, slug: str, fmt: str):
+    plan = permissions.get_plan_for_user(request, slug)
+    if fmt == "json":
+        content, content_type = export_plan_json(plan).encode("utf-8"), "application/json"
+    elif fmt == "xlsx":
+        content = export_plan_xlsx(plan)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise Http404(_("Okänt format."))
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{plan.slug}.{fmt}"'
     return response

@@ -87,6 +87,12 @@ INCIDENT_AUDIT_FIELDS = (
 )
 
 
+INCIDENT_SAVE_FIELDS = [
+    "category", "occurred_from", "occurred_to", "place", "district", "lat", "lon", "location_precision",
+    "h3_r7", "h3_r8", "h3_r9", "source_organisation", "description", "redacted_kinds", "updated_at",
+]
+
+
 def _snapshot(obj, fields) -> dict:
     return {f: getattr(obj, f) for f in fields}
 
@@ -124,7 +130,9 @@ def do_save_incident(
         incident.reported_by = acting_user if getattr(acting_user, "pk", None) else None
         if incident.source_organisation_id is None and acting_user is not None:
             incident.source_organisation_id = getattr(acting_user, "organisation_id", None)
-    incident.save()
+        incident.save()
+    else:
+        incident.save(update_fields=INCIDENT_SAVE_FIELDS)
     record_audit(
         acting_user,
         "incident.create" if created else "incident.update",
@@ -132,12 +140,6 @@ def do_save_incident(
         _changes(before, _snapshot(incident, INCIDENT_AUDIT_FIELDS)),
     )
     return incident, explanation
-
-
-@transaction.atomic
-def do_delete_incident(incident: Incident, *, acting_user) -> None:
-    record_audit(acting_user, "incident.delete", incident, {"description": [incident.description, None]})
-    incident.delete()
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from trygg.places.boundary import boundary_of, municipality_boundary
 from trygg.places.models import District, Municipality, Place
 
 from . import demo_text
+from .taxonomy import seed_categories
 from .models import Action, CameraSite, Category, FocusArea, Incident, Meeting
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -246,6 +247,7 @@ def load_demo_situation(seed: int = 1482, today: dt.date | None = None, scale: f
     municipality = load_demo_places()
     places = {p.name: p for p in Place.objects.for_municipality(municipality)}
     districts = list(District.objects.filter(municipality=municipality))
+    seed_categories(Category)
     categories = {c.slug: c for c in Category.objects.all()}
     orgs = _organisations()
     units = {name: Unit.objects.get_or_create(name=name)[0] for name in UNITS}

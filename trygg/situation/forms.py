@@ -67,8 +67,8 @@ class FilterForm(forms.Form):
         return data
 
     def to_filter(self) -> IncidentFilter:
-        """The validated filter, or the default filter when the form is invalid."""
-        if not self.is_valid():
+        """The validated filter, or the default filter when the form is unbound or invalid."""
+        if not self.is_bound or not self.is_valid():
             return IncidentFilter.default()
         data = self.cleaned_data
         return IncidentFilter(

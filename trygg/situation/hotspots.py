@@ -653,7 +653,10 @@ def _freeze(value: Any) -> Hashable:
 
 
 def cache_key(
-    period: tuple[Any, Any], resolution: int, filter: Mapping[str, Any] | None = None, version: Hashable = None
+    period: tuple[Any, Any],
+    resolution: int,
+    filter: Mapping[str, Any] | None = None,
+    version: Hashable = None,
 ) -> CacheKey:
     """Build a :class:`CacheKey`; the filter mapping is frozen so ``{"a": [1, 2]}`` is hashable and
     key order does not matter."""

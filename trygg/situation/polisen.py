@@ -238,5 +238,4 @@ def import_events(data, *, ctx: LocationContext | None = None) -> ImportResult:
         new.append(incident)
     Incident.objects.bulk_create(new, batch_size=500)
     result.created = len(new)
-    if new:
-        return result
+    return result

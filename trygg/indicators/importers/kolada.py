@@ -36,6 +36,7 @@ from .common import (
 SOURCE = "Kolada (RKA)"
 _RE_KPI = re.compile(r"^[A-Z]\d{5}$")
 _GENDER_KEYS = {"T": "", "K": f"{GENDER}=K", "M": f"{GENDER}=M"}
+_PLAIN_STATUSES = {"Saknas", "saknas", "OK", "ok"}  # statuses that say no more than the value does
 
 
 def _is_deleted(item: dict) -> bool:
@@ -75,7 +76,7 @@ def parse_kolada(data: bytes | str | dict | list) -> ParsedImport:
             if not isinstance(item, dict):
                 errors.add(f"Kolada-svaret {where}: posten är inte ett objekt.")
                 continue
-            if _is_deleted(item):
+            if ("isdeleted" in item or "is_deleted" in item) and _is_deleted(item):
                 skipped += 1
                 continue
             kpi, municipality, raw_period = item.get("kpi"), item.get("municipality"), item.get("period")
@@ -103,10 +104,10 @@ def parse_kolada(data: bytes | str | dict | list) -> ParsedImport:
                 errors.add(f'Kolada-svaret {where} ({kpi}, {region}, {period.label}): saknar "values".')
                 continue
             for value_item in values:
-                if not isinstance(value_item, dict):
+                if type(value_item) is not dict:
                     errors.add(f"Kolada-svaret {where} ({kpi}): ett värde är inte ett objekt.")
                     continue
-                if _is_deleted(value_item):
+                if ("isdeleted" in value_item or "is_deleted" in value_item) and _is_deleted(value_item):
                     skipped += 1
                     continue
                 breakdown = _GENDER_KEYS.get(value_item.get("gender"))
@@ -117,9 +118,6 @@ def parse_kolada(data: bytes | str | dict | list) -> ParsedImport:
                     )
                     continue
                 raw = value_item.get("value")
-                status_text = value_item.get("status") or ""
-                if not isinstance(status_text, str):
-                    status_text = str(status_text)
                 if type(raw) is float and math.isfinite(raw):
                     value, status = raw, OK
                 elif type(raw) is int:
@@ -136,27 +134,14 @@ def parse_kolada(data: bytes | str | dict | list) -> ParsedImport:
                         continue
                     value, status = parsed
                 preliminary = period.preliminary
-                if status_text:
-                    folded = status_text.casefold()
+                status_text = value_item.get("status")
+                if status_text and status_text not in _PLAIN_STATUSES:
+                    folded = str(status_text).casefold()
                     if "sekretess" in folded or "röj" in folded or folded == "..":
                         value, status = None, SUPPRESSED
                     preliminary = preliminary or "prel" in folded
-                append(
-                    (
-                        kpi,
-                        region,
-                        period.label,
-                        period.start,
-                        period.end,
-                        breakdown,
-                        value,
-                        status,
-                        preliminary,
-                        None,
-                        None,
-                        None,
-                    )
-                )
+                append((kpi, region, period.label, period.start, period.end, breakdown, value, status,
+                        preliminary, None, None, None))
             if errors.full:
                 break
     errors.raise_if_any()

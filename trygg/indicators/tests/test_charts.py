@@ -36,8 +36,12 @@ def rates_chart():
     return line_chart_rates({"Kungälv": KUNGALV, "Riket": RIKET}, title="Anmälda brott per 100 000 invånare")
 
 
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)  # noqa: S314 - our own chart output, parsed to check it is well-formed
+
+
 def svg_texts(svg: str) -> list[str]:
-    root = ET.fromstring(svg)
+    root = parse(svg)
     return ["".join(el.itertext()) for el in root.iter(f"{SVG}text")]
 
 
@@ -47,7 +51,7 @@ def png_size(png: bytes) -> tuple[int, int]:
 
 
 def test_svg_is_well_formed_with_title_and_description_first(rates_chart):
-    root = ET.fromstring(rates_chart.svg)
+    root = parse(rates_chart.svg)
     assert root.tag == f"{SVG}svg"
     title, desc = list(root)[:2]
     assert (title.tag, title.text) == (f"{SVG}title", "Anmälda brott per 100 000 invånare")
@@ -58,7 +62,7 @@ def test_svg_is_well_formed_with_title_and_description_first(rates_chart):
 
 def test_svg_is_a_bare_element_without_scripts_or_metadata(rates_chart):
     assert rates_chart.svg.startswith("<svg")
-    root = ET.fromstring(rates_chart.svg)
+    root = parse(rates_chart.svg)
     local_names = {el.tag.split("}")[-1] for el in root.iter()}
     assert not local_names & {"script", "foreignObject", "metadata"}
     assert "<?xml" not in rates_chart.svg and "DOCTYPE" not in rates_chart.svg
@@ -96,7 +100,7 @@ def test_same_data_gives_identical_output(rates_chart):
 
 def test_different_charts_get_different_element_ids(rates_chart):
     other = line_chart_rates({"Kungälv": KUNGALV}, title="Bara Kungälv")
-    assert ET.fromstring(other.svg)[0].get("id") != ET.fromstring(rates_chart.svg)[0].get("id")
+    assert parse(other.svg)[0].get("id") != parse(rates_chart.svg)[0].get("id")
 
 
 def test_to_figure_gives_the_document_model_figure(rates_chart):
@@ -168,3 +172,12 @@ def test_empty_data_is_refused_in_swedish(call):
 def test_malformed_ntu_point_is_refused():
     with pytest.raises(ValueError, match="Ogiltig punkt i serien Kungälv"):
         ntu_chart({"Kungälv": [(2023, 20, 17)]})
+
+
+def test_svg_survives_the_document_renderers_clean_up(rates_chart):
+    from trygg.documents.svg import prepare_svg
+
+    cleaned = prepare_svg(rates_chart.svg, alt=rates_chart.description, id_prefix="fig1-")
+    assert cleaned.startswith("<svg")
+    assert "Källa: Brå" in cleaned
+    assert 'aria-label="Linjediagram: anmälda brott' in cleaned

@@ -41,7 +41,9 @@ def test_require_inside_returns_the_point_or_names_the_municipality_in_swedish(k
         kungalv.require_inside(*GOTEBORG, name="kommunen")
 
 
-@pytest.mark.parametrize("lat, lon", [(float("nan"), 11.9), (91.0, 11.9), (57.8, 181.0), ("x", 11.9), (None, 1)])
+@pytest.mark.parametrize(
+    "lat, lon", [(float("nan"), 11.9), (91.0, 11.9), (57.8, 181.0), ("x", 11.9), (None, 1)]
+)
 def test_invalid_coordinates_are_rejected_with_a_swedish_message(kungalv, lat, lon):
     with pytest.raises(geo.InvalidCoordinatesError, match="Koordinaterna"):
         kungalv.require_inside(lat, lon)

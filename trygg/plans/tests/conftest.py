@@ -59,7 +59,10 @@ def create_plan(
     all_activities = []
     for a in range(1, areas + 1):
         area = Area.objects.create(
-            plan=plan, number=a, title=f"Delområde {a}", description=f"Beskrivning {a}.\n\n- punkt ett\n- punkt två"
+            plan=plan,
+            number=a,
+            title=f"Delområde {a}",
+            description=f"Beskrivning {a}.\n\n- punkt ett\n- punkt två",
         )
         for i in range(1, interventions + 1):
             intervention = Intervention.objects.create(area=area, number=i, title=f"Insats: åtgärder {a}.{i}")
@@ -116,7 +119,17 @@ def plan_db_state() -> dict:
         "exports": {plan.slug: export_plan(plan) for plan in Plan.objects.order_by("slug")},
         "counts": {
             model.__name__: model.objects.count()
-            for model in (Program, Plan, Area, Intervention, Activity, FollowUp, ActivityStatus, StatusChange, Unit)
+            for model in (
+                Program,
+                Plan,
+                Area,
+                Intervention,
+                Activity,
+                FollowUp,
+                ActivityStatus,
+                StatusChange,
+                Unit,
+            )
         },
         "status_times": sorted(ActivityStatus.objects.values_list("pk", "updated_at")),
     }

@@ -2,13 +2,23 @@
 
 import copy
 import json
+from io import BytesIO
 
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
-from trygg.plans.exchange import PlanImportError, export_plan, import_plan, import_plan_json
+from trygg.plans.exchange import (
+    PlanImportError,
+    export_plan,
+    export_plan_xlsx,
+    import_plan,
+    import_plan_json,
+    import_plan_xlsx,
+)
+from trygg.plans.models import Plan
 from trygg.plans.tests.conftest import plan_db_state
 
 FUZZ_SETTINGS = settings(
@@ -20,9 +30,38 @@ FUZZ_SETTINGS = settings(
 # Values that are valid somewhere in the document, plus ones that are wrong in interesting ways.
 NEAR_MISSES = st.sampled_from(
     [
-        "", " ", "2023-02-30", "2024-02-29", "2023-1-1", "20230101", "done", "Avslutat", "AVSLUTAT MED AVVIKELSE",
-        "klar", "Ja", "Säkerhetsenheten", "trygg-test", "x" * 600, "a\x00b", "\ud800", "<script>x</script>",
-        2023, 2027, 2101, 0, 1, -1, 10_000, 2.5, True, False, None, [], {}, ["Folkhälsa"], [None],
+        "",
+        " ",
+        "2023-02-30",
+        "2024-02-29",
+        "2023-1-1",
+        "20230101",
+        "done",
+        "Avslutat",
+        "AVSLUTAT MED AVVIKELSE",
+        "klar",
+        "Ja",
+        "Säkerhetsenheten",
+        "trygg-test",
+        "x" * 600,
+        "a\x00b",
+        "\ud800",
+        "<script>x</script>",
+        2023,
+        2027,
+        2101,
+        0,
+        1,
+        -1,
+        10_000,
+        2.5,
+        True,
+        False,
+        None,
+        [],
+        {},
+        ["Folkhälsa"],
+        [None],
     ]
 )
 VALUES = st.one_of(
@@ -109,6 +148,37 @@ def test_mutated_json_text_imports_or_is_refused_without_writing(fuzz_base, data
     end = data.draw(st.integers(min_value=start, max_value=min(len(text), start + 8)))
     text = text[:start] + data.draw(st.text(max_size=4)) + text[end:]
     import_rolled_back(lambda: import_plan_json(text, acting_user=None))
+
+
+CELL_VALUES = st.one_of(
+    NEAR_MISSES.filter(lambda v: not isinstance(v, list | dict) and v != "\ud800" and v != "a\x00b"),
+    st.text(
+        alphabet=st.characters(min_codepoint=32, max_codepoint=0x2FFF, exclude_categories=["Cs"]), max_size=12
+    ),
+    st.integers(min_value=-(2**40), max_value=2**40),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.dates(),
+    st.datetimes(),
+)
+
+
+@FUZZ_SETTINGS
+@given(data=st.data())
+def test_mutated_workbook_imports_or_is_refused_without_writing(fuzz_base, fuzz_workbook, data):
+    wb = load_workbook(BytesIO(fuzz_workbook))
+    for _ in range(data.draw(st.integers(min_value=1, max_value=3))):
+        ws = wb[data.draw(st.sampled_from(["Aktiviteter", "Plan"]))]
+        row = data.draw(st.integers(min_value=1, max_value=ws.max_row + 1))
+        col = data.draw(st.integers(min_value=1, max_value=ws.max_column))
+        ws.cell(row, col).value = data.draw(CELL_VALUES)
+    out = BytesIO()
+    wb.save(out)
+    import_rolled_back(lambda: import_plan_xlsx(out.getvalue(), acting_user=None))
+
+
+@pytest.fixture
+def fuzz_workbook(fuzz_base) -> bytes:
+    return export_plan_xlsx(Plan.objects.get(slug=fuzz_base["plan"]["slug"]))
 
 
 def test_fuzzing_reaches_both_outcomes(fuzz_base):

@@ -5,12 +5,14 @@ from io import BytesIO
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from trygg.plans.demo import DEMO_PLAN_PATH, load_demo_plan
 from trygg.plans.exchange import (
     PlanImportError,
     export_plan,
     export_plan_json,
     export_plan_xlsx,
     import_plan,
+    import_plan_json,
     import_plan_xlsx,
 )
 from trygg.plans.exchange_xlsx import COLUMNS
@@ -36,7 +38,10 @@ def column(name: str) -> int:
 
 def row_of(ws, activity_uid: str, year: int) -> int:
     for row in range(2, ws.max_row + 1):
-        if ws.cell(row, column("aktivitet-id")).value == activity_uid and ws.cell(row, column("År")).value == year:
+        if (
+            ws.cell(row, column("aktivitet-id")).value == activity_uid
+            and ws.cell(row, column("År")).value == year
+        ):
             return row
     raise AssertionError("row not found")
 
@@ -86,7 +91,9 @@ def test_sheet_has_one_row_per_activity_and_follow_up_year_with_swedish_headers(
     assert row[:3] == ["1 Delområde 1", "Insats: åtgärder 1.1", activity["title"]]
     assert row[6:10] == ["Ja", "KS 2023/0", 2023, "Pågående"]
     assert row[11:] == [activity["uid"], doc["areas"][0]["interventions"][0]["uid"], doc["areas"][0]["uid"]]
-    third = [c.value for c in ws[row_of(ws, doc["areas"][0]["interventions"][0]["activities"][2]["uid"], 2024)]]
+    third = [
+        c.value for c in ws[row_of(ws, doc["areas"][0]["interventions"][0]["activities"][2]["uid"], 2024)]
+    ]
     assert third[3] == "Sektor Trygghet och Stöd; Säkerhetsenheten"  # sorted by code point
     assert [c.value for c in wb["Plan"][1]] == ["Objekt", "Id", "Fält", "Värde"]
 
@@ -125,13 +132,19 @@ def test_bad_status_in_row_n_is_refused_naming_the_row_and_the_field(sample_plan
     errors = refused_xlsx(to_bytes(wb))
 
     assert len(errors) == 1
-    assert errors[0].startswith("Rad 14, fält ”Status”: okänt värde ”klar”. Tillåtna: Ej påbörjad (not_started)")
+    assert errors[0].startswith(
+        "Rad 14, fält ”Status”: okänt värde ”klar”. Tillåtna: Ej påbörjad (not_started)"
+    )
 
 
 @pytest.mark.parametrize(
     "header, value, message",
     [
-        ("Planerat slut", "2023-13-01", "fält ”Planerat slut”: ogiltigt datum ”2023-13-01” (förväntat ÅÅÅÅ-MM-DD)"),
+        (
+            "Planerat slut",
+            "2023-13-01",
+            "fält ”Planerat slut”: ogiltigt datum ”2023-13-01” (förväntat ÅÅÅÅ-MM-DD)",
+        ),
         ("Politiskt uppdrag", "kanske", "fält ”Politiskt uppdrag”: förväntat Ja/Nej (true/false)"),
         ("Aktivitet", None, "fält ”Aktivitet”: får inte vara tomt"),
         ("Ansvariga enheter", "Okänd", "fält ”Ansvariga enheter”: enheten ”Okänd” saknas"),
@@ -248,6 +261,24 @@ def test_missing_sheet_and_missing_columns_give_a_clear_error(sample_plan):
     wb["Aktiviteter"].delete_cols(column("Status"))
     wb["Plan"].cell(1, 3).value = "Nyckel"
     assert refused_xlsx(to_bytes(wb)) == [
-        "Bladet ”Plan” saknar kolumnerna ”Fält” i rad 1.",
-        "Bladet ”Aktiviteter” saknar kolumnerna ”Status” i rad 1.",
+        "Bladet ”Plan” saknar kolumnen ”Fält” i rad 1.",
+        "Bladet ”Aktiviteter” saknar kolumnen ”Status” i rad 1.",
     ]
+
+
+@pytest.mark.skipif(
+    not DEMO_PLAN_PATH.exists(), reason=f"demo data {DEMO_PLAN_PATH} has not been written yet"
+)
+def test_demo_plan_round_trips_exactly_through_json_and_xlsx(db):
+    plan = load_demo_plan().plan
+    expected = export_plan_json(plan)
+    content = export_plan_xlsx(plan)
+
+    for reimport in (
+        lambda: import_plan_xlsx(content, acting_user=None),
+        lambda: import_plan_json(expected, acting_user=None),
+    ):
+        clear_plan_data()
+        result = reimport()
+        assert export_plan_json(result.plan) == expected
+        assert result.counts["status"].created == 27

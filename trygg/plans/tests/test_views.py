@@ -181,3 +181,45 @@ def test_overview_queries_do_not_grow_with_activities(personas, view, client):
         return len(ctx.captured_queries)
 
     assert count(large) == count(small)
+
+
+@pytest.mark.parametrize(("who", "allowed"), [("coordinator", True), ("unit_editor", False), ("reader", False)])
+def test_plan_import_via_web_is_for_coordinators(personas, login, demo, who, allowed):
+    import io
+
+    from trygg.plans.exchange import export_plan_json
+
+    plan, follow_up, own, _ = demo
+    exported = export_plan_json(plan).replace("Aktivitet 1.1.1", "Aktivitet 1.1.1 (ändrad)")
+    upload = io.BytesIO(exported.encode())
+    upload.name = "plan.json"
+    response = login(personas[who]).post(reverse("plans:plan_import"), {"file": upload})
+    assert (response.status_code == 302) is allowed
+    assert plan.areas.first().interventions.first().activities.filter(title__endswith="(ändrad)").exists() is allowed
+
+
+def test_bad_import_file_shows_swedish_errors_and_changes_nothing(personas, login, demo):
+    import io
+
+    from trygg.plans.exchange import export_plan
+
+    plan, *_ = demo
+    before = export_plan(plan)
+    upload = io.BytesIO(b'{"format": "trygg.plan/1", "plan": {"slug": 5}}')
+    upload.name = "plan.json"
+    response = login(personas["coordinator"]).post(reverse("plans:plan_import"), {"file": upload})
+    assert response.status_code == 200
+    assert "Filen importerades inte" in response.content.decode()
+    assert export_plan(plan) == before
+    wrong = io.BytesIO(b"MZ")
+    wrong.name = "virus.exe"
+    response = login(personas["coordinator"]).post(reverse("plans:plan_import"), {"file": wrong})
+    assert "måste vara en .json- eller .xlsx-fil" in response.content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xlsx"])
+def test_export_downloads_for_readers(personas, login, demo, fmt):
+    plan, *_ = demo
+    response = login(personas["reader"]).get(reverse("plans:plan_export", args=[plan.slug, fmt]))
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    assert login(personas["outsider"]).get(reverse("plans:plan_export", args=[plan.slug, fmt])).status_code == 403

@@ -27,7 +27,11 @@ def esda_z(result: hs.GiStarResult, k: int) -> np.ndarray:
     """esda's G_Local on the same cells, with a libpysal W built straight from h3.grid_disk."""
     index = {int(c): i for i, c in enumerate(result.cells)}
     neighbours = {
-        i: [index[h3.str_to_int(d)] for d in h3.grid_disk(h3.int_to_str(int(c)), k) if h3.str_to_int(d) in index and h3.str_to_int(d) != int(c)]
+        i: [
+            index[h3.str_to_int(d)]
+            for d in h3.grid_disk(h3.int_to_str(int(c)), k)
+            if h3.str_to_int(d) in index and h3.str_to_int(d) != int(c)
+        ]
         for i, c in enumerate(result.cells)
     }
     w = libpysal.weights.W(neighbours, silence_warnings=True)
@@ -72,7 +76,7 @@ def test_neighbourhood_weights_are_the_k_ring_inside_the_study_area_including_se
             assert dense[i, j] == (1.0 if distance <= 1 else 0.0)
     centre = int(np.searchsorted(area, CENTRE))
     assert nb.n_neighbours[centre] == 7
-    assert nb.n_neighbours.min() == 3  # corner cells of the hexagonal area
+    assert nb.n_neighbours.min() == 4  # corner cells of the hexagonal area: self + 3
     assert hs.neighbourhood(area, 1) is nb  # built once per (cell set, k)
 
 
@@ -107,8 +111,12 @@ def test_cold_and_hot_spots_are_found_where_they_were_built():
     assert by_cell[hot_centre] == "hot_99"
     assert by_cell[cold_centre].startswith("cold_")
     assert z[cold_centre] < 0 < z[hot_centre]
-    far = [c for c in area.tolist() if h3.grid_distance(h3.int_to_str(c), h3.int_to_str(hot_centre)) > 3
-           and h3.grid_distance(h3.int_to_str(c), h3.int_to_str(cold_centre)) > 4]
+    far = [
+        c
+        for c in area.tolist()
+        if h3.grid_distance(h3.int_to_str(c), h3.int_to_str(hot_centre)) > 3
+        and h3.grid_distance(h3.int_to_str(c), h3.int_to_str(cold_centre)) > 4
+    ]
     assert far and all(by_cell[c] == "not_significant" for c in far)
     assert result.class_counts()["not_significant"] == len(far) + sum(
         1 for c in area.tolist() if c not in far and by_cell[c] == "not_significant"
@@ -120,7 +128,7 @@ def test_cold_and_hot_spots_are_found_where_they_were_built():
 
 def test_equal_counts_everywhere_give_no_hot_spots():
     area = np.array(sorted(disk(CENTRE, 4)))
-    result = hs.gi_star(area, np.full(area.size, 3.0), k=1)
+    result = hs.gi_star(area, np.full(area.size, 3.0), k=1, study_area=area)
     assert np.all(result.z == 0) and np.all(result.p == 1)
     assert set(result.classes.tolist()) == {"not_significant"}
 
@@ -177,8 +185,9 @@ def test_bh_rejections_match_scipy_adjusted_p_values():
 # --- period comparison ---------------------------------------------------------------------------
 
 
-def at(*args) -> np.datetime64:
-    return np.datetime64(dt.datetime(*args), "s")
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> np.datetime64:
+    """Naive local wall-clock time, as the hotspot functions take it."""
+    return np.datetime64(f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}", "s")
 
 
 def test_compare_periods_gives_weekly_rates_against_the_previous_weeks_and_last_year():
@@ -204,7 +213,10 @@ def test_compare_periods_gives_weekly_rates_against_the_previous_weeks_and_last_
 def test_equal_weekly_rates_are_not_a_change():
     end = at(2024, 3, 4)
     times = np.concatenate(
-        [at(2024, 2, 5) + np.arange(10) * np.timedelta64(2, "D"), at(2023, 11, 13) + np.arange(30) * np.timedelta64(2, "D")]
+        [
+            at(2024, 2, 5) + np.arange(10) * np.timedelta64(2, "D"),
+            at(2023, 11, 13) + np.arange(30) * np.timedelta64(2, "D"),
+        ]
     )
     result = hs.compare_periods(times, end=end)
     assert result.vs_baseline.ratio == 1.0
@@ -300,7 +312,11 @@ def test_aoristic_refuses_windows_that_end_before_they_start_and_aware_datetimes
 
 
 def test_local_times_converts_utc_to_swedish_wall_clock():
-    utc = [dt.datetime(2024, 7, 1, 20, 30, tzinfo=dt.UTC), dt.datetime(2024, 1, 1, 20, 30, tzinfo=dt.UTC), None]
+    utc = [
+        dt.datetime(2024, 7, 1, 20, 30, tzinfo=dt.UTC),
+        dt.datetime(2024, 1, 1, 20, 30, tzinfo=dt.UTC),
+        None,
+    ]
     local = hs.local_times(utc)
     assert local[0] == at(2024, 7, 1, 22, 30)  # CEST
     assert local[1] == at(2024, 1, 1, 21, 30)  # CET
@@ -315,13 +331,19 @@ def test_local_times_converts_utc_to_swedish_wall_clock():
 def test_cache_computes_once_per_key_and_filter_order_does_not_matter():
     cache = hs.ResultCache(maxsize=2)
     calls = []
-    key_a = hs.cache_key((dt.date(2024, 1, 1), dt.date(2024, 1, 31)), 9, {"type": ["brand", "stöld"], "unit": 3})
-    same_a = hs.cache_key((dt.date(2024, 1, 1), dt.date(2024, 1, 31)), 9, {"unit": 3, "type": ["brand", "stöld"]})
+    key_a = hs.cache_key(
+        (dt.date(2024, 1, 1), dt.date(2024, 1, 31)), 9, {"type": ["brand", "stöld"], "unit": 3}
+    )
+    same_a = hs.cache_key(
+        (dt.date(2024, 1, 1), dt.date(2024, 1, 31)), 9, {"unit": 3, "type": ["brand", "stöld"]}
+    )
     assert key_a == same_a
     assert cache.get_or_compute(key_a, lambda: calls.append(1) or "A") == "A"
     assert cache.get_or_compute(same_a, lambda: calls.append(1) or "B") == "A"
     assert len(calls) == 1 and cache.hits == 1
-    other_res = hs.cache_key((dt.date(2024, 1, 1), dt.date(2024, 1, 31)), 8, {"unit": 3, "type": ["brand", "stöld"]})
+    other_res = hs.cache_key(
+        (dt.date(2024, 1, 1), dt.date(2024, 1, 31)), 8, {"unit": 3, "type": ["brand", "stöld"]}
+    )
     assert other_res != key_a
 
 
@@ -346,3 +368,11 @@ def test_invalidate_hotspots_drops_only_periods_that_contain_the_change():
     assert hs.invalidate_hotspots(aware, cache=cache) == 1
     cache.get_or_compute(jan, lambda: "result")
     assert hs.invalidate_hotspots(cache=cache) == 1 and len(cache) == 0
+
+
+def test_no_incidents_gives_an_empty_or_all_quiet_result():
+    empty = np.array([], dtype=np.int64)
+    assert len(hs.gi_star(empty, np.array([]))) == 0
+    quiet = hs.gi_star(empty, np.array([]), study_area=np.array(sorted(disk(CENTRE, 1))))
+    assert len(quiet) == 7 and set(quiet.classes.tolist()) == {"not_significant"}
+    assert hs.aoristic_weekday_hour(np.array([], dtype="datetime64[s]")).sum() == 0

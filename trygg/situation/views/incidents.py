@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from trygg.accounts.audit import AuditEvent
+from trygg.accounts.models import AuditEvent
 from trygg.places.models import current_municipality
 
 from ..actions import SituationError, do_save_incident
@@ -26,7 +26,6 @@ def _form_page(request: HttpRequest, form: IncidentForm, incident: Incident | No
         "form": form,
         "incident": incident,
         "title": _("Ändra händelse") if incident else _("Rapportera händelse"),
-        "boundary_url": "places:places_geojson",
         "municipality": municipality,
         "tile_url": settings.TRYGG_TILE_URL,
         "tile_attribution": settings.TRYGG_TILE_ATTRIBUTION,

@@ -18,14 +18,18 @@ from trygg.places.models import Place, current_municipality
 
 from ..forms import FilterForm
 from ..permissions import can_write_situation, require_situation_access
-from ..queries import hotspot_result, hotspot_rows, map_payload, weekday_hour_table
+from ..queries import IncidentFilter, hotspot_result, hotspot_rows, map_payload, weekday_hour_table
 from ..hotspots import CLASS_LABELS_SV, CLASSES
 
 EXPORT_LIMIT = 50_000
 
 
 def _filter(request: HttpRequest):
-    form = FilterForm(request.GET or None)
+    if not request.GET:
+        default = IncidentFilter.default()
+        form = FilterForm(initial={"start": default.start, "end": default.end, "resolution": default.resolution})
+        return form, default
+    form = FilterForm(request.GET)
     return form, form.to_filter()
 
 
@@ -55,7 +59,7 @@ def map_data(request: HttpRequest) -> JsonResponse:
     """All map layers as GeoJSON FeatureCollections in one response (constant number of queries)."""
     require_situation_access(request)
     form, filt = _filter(request)
-    if request.GET and not form.is_valid():
+    if form.is_bound and not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     municipality = current_municipality()
     places = Place.objects.for_municipality(municipality).active().select_related("district")

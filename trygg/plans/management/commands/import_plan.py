@@ -28,5 +28,7 @@ class Command(BaseCommand):
             result = import_plan_file(options["file"], acting_user=acting_user(options["user"]))
         except PlanImportError as exc:
             raise CommandError("Importen avbröts, ingenting sparades:\n" + "\n".join(exc.errors)) from None
-        self.stdout.write(self.style.SUCCESS(f"Importerade planen ”{result.plan.name}” ({result.plan.slug})."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Importerade planen ”{result.plan.name}” ({result.plan.slug}).")
+        )
         self.stdout.write(result.summary())

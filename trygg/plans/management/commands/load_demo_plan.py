@@ -18,6 +18,8 @@ class Command(BaseCommand):
         try:
             result = load_demo_plan(acting_user=acting_user(options["user"]))
         except PlanImportError as exc:
-            raise CommandError(f"Demodata i {DEMO_PLAN_PATH} kunde inte laddas:\n" + "\n".join(exc.errors)) from None
+            raise CommandError(
+                f"Demodata i {DEMO_PLAN_PATH} kunde inte laddas:\n" + "\n".join(exc.errors)
+            ) from None
         self.stdout.write(self.style.SUCCESS(str(result)))
         self.stdout.write(result.summary())

@@ -1,0 +1,69 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .importers.common import parse_period
+from .models import ImportJob, Indicator, Region
+
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Typ av fil"), choices=ImportJob.Kind.choices)
+    file = forms.FileField(
+        label=_("Fil"),
+        help_text=_("JSON-stat- eller Kolada-svar (.json), PX-fil (.px) eller CSV (.csv). Högst 100 MB."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(_("Filen är större än 100 MB."))
+        if upload.size == 0:
+            raise ValidationError(_("Filen är tom."))
+        return upload
+
+
+class LocalFigureForm(forms.Form):
+    indicator = forms.ModelChoiceField(label=_("Nyckeltal"), queryset=Indicator.objects.none())
+    region = forms.ModelChoiceField(label=_("Område"), queryset=Region.objects.none())
+    period = forms.CharField(label=_("År"), max_length=20, help_text=_("T.ex. 2023, eller 2021–2022 för sammanslagna år."))
+    gender = forms.ChoiceField(
+        label=_("Kön"), required=False, choices=[("", _("Totalt")), ("K", _("Kvinnor")), ("M", _("Män"))]
+    )
+    value = forms.FloatField(
+        label=_("Värde"), required=False, min_value=0,
+        help_text=_("Lämna tomt om uppgiften saknas (det är inte samma sak som 0)."),
+    )
+    preliminary = forms.BooleanField(label=_("Preliminär uppgift"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.local().order_by("title")
+        municipality = getattr(settings, "TRYGG_MUNICIPALITY_CODE", "1482")
+        self.fields["region"].queryset = Region.objects.filter(code__in=[municipality, "00"]) | Region.objects.filter(
+            kind__in=[Region.Kind.POLICE_REGION, Region.Kind.COUNTY], municipalities__code=municipality
+        ).distinct()
+        self.fields["region"].initial = Region.objects.filter(code=municipality).first()
+
+    def clean_period(self):
+        period = parse_period(self.cleaned_data["period"])
+        if period is None:
+            raise ValidationError(_("Skriv ett år (t.ex. 2023) eller två år med bindestreck (2021–2022)."))
+        return period.label
+
+
+class LocalIndicatorForm(forms.Form):
+    code = forms.SlugField(
+        label=_("Kod"), max_length=60, help_text=_("Kort namn utan mellanslag, t.ex. krismottagning_samtal."),
+    )
+    title = forms.CharField(label=_("Namn"), max_length=300)
+    unit = forms.ChoiceField(label=_("Enhet"), choices=Indicator.Unit.choices, initial=Indicator.Unit.COUNT)
+    description = forms.CharField(label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_code(self):
+        code = "LOKAL." + self.cleaned_data["code"]
+        if Indicator.objects.filter(code=code).exists():
+            raise ValidationError(_("Det finns redan ett nyckeltal med koden %(code)s.") % {"code": code})
+        return code

@@ -1,0 +1,114 @@
+"""Every places view for every persona, the wrong HTTP method, and the form's boundary check."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from trygg.lib.geo import wgs84_to_sweref99tm
+from trygg.places.demo import load_demo_places
+from trygg.places.models import Place
+
+pytestmark = pytest.mark.django_db
+
+READERS = ["admin", "coordinator", "unit_editor", "partner", "reader"]
+MANAGERS = ["admin", "coordinator"]
+
+
+@pytest.fixture
+def kungalv(db):
+    return load_demo_places("1482")
+
+
+def form_data(**extra):
+    return {"name": "Testtorget", "kind": "square", "district": "", "aliases": "", "description": "",
+            "lat": "57.8720", "lon": "11.9770", "active": "on", **extra}
+
+
+@pytest.mark.parametrize("who", READERS)
+def test_every_role_can_read_the_places(personas, login, kungalv, who):
+    client = login(personas[who])
+    page = client.get(reverse("places:place_list"))
+    assert page.status_code == 200 and "Vita fläcken" in page.content.decode()
+    data = client.get(reverse("places:places_geojson")).json()
+    kinds = [f["properties"]["kind"] for f in data["features"]]
+    assert kinds.count("municipality") == 1 and kinds.count("place") == Place.objects.count()
+
+
+@pytest.mark.parametrize("who", ["outsider"])
+def test_the_outsider_is_refused(personas, login, kungalv, who):
+    client = login(personas[who])
+    place = Place.objects.first()
+    for url in [reverse("places:place_list"), reverse("places:places_geojson"), reverse("places:place_create"),
+                reverse("places:place_edit", args=[place.pk])]:
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("places:place_create"), form_data()).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, kungalv):
+    response = client.get(reverse("places:place_list"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize("who", READERS)
+def test_only_coordinators_and_admins_create_places(personas, login, kungalv, who):
+    client = login(personas[who])
+    response = client.post(reverse("places:place_create"), form_data())
+    if who in MANAGERS:
+        assert response.status_code == 302
+        assert Place.objects.get(name="Testtorget").district.name == "Kungälv tätort"
+    else:
+        assert response.status_code == 403
+        assert not Place.objects.filter(name="Testtorget").exists()
+
+
+def test_a_place_outside_the_municipality_is_refused_with_the_reason(personas, login, kungalv):
+    client = login(personas["coordinator"])
+    response = client.post(reverse("places:place_create"), form_data(lat="57.7089", lon="11.9746"))
+    assert response.status_code == 200
+    assert "ligger utanför Kungälvs kommun" in response.content.decode()
+    assert not Place.objects.filter(name="Testtorget").exists()
+
+
+def test_sweref_coordinates_are_converted(personas, login, kungalv):
+    n, e = wgs84_to_sweref99tm(57.8720, 11.9770)
+    client = login(personas["admin"])
+    response = client.post(reverse("places:place_create"), form_data(lat="", lon="", sweref_n=n, sweref_e=e))
+    assert response.status_code == 302
+    place = Place.objects.get(name="Testtorget")
+    assert place.lat == pytest.approx(57.8720, abs=1e-6) and place.lon == pytest.approx(11.9770, abs=1e-6)
+
+
+def test_a_place_without_any_coordinates_is_refused(personas, login, kungalv):
+    client = login(personas["admin"])
+    response = client.post(reverse("places:place_create"), form_data(lat="", lon=""))
+    assert "Ange platsens läge" in response.content.decode()
+
+
+def test_editing_a_place_moves_its_cells(personas, login, kungalv):
+    client = login(personas["coordinator"])
+    place = Place.objects.get(name="Rollsbo")
+    old_cell = place.h3_r9
+    response = client.post(reverse("places:place_edit", args=[place.pk]),
+                           form_data(name="Rollsbo", kind="area", lat="57.8950", lon="11.9300"))
+    assert response.status_code == 302
+    place.refresh_from_db()
+    assert place.h3_r9 != old_cell and place.lat == 57.895
+
+
+@pytest.mark.parametrize("name", ["places:place_list", "places:places_geojson"])
+def test_read_views_refuse_post(personas, login, kungalv, name):
+    assert login(personas["admin"]).post(reverse(name)).status_code == 405
+
+
+def test_form_views_refuse_put_and_delete(personas, login, kungalv):
+    client = login(personas["admin"])
+    assert client.put(reverse("places:place_create")).status_code == 405
+    assert client.delete(reverse("places:place_edit", args=[Place.objects.first().pk])).status_code == 405
+
+
+def test_the_place_list_has_a_constant_number_of_queries(personas, login, kungalv, django_assert_max_num_queries):
+    client = login(personas["reader"])
+    client.get(reverse("places:place_list"))
+    with django_assert_max_num_queries(6):
+        client.get(reverse("places:place_list"))

@@ -1,0 +1,44 @@
+"""Project-wide safety nets: no pending migrations, settings that fail loudly."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_no_pending_migrations():
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out, stderr=out)
+    except SystemExit:
+        pytest.fail("Modellerna har ändringar utan migrering:\n" + out.getvalue())
+
+
+def _settings_in_subprocess(env: dict) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "TRYGG_DEV"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE="trygg.settings")
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True)
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = _settings_in_subprocess({})
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_debug_is_off_unless_set():
+    result = _settings_in_subprocess({"SECRET_KEY": "x" * 50})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_boolean_settings_fail_loudly_on_nonsense():
+    result = _settings_in_subprocess({"SECRET_KEY": "x" * 50, "DEBUG": "kanske"})
+    assert result.returncode != 0 and "DEBUG must be a boolean" in result.stderr
