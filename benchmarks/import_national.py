@@ -7,7 +7,8 @@ The table is synthetic and shaped like Kolada/Brå data: 290 kommuner × 15 year
 and as a PxWeb JSON-stat 2.0 dataset, and each is timed from the bytes in memory to committed rows:
 
   ours    Kolada JSON → parse_kolada → do_import_observations (validated, upsert in one transaction)
-  ours    the same file again (every row an update: the idempotent re-import)
+  ours    the same file again (the idempotent re-import: unchanged rows are left alone)
+  ours    a new release of the file in which every value changed (every row an update)
   ours    JSON-stat → parse_jsonstat (pyjstat decoding) → do_import_observations
   ours    Kolada JSON through the portable bulk_create(update_conflicts=True) path (for reference)
   naive   Kolada JSON → pandas.json_normalize → DataFrame.to_sql (plain INSERT, no upsert, no validation)
@@ -41,8 +42,11 @@ PG_URL = "postgres://postgres@127.0.0.1:5432/trygg_bench"
 # --- synthetic data (no Django) ------------------------------------------------------------------------------
 
 
-def synthetic_tables(kpis: list[str], municipalities: list[str], years: list[int], seed: int = 1482):
-    """The same table as a Kolada response (bytes) and as JSON-stat (bytes); value None ≈ 2 %."""
+def synthetic_tables(kpis: list[str], municipalities: list[str], years: list[int], seed: int = 1482,
+                     scale: float = 1.0):
+    """The same table as a Kolada response (bytes) and as JSON-stat (bytes); value None ≈ 2 %.
+
+    `scale` multiplies every value (a later release in which every figure changed)."""
     rng = random.Random(seed)
     cube = {}
     for kpi in kpis:
@@ -50,7 +54,7 @@ def synthetic_tables(kpis: list[str], municipalities: list[str], years: list[int
             base = rng.uniform(50, 15000)
             for year in years:
                 for gender in GENDERS:
-                    value = None if rng.random() < 0.02 else round(base * rng.uniform(0.8, 1.2), 1)
+                    value = None if rng.random() < 0.02 else round(base * rng.uniform(0.8, 1.2) * scale, 1)
                     cube[(kpi, municipality, year, gender)] = value
     kolada = {
         "values": [
@@ -145,6 +149,7 @@ def _run(database: str, orm_subset: int) -> None:
     municipalities = list(Region.objects.municipalities().order_by("code").values_list("code", flat=True))[:MUNICIPALITIES]
     years = list(range(2009, 2009 + YEARS))
     kolada_bytes, jsonstat_bytes, n = synthetic_tables(kpis, municipalities, years)
+    changed_bytes = synthetic_tables(kpis, municipalities, years, scale=1.01)[0]
     print(f"[{database}] {n} observations ({len(municipalities)} kommuner × {len(years)} år × {len(kpis)} "
           f"nyckeltal × 3 kön); Kolada JSON {len(kolada_bytes) / 1e6:.1f} MB, JSON-stat {len(jsonstat_bytes) / 1e6:.1f} MB",
           flush=True)
@@ -167,8 +172,10 @@ def _run(database: str, orm_subset: int) -> None:
         print(f"[{database}] {label:<58} {count:>8} obs {seconds:7.2f} s {count / seconds:>10,.0f} obs/s", flush=True)
 
     timed("ours: Kolada JSON → upsert", lambda: actions.do_import_observations(parse_kolada(kolada_bytes)).rows)
-    timed("ours: same Kolada file again (all updates)",
+    timed("ours: same Kolada file again (nothing changed)",
           lambda: actions.do_import_observations(parse_kolada(kolada_bytes)).rows, keep=True)
+    timed("ours: new release, every value changed (all updates)",
+          lambda: actions.do_import_observations(parse_kolada(changed_bytes)).rows, keep=True)
     timed("ours: JSON-stat (pyjstat) → upsert", lambda: actions.do_import_observations(parse_jsonstat(jsonstat_bytes)).rows)
     timed("ours, portable path: Kolada → bulk_create(update_conflicts)",
           lambda: actions.do_import_observations(parse_kolada(kolada_bytes), fast=False).rows)
@@ -180,12 +187,12 @@ def _run(database: str, orm_subset: int) -> None:
 
     ours = results[0][1] / results[0][2]
     print(f"\n[{database}] ratio ours (Kolada → upsert, {ours:,.0f} obs/s) to each naive path:")
-    for label, count, seconds in results[4:]:
+    for label, count, seconds in results[5:]:
         if count:
             rate = count / seconds
             print(f"[{database}]   {label:<58} {ours / rate:6.1f}×")
-    ours_js = results[2][1] / results[2][2]
-    naive_js = results[5][1] / results[5][2] if results[5][1] else None
+    ours_js = results[3][1] / results[3][2]
+    naive_js = results[6][1] / results[6][2] if results[6][1] else None
     if naive_js:
         print(f"[{database}]   JSON-stat: ours {ours_js:,.0f} obs/s vs pyjstat→to_sql {naive_js:,.0f} obs/s = "
               f"{ours_js / naive_js:.1f}×")

@@ -41,11 +41,14 @@ class LocalFigureForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].queryset = Indicator.objects.local().order_by("title")
-        municipality = getattr(settings, "TRYGG_MUNICIPALITY_CODE", "1482")
-        self.fields["region"].queryset = Region.objects.filter(code__in=[municipality, "00"]) | Region.objects.filter(
-            kind__in=[Region.Kind.POLICE_REGION, Region.Kind.COUNTY], municipalities__code=municipality
-        ).distinct()
-        self.fields["region"].initial = Region.objects.filter(code=municipality).first()
+        # The municipality itself, its län, its polisregion and riket.
+        home = (
+            Region.objects.select_related("county", "police_region")
+            .filter(code=getattr(settings, "TRYGG_MUNICIPALITY_CODE", "1482"))
+            .first()
+        )
+        self.fields["region"].queryset = Region.objects.comparison_for(home) if home else Region.objects.none()
+        self.fields["region"].initial = home
 
     def clean_period(self):
         period = parse_period(self.cleaned_data["period"])

@@ -149,10 +149,18 @@ class Observation(models.Model):
         MISSING = "missing", _("uppgift saknas")
         SUPPRESSED = "suppressed", _("sekretess/för osäker")
 
-    # No single-column FK indexes: the natural-key constraint leads with indicator and the region index
-    # below leads with region; three indexes instead of five make bulk imports markedly faster.
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations", db_index=False)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="observations", db_index=False)
+    # Observation is the one big table (national imports of ~300k rows). Two choices keep bulk imports fast:
+    # - no single-column FK indexes: the natural-key constraint leads with indicator, the index below with region;
+    # - no database-level FK constraints (db_constraint=False): PostgreSQL checks them with one trigger per row
+    #   (2 × 300k deferred checks took longer than the COPY itself). Integrity instead: every writer resolves
+    #   ids while holding row locks on the indicators and regions it writes (importers/writer.py), deletes go
+    #   through the ORM (CASCADE / PROTECT below), and test_models checks that no observation is orphaned.
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="observations", db_index=False, db_constraint=False
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="observations", db_index=False, db_constraint=False
+    )
     # "2023", pooled survey years "2021–2022", months "2026M04"; start/end years sort and filter.
     period = models.CharField(_("period"), max_length=20)
     period_start = models.PositiveSmallIntegerField(_("första år"))

@@ -57,7 +57,9 @@ class District(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "name"], name="district_name_unique_in_municipality")
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="district_name_unique_in_municipality"
+            )
         ]
         verbose_name = _("kommundel")
         verbose_name_plural = _("kommundelar")
@@ -90,13 +92,19 @@ class Place(models.Model):
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="places")
     district = models.ForeignKey(
-        District, on_delete=models.SET_NULL, null=True, blank=True, related_name="places",
+        District,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="places",
         verbose_name=_("kommundel"),
     )
     name = models.CharField(_("namn"), max_length=150)
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.AREA)
     aliases = models.CharField(
-        _("andra namn"), max_length=300, blank=True,
+        _("andra namn"),
+        max_length=300,
+        blank=True,
         help_text=_("Kommaseparerade namn som platsen också kallas, t.ex. i polisens händelser."),
     )
     description = models.TextField(_("beskrivning"), blank=True)

@@ -82,14 +82,34 @@ def redact_into(obj, field: str, text: str, where: str) -> str:
 
 
 INCIDENT_AUDIT_FIELDS = (
-    "category_id", "occurred_from", "occurred_to", "place_id", "lat", "lon", "location_precision",
-    "source_organisation_id", "description",
+    "category_id",
+    "occurred_from",
+    "occurred_to",
+    "place_id",
+    "lat",
+    "lon",
+    "location_precision",
+    "source_organisation_id",
+    "description",
 )
 
 
 INCIDENT_SAVE_FIELDS = [
-    "category", "occurred_from", "occurred_to", "place", "district", "lat", "lon", "location_precision",
-    "h3_r7", "h3_r8", "h3_r9", "source_organisation", "description", "redacted_kinds", "updated_at",
+    "category",
+    "occurred_from",
+    "occurred_to",
+    "place",
+    "district",
+    "lat",
+    "lon",
+    "location_precision",
+    "h3_r7",
+    "h3_r8",
+    "h3_r9",
+    "source_organisation",
+    "description",
+    "redacted_kinds",
+    "updated_at",
 ]
 
 
@@ -172,15 +192,25 @@ def do_save_focus_area(focus_area: FocusArea, *, acting_user) -> FocusArea:
         acting_user,
         "focus_area.create" if created else "focus_area.update",
         focus_area,
-        {"problem": [None, focus_area.problem], "start": [None, focus_area.start.isoformat()],
-         "weeks": [None, focus_area.weeks]},
+        {
+            "problem": [None, focus_area.problem],
+            "start": [None, focus_area.start.isoformat()],
+            "weeks": [None, focus_area.weeks],
+        },
     )
     return focus_area
 
 
 ACTION_AUDIT_FIELDS = (
-    "kind", "title", "status", "start_date", "due_date", "responsible_organisation_id",
-    "responsible_unit_id", "focus_area_id", "plan_activity_id",
+    "kind",
+    "title",
+    "status",
+    "start_date",
+    "due_date",
+    "responsible_organisation_id",
+    "responsible_unit_id",
+    "focus_area_id",
+    "plan_activity_id",
 )
 
 
@@ -238,6 +268,10 @@ def do_save_camera(camera: CameraSite, *, acting_user, ctx: LocationContext | No
 def do_save_category(category: Category, *, acting_user) -> Category:
     created = category.pk is None
     category.save()
-    record_audit(acting_user, "category.create" if created else "category.update", category,
-                 {"name": [None, category.name], "active": [None, category.active]})
+    record_audit(
+        acting_user,
+        "category.create" if created else "category.update",
+        category,
+        {"name": [None, category.name], "active": [None, category.active]},
+    )
     return category

@@ -15,7 +15,14 @@ class IncidentAdmin(admin.ModelAdmin):
     """Read-only here: reports go through the lägesbild form, which redacts personal data and checks the
     location against the municipality boundary."""
 
-    list_display = ("occurred_from", "category", "place", "location_precision", "source_organisation", "origin")
+    list_display = (
+        "occurred_from",
+        "category",
+        "place",
+        "location_precision",
+        "source_organisation",
+        "origin",
+    )
     list_filter = ("category", "origin", "location_precision")
     list_select_related = ("category", "place", "source_organisation")
     date_hierarchy = "occurred_from"

@@ -43,7 +43,11 @@ class Period:
 
 
 def brief_period(meeting: Meeting, previous: Meeting | None) -> Period:
-    start = previous.date + dt.timedelta(days=1) if previous else meeting.date - dt.timedelta(days=DEFAULT_PERIOD_DAYS)
+    start = (
+        previous.date + dt.timedelta(days=1)
+        if previous
+        else meeting.date - dt.timedelta(days=DEFAULT_PERIOD_DAYS)
+    )
     return Period(min(start, meeting.date), meeting.date)
 
 
@@ -79,6 +83,7 @@ def rate_p_value(count: int, baseline: int, days: int, baseline_days: int) -> fl
 def count_rows(period: Period) -> tuple[list[CountRow], int, int]:
     """Rows per (place, category) present in the period or its baseline, the period's total and the
     baseline's total. Two GROUP BY queries."""
+
     def grouped(start: dt.date, end: dt.date) -> dict[tuple[str, str], int]:
         rows = (
             Incident.objects.filter(occurred_from__gte=_at(start), occurred_from__lt=_at(end))
@@ -92,10 +97,18 @@ def count_rows(period: Period) -> tuple[list[CountRow], int, int]:
     baseline = grouped(period.start - dt.timedelta(days=BASELINE_DAYS), period.start)
     scale = period.days / BASELINE_DAYS
     rows = [
-        CountRow(place, category, current.get((place, category), 0),
-                 baseline.get((place, category), 0) * scale,
-                 rate_p_value(current.get((place, category), 0), baseline.get((place, category), 0),
-                              period.days, BASELINE_DAYS))
+        CountRow(
+            place,
+            category,
+            current.get((place, category), 0),
+            baseline.get((place, category), 0) * scale,
+            rate_p_value(
+                current.get((place, category), 0),
+                baseline.get((place, category), 0),
+                period.days,
+                BASELINE_DAYS,
+            ),
+        )
         for place, category in set(current) | set(baseline)
     ]
     rows = [r for r in rows if r.count > 0 or r.p_value < 0.05]
@@ -120,60 +133,117 @@ def build_brief(meeting: Meeting, municipality: Municipality, *, today: dt.date 
     expected_total = baseline_total * period.days / BASELINE_DAYS
     total_p = rate_p_value(total, baseline_total, period.days, BASELINE_DAYS)
 
-    hot_filter = IncidentFilter(start=meeting.date - dt.timedelta(days=HOTSPOT_DAYS), end=meeting.date - dt.timedelta(days=1))
+    hot_filter = IncidentFilter(
+        start=meeting.date - dt.timedelta(days=HOTSPOT_DAYS), end=meeting.date - dt.timedelta(days=1)
+    )
     result = hotspot_result(hot_filter, municipality)
     places = list(Place.objects.for_municipality(municipality).only("name", "h3_r7", "h3_r8", "h3_r9"))
     hot = [r for r in hotspot_rows(result, places) if r.css_class.startswith("hot")]
 
-    focus_areas = list(FocusArea.objects.active_on(meeting.date).select_related("place", "district", "category"))
+    focus_areas = list(
+        FocusArea.objects.active_on(meeting.date).select_related("place", "district", "category")
+    )
     actions = list(Action.objects.open().with_related().order_by("due_date", "pk"))
 
-    since = f"sedan förra mötet ({previous.date:%Y-%m-%d})" if previous else f"de senaste {period.days} dagarna"
+    since = (
+        f"sedan förra mötet ({previous.date:%Y-%m-%d})" if previous else f"de senaste {period.days} dagarna"
+    )
     summary = [
-        _p(f"Perioden {period.label()} ({since}) registrerades {total} händelser. Vanlig nivå för lika lång tid "
-           f"är omkring {_num(expected_total)} (snittet för de {BASELINE_DAYS // 7} veckorna före)."
-           + (" Skillnaden är större än vad slumpen brukar ge." if total_p < 0.05 else
-              " Skillnaden ryms inom den vanliga variationen.")),
-        _p(f"{sum(1 for r in rows if r.assessment == 'Fler än vanligt')} kombinationer av plats och kategori har "
-           f"fler händelser än vanligt. {len(hot)} hotspots (Gi*) de senaste {HOTSPOT_DAYS} dagarna. "
-           f"{len(actions)} öppna åtgärder, varav {sum(a.is_overdue(today) for a in actions)} försenade."),
+        _p(
+            f"Perioden {period.label()} ({since}) registrerades {total} händelser. Vanlig nivå för lika lång tid "
+            f"är omkring {_num(expected_total)} (snittet för de {BASELINE_DAYS // 7} veckorna före)."
+            + (
+                " Skillnaden är större än vad slumpen brukar ge."
+                if total_p < 0.05
+                else " Skillnaden ryms inom den vanliga variationen."
+            )
+        ),
+        _p(
+            f"{sum(1 for r in rows if r.assessment == 'Fler än vanligt')} kombinationer av plats och kategori har "
+            f"fler händelser än vanligt. {len(hot)} hotspots (Gi*) de senaste {HOTSPOT_DAYS} dagarna. "
+            f"{len(actions)} öppna åtgärder, varav {sum(a.is_overdue(today) for a in actions)} försenade."
+        ),
     ]
-    table_rows = [[r.place, r.category, str(r.count), _num(r.expected), r.assessment] for r in rows[:MAX_ROWS]]
+    table_rows = [
+        [r.place, r.category, str(r.count), _num(r.expected), r.assessment] for r in rows[:MAX_ROWS]
+    ]
     incidents_blocks = [
-        Table(["Plats", "Kategori", "Antal", "Vanlig nivå", "Bedömning"], table_rows,
-              caption=f"Händelser {period.label()} per plats och kategori", numeric_columns=(2, 3))
-        if table_rows else _p("Inga händelser under perioden.")
+        Table(
+            ["Plats", "Kategori", "Antal", "Vanlig nivå", "Bedömning"],
+            table_rows,
+            caption=f"Händelser {period.label()} per plats och kategori",
+            numeric_columns=(2, 3),
+        )
+        if table_rows
+        else _p("Inga händelser under perioden.")
     ]
     if len(rows) > MAX_ROWS:
         incidents_blocks.append(_p(f"Ytterligare {len(rows) - MAX_ROWS} rader visas i tabellvyn."))
-    incidents_blocks.append(_p(
-        "Vanlig nivå är antalet under de 12 veckorna före perioden, omräknat till periodens längd. "
-        "”Fler än vanligt” betyder att skillnaden är statistiskt säker (exakt test, p < 0,05)."))
+    incidents_blocks.append(
+        _p(
+            "Vanlig nivå är antalet under de 12 veckorna före perioden, omräknat till periodens längd. "
+            "”Fler än vanligt” betyder att skillnaden är statistiskt säker (exakt test, p < 0,05)."
+        )
+    )
 
-    hotspot_blocks: list = [_p(
-        f"Celler (H3, upplösning {hot_filter.resolution}) med signifikant fler händelser än omgivningen de "
-        f"senaste {HOTSPOT_DAYS} dagarna, enligt Getis-Ord Gi* med kontroll av andelen falska upptäckter.")]
+    hotspot_blocks: list = [
+        _p(
+            f"Celler (H3, upplösning {hot_filter.resolution}) med signifikant fler händelser än omgivningen de "
+            f"senaste {HOTSPOT_DAYS} dagarna, enligt Getis-Ord Gi* med kontroll av andelen falska upptäckter."
+        )
+    ]
     if hot:
-        hotspot_blocks.append(Table(
-            ["Platser i cellen", "Antal", "Klass", "Cell"],
-            [[", ".join(r.places) or "–", str(r.count), r.label, r.cell] for r in hot],
-            caption="Hotspots", numeric_columns=(1,)))
+        hotspot_blocks.append(
+            Table(
+                ["Platser i cellen", "Antal", "Klass", "Cell"],
+                [[", ".join(r.places) or "–", str(r.count), r.label, r.cell] for r in hot],
+                caption="Hotspots",
+                numeric_columns=(1,),
+            )
+        )
     else:
         hotspot_blocks.append(_p("Inga signifikanta hotspots."))
 
-    focus_blocks = [BulletList([
-        ListItem([Run(f.area_name, bold=True), Run(f": {f.problem} ({f.start:%Y-%m-%d} – {f.end:%Y-%m-%d})")])
-        for f in focus_areas
-    ])] if focus_areas else [_p("Inga aktiva fokusområden.")]
+    focus_blocks = (
+        [
+            BulletList(
+                [
+                    ListItem(
+                        [
+                            Run(f.area_name, bold=True),
+                            Run(f": {f.problem} ({f.start:%Y-%m-%d} – {f.end:%Y-%m-%d})"),
+                        ]
+                    )
+                    for f in focus_areas
+                ]
+            )
+        ]
+        if focus_areas
+        else [_p("Inga aktiva fokusområden.")]
+    )
 
     action_rows = [
-        [a.title, a.get_kind_display(), _responsible(a), f"{a.due_date:%Y-%m-%d}" if a.due_date else "–",
-         a.get_status_display() + (" (försenad)" if a.is_overdue(today) else ""),
-         a.focus_area.area_name if a.focus_area_id else "–"]
+        [
+            a.title,
+            a.get_kind_display(),
+            _responsible(a),
+            f"{a.due_date:%Y-%m-%d}" if a.due_date else "–",
+            a.get_status_display() + (" (försenad)" if a.is_overdue(today) else ""),
+            a.focus_area.area_name if a.focus_area_id else "–",
+        ]
         for a in actions
     ]
-    action_blocks = [Table(["Åtgärd", "Typ", "Ansvarig", "Klart senast", "Status", "Fokusområde"], action_rows,
-                           caption="Öppna åtgärder")] if action_rows else [_p("Inga öppna åtgärder.")]
+    action_blocks = (
+        [
+            Table(
+                ["Åtgärd", "Typ", "Ansvarig", "Klart senast", "Status", "Fokusområde"],
+                action_rows,
+                caption="Öppna åtgärder",
+            )
+        ]
+        if action_rows
+        else [_p("Inga öppna åtgärder.")]
+    )
 
     return Document(
         cover=Cover(
@@ -196,4 +266,3 @@ def build_brief(meeting: Meeting, municipality: Municipality, *, today: dt.date 
 def _responsible(action: Action) -> str:
     parts = [str(x) for x in (action.responsible_organisation, action.responsible_unit) if x is not None]
     return ", ".join(parts) or "–"
-

@@ -23,8 +23,8 @@ from trygg.places.boundary import boundary_of, municipality_boundary
 from trygg.places.models import District, Municipality, Place
 
 from . import demo_text
-from .taxonomy import seed_categories
 from .models import Action, CameraSite, Category, FocusArea, Incident, Meeting
+from .taxonomy import seed_categories
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DAYS = 730
@@ -59,8 +59,13 @@ REPORTERS = {
 }
 
 # Share of reports that give a time window rather than an instant (found in the morning, etc.).
-WINDOW_SHARE = {"skadegorelse": 0.7, "stold-ur-motorfordon": 0.8, "stold-och-inbrott": 0.8, "nedskrapning": 0.5,
-                "otrygg-plats": 0.3}
+WINDOW_SHARE = {
+    "skadegorelse": 0.7,
+    "stold-ur-motorfordon": 0.8,
+    "stold-och-inbrott": 0.8,
+    "nedskrapning": 0.5,
+    "otrygg-plats": 0.3,
+}
 
 
 @dataclass(frozen=True)
@@ -73,37 +78,112 @@ class Source:
 
 
 SOURCES = [
-    Source("Vita fläcken", 5.0, {"motorburna": .5, "ungdomshang": .3, "nedskrapning": .1, "ordningsstorning": .1},
-           "motor_summer"),
-    Source("Komarken", 4.0, {"narkotikaforsaljning": .3, "narkotikapaverkan": .15, "ordningsstorning": .2,
-                             "hot-och-vald": .15, "skadegorelse": .2}),
-    Source("Kode busstation", 3.0, {"ungdomshang": .4, "skadegorelse": .3, "ordningsstorning": .2,
-                                    "otrygg-plats": .1}),
-    Source("Guntorpsvägen", 1.5, {"ungdomshang": .5, "skadegorelse": .3, "ordningsstorning": .2}),
-    Source("Munkegärdeskolan", 3.0, {"ungdomshang": .5, "ordningsstorning": .2, "skadegorelse": .2,
-                                     "nedskrapning": .1}, "school"),
-    Source("Kongahällacenter/Resecentrum", 3.0, {"ordningsstorning": .3, "stold-och-inbrott": .2,
-                                                 "otrygg-plats": .2, "ungdomshang": .2, "hot-och-vald": .1}),
-    Source("Nordmannatorget", 1.5, {"ungdomshang": .4, "ordningsstorning": .3, "nedskrapning": .3}, "summer"),
-    Source("Bohus fästning", 0.8, {"stold-ur-motorfordon": .8, "skadegorelse": .2}, "camper_summer"),
-    Source("Utmarksvägen", 1.2, {"narkotikaforsaljning": .5, "ungdomshang": .3, "nedskrapning": .2}),
-    Source("Brushanestigen/Trankärsvägen", 1.5, {"otrygg-plats": .6, "skadegorelse": .2, "ordningsstorning": .2}),
-    Source("Skarpe Nord", 1.0, {"skadegorelse": .3, "ungdomshang": .3, "brand": .2, "ordningsstorning": .2}),
-    Source("Rollsbo", 2.0, {"motorburna": .7, "nedskrapning": .2, "stold-ur-motorfordon": .1}, "motor_summer",
-           250.0),
-    Source("Marstrands hamn", 0.5, {"ordningsstorning": .5, "nedskrapning": .3, "stold-och-inbrott": .2}, "summer"),
-    Source(None, 14.0, {"ordningsstorning": .15, "skadegorelse": .2, "stold-och-inbrott": .2, "brand": .08,
-                        "nedskrapning": .1, "hot-och-vald": .07, "narkotikapaverkan": .05, "ungdomshang": .1,
-                        "motorburna": .05, "stold-ur-motorfordon": .05, "otrygg-plats": .05, "ovrigt": .05},
-           "flat", 1500.0),
+    Source(
+        "Vita fläcken",
+        5.0,
+        {"motorburna": 0.5, "ungdomshang": 0.3, "nedskrapning": 0.1, "ordningsstorning": 0.1},
+        "motor_summer",
+    ),
+    Source(
+        "Komarken",
+        4.0,
+        {
+            "narkotikaforsaljning": 0.3,
+            "narkotikapaverkan": 0.15,
+            "ordningsstorning": 0.2,
+            "hot-och-vald": 0.15,
+            "skadegorelse": 0.2,
+        },
+    ),
+    Source(
+        "Kode busstation",
+        3.0,
+        {"ungdomshang": 0.4, "skadegorelse": 0.3, "ordningsstorning": 0.2, "otrygg-plats": 0.1},
+    ),
+    Source("Guntorpsvägen", 1.5, {"ungdomshang": 0.5, "skadegorelse": 0.3, "ordningsstorning": 0.2}),
+    Source(
+        "Munkegärdeskolan",
+        4.0,
+        {"ungdomshang": 0.5, "ordningsstorning": 0.2, "skadegorelse": 0.2, "nedskrapning": 0.1},
+        "school",
+    ),
+    Source(
+        "Kongahällacenter/Resecentrum",
+        2.5,
+        {
+            "ordningsstorning": 0.3,
+            "stold-och-inbrott": 0.2,
+            "otrygg-plats": 0.2,
+            "ungdomshang": 0.2,
+            "hot-och-vald": 0.1,
+        },
+    ),
+    Source(
+        "Nordmannatorget", 1.5, {"ungdomshang": 0.4, "ordningsstorning": 0.3, "nedskrapning": 0.3}, "summer"
+    ),
+    Source("Bohus fästning", 0.8, {"stold-ur-motorfordon": 0.8, "skadegorelse": 0.2}, "camper_summer"),
+    Source("Utmarksvägen", 1.2, {"narkotikaforsaljning": 0.5, "ungdomshang": 0.3, "nedskrapning": 0.2}),
+    Source(
+        "Brushanestigen/Trankärsvägen",
+        1.5,
+        {"otrygg-plats": 0.6, "skadegorelse": 0.2, "ordningsstorning": 0.2},
+    ),
+    Source(
+        "Skarpe Nord", 1.0, {"skadegorelse": 0.3, "ungdomshang": 0.3, "brand": 0.2, "ordningsstorning": 0.2}
+    ),
+    Source(
+        "Rollsbo",
+        2.0,
+        {"motorburna": 0.8, "nedskrapning": 0.1, "stold-ur-motorfordon": 0.1},
+        "motor_summer",
+        250.0,
+    ),
+    Source(
+        "Marstrands hamn",
+        0.5,
+        {"ordningsstorning": 0.5, "nedskrapning": 0.3, "stold-och-inbrott": 0.2},
+        "summer",
+    ),
+    Source(
+        None,
+        14.0,
+        {
+            "ordningsstorning": 0.15,
+            "skadegorelse": 0.2,
+            "stold-och-inbrott": 0.2,
+            "brand": 0.08,
+            "nedskrapning": 0.1,
+            "hot-och-vald": 0.07,
+            "narkotikapaverkan": 0.05,
+            "ungdomshang": 0.1,
+            "motorburna": 0.05,
+            "stold-ur-motorfordon": 0.05,
+            "otrygg-plats": 0.05,
+            "ovrigt": 0.05,
+        },
+        "flat",
+        1500.0,
+    ),
 ]
 # Background centres: (lat, lon, share).
-BACKGROUND_CENTRES = [(57.8710, 11.9760, .6), (57.8620, 11.9200, .2), (57.9490, 11.8570, .12), (57.8870, 11.5880, .08)]
-FIREWORK_PLACES = ["Komarken", "Skarpe Nord", "Kode busstation", "Nordmannatorget", "Kongahällacenter/Resecentrum",
-                   "Munkegärdeskolan", "Vita fläcken"]
+BACKGROUND_CENTRES = [
+    (57.8710, 11.9760, 0.6),
+    (57.8620, 11.9200, 0.2),
+    (57.9490, 11.8570, 0.12),
+    (57.8870, 11.5880, 0.08),
+]
+FIREWORK_PLACES = [
+    "Komarken",
+    "Skarpe Nord",
+    "Kode busstation",
+    "Nordmannatorget",
+    "Kongahällacenter/Resecentrum",
+    "Munkegärdeskolan",
+    "Vita fläcken",
+]
 
 # Hour-of-day profile (evening and night heavy), normalised below.
-HOURS = np.array([4, 3, 2, 1, .5, .3, .3, .5, 1, 1, 1, 1.2, 1.3, 1.4, 1.6, 2, 2.5, 3, 4, 5, 6, 6.5, 6, 5])
+HOURS = np.array([4, 3, 2, 1, 0.5, 0.3, 0.3, 0.5, 1, 1, 1, 1.2, 1.3, 1.4, 1.6, 2, 2.5, 3, 4, 5, 6, 6.5, 6, 5])
 HOURS = HOURS / HOURS.sum()
 
 
@@ -149,8 +229,14 @@ class _Builder:
         mask = np.array([d >= start for d in self.days])
         self.multipliers[place] = np.where(mask, factor, 1.0)
 
-    def add(self, place: Place | None, rate: np.ndarray, categories: dict[str, float], scatter_m: float,
-            centre=None):
+    def add(
+        self,
+        place: Place | None,
+        rate: np.ndarray,
+        categories: dict[str, float],
+        scatter_m: float,
+        centre=None,
+    ):
         counts = self.rng.poisson(rate * self.scale)
         day_index = np.repeat(np.arange(len(self.days)), counts)
         n = day_index.size
@@ -170,7 +256,9 @@ class _Builder:
             if at_place[i]:
                 self.rows.append((int(day_index[i]), slugs[chosen[i]], place.lat, place.lon, name, False))
             else:
-                self.rows.append((int(day_index[i]), slugs[chosen[i]], float(lats[i]), float(lons[i]), name, True))
+                self.rows.append(
+                    (int(day_index[i]), slugs[chosen[i]], float(lats[i]), float(lons[i]), name, True)
+                )
 
     def incidents(self, categories, places, districts, orgs) -> list[Incident]:
         rng = self.rng
@@ -181,7 +269,9 @@ class _Builder:
         district_of = np.full(n, -1)
         for j, district in enumerate(districts):
             if district.geometry:
-                mask = (district_of < 0) & boundary_of(district.geometry, district.name).contains_many(lats, lons)
+                mask = (district_of < 0) & boundary_of(district.geometry, district.name).contains_many(
+                    lats, lons
+                )
                 district_of[mask] = j
         hours = rng.choice(24, n, p=HOURS)
         minutes = rng.integers(0, 60, n)
@@ -191,22 +281,33 @@ class _Builder:
         text_draw = rng.integers(0, 1000, n)
         result = []
         for i, (day_i, slug, lat, lon, place_name, precise) in enumerate(self.rows):
-            start = dt.datetime.combine(self.days[day_i], dt.time(int(hours[i]), int(minutes[i])), tzinfo=STOCKHOLM)
-            end = start + dt.timedelta(hours=int(window_hours[i])) if window_draw[i] < WINDOW_SHARE.get(slug, 0.1) else None
+            start = dt.datetime.combine(
+                self.days[day_i], dt.time(int(hours[i]), int(minutes[i])), tzinfo=STOCKHOLM
+            )
+            end = (
+                start + dt.timedelta(hours=int(window_hours[i]))
+                if window_draw[i] < WINDOW_SHARE.get(slug, 0.1)
+                else None
+            )
             place = places.get(place_name) if place_name else None
-            result.append(Incident(
-                category=categories[slug],
-                occurred_from=start,
-                occurred_to=end,
-                place=place,
-                district=districts[district_of[i]] if district_of[i] >= 0 else None,
-                lat=round(lat, 6), lon=round(lon, 6),
-                location_precision=Incident.Precision.POINT if precise else Incident.Precision.PLACE,
-                h3_r7=int(cells[7][i]), h3_r8=int(cells[8][i]), h3_r9=int(cells[9][i]),
-                source_organisation=_pick_org(REPORTERS[slug], org_draw[i], orgs),
-                description=demo_text.describe(slug, place_name, int(text_draw[i])),
-                origin=Incident.Origin.DEMO,
-            ))
+            result.append(
+                Incident(
+                    category=categories[slug],
+                    occurred_from=start,
+                    occurred_to=end,
+                    place=place,
+                    district=districts[district_of[i]] if district_of[i] >= 0 else None,
+                    lat=round(lat, 6),
+                    lon=round(lon, 6),
+                    location_precision=Incident.Precision.POINT if precise else Incident.Precision.PLACE,
+                    h3_r7=int(cells[7][i]),
+                    h3_r8=int(cells[8][i]),
+                    h3_r9=int(cells[9][i]),
+                    source_organisation=_pick_org(REPORTERS[slug], org_draw[i], orgs),
+                    description=demo_text.describe(slug, place_name, int(text_draw[i])),
+                    origin=Incident.Origin.DEMO,
+                )
+            )
         return result
 
 
@@ -254,10 +355,15 @@ def load_demo_situation(seed: int = 1482, today: dt.date | None = None, scale: f
 
     for camera in demo_text.CAMERAS:
         place = places.get(camera["place"])
-        CameraSite.objects.update_or_create(name=camera["name"], defaults={
-            **{k: v for k, v in camera.items() if k not in ("name", "place")},
-            "place": place, "lat": place.lat if place else camera.get("lat"), "lon": place.lon if place else camera.get("lon"),
-        })
+        CameraSite.objects.update_or_create(
+            name=camera["name"],
+            defaults={
+                **{k: v for k, v in camera.items() if k not in ("name", "place")},
+                "place": place,
+                "lat": place.lat if place else camera.get("lat"),
+                "lon": place.lon if place else camera.get("lon"),
+            },
+        )
 
     dates = meeting_dates(today)
     rng = np.random.default_rng(seed)

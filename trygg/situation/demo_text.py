@@ -10,22 +10,33 @@ from trygg.plans.models import Activity
 from .models import Action, FocusArea, Meeting
 
 TEMPLATES = {
-    "ungdomshang": ["Grupp ungdomar samlades{at} under kvällen; hög musik och nedskräpning.",
-                    "Ungdomar hängde{at} sent, förbipasserande upplevde det otryggt."],
-    "ordningsstorning": ["Störande beteende{at}, flera personer inblandade.",
-                         "Bråk och högljudda personer{at} under natten."],
-    "motorburna": ["A-traktorer/EPA körde i hög fart{at}.", "Motorträff{at} med buskörning och hög ljudnivå."],
+    "ungdomshang": [
+        "Grupp ungdomar samlades{at} under kvällen; hög musik och nedskräpning.",
+        "Ungdomar hängde{at} sent, förbipasserande upplevde det otryggt.",
+    ],
+    "ordningsstorning": [
+        "Störande beteende{at}, flera personer inblandade.",
+        "Bråk och högljudda personer{at} under natten.",
+    ],
+    "motorburna": [
+        "A-traktorer/EPA körde i hög fart{at}.",
+        "Motorträff{at} med buskörning och hög ljudnivå.",
+    ],
     "stold-ur-motorfordon": ["Inbrott i bil{at}, ruta krossad.", "Stöld ur husbil{at} under natten."],
     "stold-och-inbrott": ["Stöld{at}.", "Inbrott i förråd{at}."],
-    "narkotikaforsaljning": ["Misstänkt narkotikaförsäljning{at}, bilar som stannar kort och åker vidare.",
-                             "Tips om misstänkt försäljning av narkotika{at}."],
+    "narkotikaforsaljning": [
+        "Misstänkt narkotikaförsäljning{at}, bilar som stannar kort och åker vidare.",
+        "Tips om misstänkt försäljning av narkotika{at}.",
+    ],
     "narkotikapaverkan": ["Person påverkad av narkotika{at}.", "Spår av narkotikaanvändning hittades{at}."],
     "skadegorelse": ["Klotter{at}.", "Skadegörelse{at}: krossad glasruta."],
     "brand": ["Brand i papperskorg{at}.", "Anlagd brand i container{at}."],
     "fyrverkerier": ["Fyrverkerier avfyrades mot personer{at}.", "Smällare kastades{at}."],
     "nedskrapning": ["Omfattande nedskräpning{at}.", "Glas och skräp kvar{at} efter helgen."],
-    "otrygg-plats": ["Platsen{at} upplevs otrygg: trasig belysning.",
-                     "Skymd sikt av buskage{at}, boende känner sig otrygga."],
+    "otrygg-plats": [
+        "Platsen{at} upplevs otrygg: trasig belysning.",
+        "Skymd sikt av buskage{at}, boende känner sig otrygga.",
+    ],
     "hot-och-vald": ["Misshandel{at}.", "Hot mot personal{at}."],
     "ovrigt": ["Övrig händelse{at}."],
 }
@@ -43,8 +54,16 @@ _CAMERA_NOTES = (
 )
 _CAMERA_PURPOSE = "Trygghetskamera utomhus på allmän plats för att förebygga brott och öka tryggheten."
 CAMERAS = [
-    {"name": f"Trygghetskamera {place}", "place": place, "area_description": area, "purpose": _CAMERA_PURPOSE,
-     "permit_status": "supervision", "imy_reference": "", "imy_decision_date": None, "notes": _CAMERA_NOTES}
+    {
+        "name": f"Trygghetskamera {place}",
+        "place": place,
+        "area_description": area,
+        "purpose": _CAMERA_PURPOSE,
+        "permit_status": "supervision",
+        "imy_reference": "",
+        "imy_decision_date": None,
+        "notes": _CAMERA_NOTES,
+    }
     for place, area in [
         ("Vita fläcken", "Uppställningsplatsen och infarten"),
         ("Skarpe Nord", "Gångstråket och torgytan"),
@@ -55,15 +74,25 @@ CAMERAS = [
 
 # (place, meeting index, factor): incidents at the place drop to factor × the usual rate after the action
 # decided at that meeting starts (three days later). Other actions have no built-in effect.
-EFFECTS = [("Vita fläcken", 2, 0.45), ("Brushanestigen/Trankärsvägen", 3, 0.6)]
+EFFECTS = [("Vita fläcken", 2, 0.3), ("Brushanestigen/Trankärsvägen", 3, 0.6)]
 
 # (meeting index, place, category slug, problem, weeks)
 FOCUS_AREAS = [
     (2, "Vita fläcken", "motorburna", "Motorburna ordningsstörningar och ungdomshäng kvällstid", 8),
-    (3, "Komarken", "narkotikaforsaljning",
-     "Misstänkt narkotikaförsäljning; polisens kartläggning av organiserad brottslighet", 12),
-    (3, "Brushanestigen/Trankärsvägen", "otrygg-plats",
-     "Utpekad som otrygg plats i den digitala trygghetsvandringen: belysning och vegetation", 8),
+    (
+        3,
+        "Komarken",
+        "narkotikaforsaljning",
+        "Misstänkt narkotikaförsäljning; polisens kartläggning av organiserad brottslighet",
+        12,
+    ),
+    (
+        3,
+        "Brushanestigen/Trankärsvägen",
+        "otrygg-plats",
+        "Utpekad som otrygg plats i den digitala trygghetsvandringen: belysning och vegetation",
+        8,
+    ),
     (4, "Bohus fästning", "stold-ur-motorfordon", "Stöld ur motorfordon vid ställplatserna", 10),
     (5, "Kode busstation", "ungdomshang", "Ungdomshäng och skadegörelse vid busstationen", 6),
     (6, "Munkegärdeskolan", "ungdomshang", "Ungdomshäng och ordningsstörningar", 6),
@@ -73,37 +102,139 @@ FOCUS_AREAS = [
 
 # (focus area index or None with meeting index, kind, title, organisation key, unit, start +days, due +days, status)
 ACTIONS = [
-    (0, "adults", "Kontinuerlig närvaro av fältarbetare, väktare och nattvandrare på Vita fläcken",
-     "municipality", "Trygga ungdomsmiljöer", 3, 56, "done"),
-    (0, "information", "Informationsutskick till vårdnadshavare och fordonsägare (A-traktor/EPA)",
-     "municipality", "Säkerhetsenheten", 3, 14, "done"),
-    (0, "other", "Särskild samverkan med berörda företag inför större motorträffar", "police", None, 3, 28, "done"),
+    (
+        0,
+        "adults",
+        "Kontinuerlig närvaro av fältarbetare, väktare och nattvandrare på Vita fläcken",
+        "municipality",
+        "Trygga ungdomsmiljöer",
+        3,
+        56,
+        "done",
+    ),
+    (
+        0,
+        "information",
+        "Informationsutskick till vårdnadshavare och fordonsägare (A-traktor/EPA)",
+        "municipality",
+        "Säkerhetsenheten",
+        3,
+        14,
+        "done",
+    ),
+    (
+        0,
+        "other",
+        "Särskild samverkan med berörda företag inför större motorträffar",
+        "police",
+        None,
+        3,
+        28,
+        "done",
+    ),
     (1, "guards", "Riktad väktarinsats vid Komarken", "guards", "Säkerhetsenheten", 3, 84, "ongoing"),
-    (1, "other", "Samarbete mot häng i trappuppgångar och källarutrymmen i höghus", "housing", None, 3, 84,
-     "ongoing"),
-    (2, "lighting", "Översyn och förstärkning av belysningen längs gångvägen", "municipality", "Trafik Gata Park",
-     3, 28, "done"),
-    (2, "pruning", "Beskärning av vegetation som skymmer sikten", "municipality", "Trafik Gata Park", 10, 35,
-     "planned"),
-    (3, "guards", "Riktad väktartillsyn vid ställplatserna vid Bohus fästning", "guards", "Säkerhetsenheten", 3, 70,
-     "done"),
-    (3, "information",
-     "Information om stöld ur motorfordon via kommunens webbplats, polisens lokala Facebook och lokaltidningen",
-     "municipality", "Säkerhetsenheten", 3, 14, "done"),
+    (
+        1,
+        "other",
+        "Samarbete mot häng i trappuppgångar och källarutrymmen i höghus",
+        "housing",
+        None,
+        3,
+        84,
+        "ongoing",
+    ),
+    (
+        2,
+        "lighting",
+        "Översyn och förstärkning av belysningen längs gångvägen",
+        "municipality",
+        "Trafik Gata Park",
+        3,
+        28,
+        "done",
+    ),
+    (
+        2,
+        "pruning",
+        "Beskärning av vegetation som skymmer sikten",
+        "municipality",
+        "Trafik Gata Park",
+        10,
+        35,
+        "planned",
+    ),
+    (
+        3,
+        "guards",
+        "Riktad väktartillsyn vid ställplatserna vid Bohus fästning",
+        "guards",
+        "Säkerhetsenheten",
+        3,
+        70,
+        "done",
+    ),
+    (
+        3,
+        "information",
+        "Information om stöld ur motorfordon via kommunens webbplats, polisens lokala Facebook och lokaltidningen",
+        "municipality",
+        "Säkerhetsenheten",
+        3,
+        14,
+        "done",
+    ),
     (4, "guards", "Riktad väktarinsats vid Kode busstation", "guards", "Säkerhetsenheten", 3, 42, "ongoing"),
     (5, "guards", "Riktad väktarinsats vid Munkegärdeskolan", "guards", "Säkerhetsenheten", 3, 42, "ongoing"),
-    (5, "information", "Brev till vårdnadshavare om ungdomshäng kvällstid", "municipality",
-     "Trygga ungdomsmiljöer", 3, 10, "done"),
-    (6, "pruning", "Klippning av buskage och översyn av belysningen", "municipality", "Trafik Gata Park", 3, 42,
-     "ongoing"),
-    (7, "field_work",
-     "Fältning vid Kongahällacenter under lovet (Trygga ungdomsmiljöer, Utförarenheten och Gemensam mottagning)",
-     "municipality", "Trygga ungdomsmiljöer", 7, 21, "planned"),
-    ((9,), "information", "Information om regler för fyrverkerier på kommunens webbplats", "municipality",
-     "Säkerhetsenheten", 0, 14, "planned"),
-    ((9,), "cameras",
-     "Återuppta arbetet med fler kameraplatser när IMY:s tillsyn är avslutad", "municipality",
-     "Säkerhetsenheten", None, None, "planned"),
+    (
+        5,
+        "information",
+        "Brev till vårdnadshavare om ungdomshäng kvällstid",
+        "municipality",
+        "Trygga ungdomsmiljöer",
+        3,
+        10,
+        "done",
+    ),
+    (
+        6,
+        "pruning",
+        "Klippning av buskage och översyn av belysningen",
+        "municipality",
+        "Trafik Gata Park",
+        3,
+        42,
+        "ongoing",
+    ),
+    (
+        7,
+        "field_work",
+        "Fältning vid Kongahällacenter under lovet (Trygga ungdomsmiljöer, Utförarenheten och Gemensam mottagning)",
+        "municipality",
+        "Trygga ungdomsmiljöer",
+        7,
+        21,
+        "planned",
+    ),
+    (
+        (9,),
+        "information",
+        "Information om regler för fyrverkerier på kommunens webbplats",
+        "municipality",
+        "Säkerhetsenheten",
+        0,
+        14,
+        "planned",
+    ),
+    (
+        (9,),
+        "cameras",
+        "Återuppta arbetet med fler kameraplatser när IMY:s tillsyn är avslutad",
+        "municipality",
+        "Säkerhetsenheten",
+        None,
+        None,
+        "planned",
+    ),
 ]
 
 LST_ORGS = ["police", "rescue", "housing", "transport", "guards", "municipality"]
@@ -130,8 +261,14 @@ def create_meetings(dates, today, places, categories, orgs, units) -> int:
         agency.units.set([units["Säkerhetsenheten"]])
 
     focus_areas = [
-        FocusArea.objects.create(meeting=meetings[m], place=places[p], category=categories[c], problem=problem,
-                                 start=meetings[m].date, weeks=weeks)
+        FocusArea.objects.create(
+            meeting=meetings[m],
+            place=places[p],
+            category=categories[c],
+            problem=problem,
+            start=meetings[m].date,
+            weeks=weeks,
+        )
         for m, p, c, problem, weeks in FOCUS_AREAS
     ]
     area_activity = Activity.objects.filter(title__startswith="Områdesbaserat arbete").first()
@@ -139,8 +276,13 @@ def create_meetings(dates, today, places, categories, orgs, units) -> int:
         focus_area = focus_areas[ref] if isinstance(ref, int) else None
         meeting = focus_area.meeting if focus_area else meetings[ref[0]]
         Action.objects.create(
-            focus_area=focus_area, meeting=meeting, kind=kind, title=title, status=status,
-            responsible_organisation=orgs[org], responsible_unit=units.get(unit) if unit else None,
+            focus_area=focus_area,
+            meeting=meeting,
+            kind=kind,
+            title=title,
+            status=status,
+            responsible_organisation=orgs[org],
+            responsible_unit=units.get(unit) if unit else None,
             start_date=meeting.date + dt.timedelta(days=start) if start is not None else None,
             due_date=meeting.date + dt.timedelta(days=due) if due is not None else None,
             plan_activity=area_activity if focus_area is not None else None,

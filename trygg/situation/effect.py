@@ -95,21 +95,41 @@ def effect_check(
     counts = (area_before, area_after, control_before, control_after)
     if any(not isinstance(c, int) or c < 0 for c in counts):
         raise ValueError("counts must be non-negative integers")
-    base = {"area_before": area_before, "area_after": area_after, "control_before": control_before,
-            "control_after": control_after, "days": days}
+    base = {
+        "area_before": area_before,
+        "area_after": area_after,
+        "control_before": control_before,
+        "control_after": control_after,
+        "days": days,
+    }
     if days < MIN_DAYS:
-        return EffectResult(**base, verdict=CANNOT_SAY, text=(
-            f"Det går inte att säga något om effekten ännu: åtgärden har pågått i {days} dagar, och det behövs "
-            f"minst {MIN_DAYS} dagar att jämföra med lika lång tid före."))
+        return EffectResult(
+            **base,
+            verdict=CANNOT_SAY,
+            text=(
+                f"Det går inte att säga något om effekten ännu: åtgärden har pågått i {days} dagar, och det behövs "
+                f"minst {MIN_DAYS} dagar att jämföra med lika lång tid före."
+            ),
+        )
     if area_before + area_after < MIN_AREA_EVENTS:
-        return EffectResult(**base, verdict=CANNOT_SAY, text=(
-            f"Det går inte att säga om åtgärden hade effekt: det är för få händelser i området ({area_before} "
-            f"före och {area_after} efter, under {days} dagar vardera) för att skilja en verklig förändring "
-            "från slumpen."))
+        return EffectResult(
+            **base,
+            verdict=CANNOT_SAY,
+            text=(
+                f"Det går inte att säga om åtgärden hade effekt: det är för få händelser i området ({area_before} "
+                f"före och {area_after} efter, under {days} dagar vardera) för att skilja en verklig förändring "
+                "från slumpen."
+            ),
+        )
     if min(control_before, control_after) < MIN_CONTROL_EVENTS:
-        return EffectResult(**base, verdict=CANNOT_SAY, text=(
-            "Det går inte att säga om åtgärden hade effekt: resten av kommunen har för få händelser under "
-            "perioderna för att fungera som jämförelse."))
+        return EffectResult(
+            **base,
+            verdict=CANNOT_SAY,
+            text=(
+                "Det går inte att säga om åtgärden hade effekt: resten av kommunen har för få händelser under "
+                "perioderna för att fungera som jämförelse."
+            ),
+        )
 
     table = [[area_after, area_before], [control_after, control_before]]
     ratio = (area_after / area_before) / (control_after / control_before) if area_before else math.inf
@@ -118,22 +138,37 @@ def effect_check(
     low, high = float(ci.low), float(ci.high)
     level = round(confidence * 100)
     interval = f"{level} % konfidensintervall {_pct(low)} till {_pct(high)}"
-    numbers = (f"I området: {area_before} händelser före och {area_after} efter; i resten av kommunen "
-               f"{control_before} före och {control_after} efter ({days} dagar vardera).")
+    numbers = (
+        f"I området: {area_before} händelser före och {area_after} efter; i resten av kommunen "
+        f"{control_before} före och {control_after} efter ({days} dagar vardera)."
+    )
     estimate = _pct(ratio) if not math.isinf(ratio) else f"från 0 till {area_after} händelser"
     if high < 1:
-        verdict, text = DECREASE, (
-            f"Händelserna i området minskade mer än i resten av kommunen: {estimate} jämfört med "
-            f"utvecklingen där ({interval}). Det talar för att åtgärden kan ha haft effekt, men annat som "
-            f"ändrats under samma tid kan också förklara skillnaden. {numbers}")
+        verdict, text = (
+            DECREASE,
+            (
+                f"Händelserna i området minskade mer än i resten av kommunen: {estimate} jämfört med "
+                f"utvecklingen där ({interval}). Det talar för att åtgärden kan ha haft effekt, men annat som "
+                f"ändrats under samma tid kan också förklara skillnaden. {numbers}"
+            ),
+        )
     elif low > 1:
-        verdict, text = INCREASE, (
-            f"Händelserna i området ökade mer än i resten av kommunen: {estimate} jämfört med "
-            f"utvecklingen där ({interval}). Åtgärden har inte gett någon synlig minskning. {numbers}")
+        verdict, text = (
+            INCREASE,
+            (
+                f"Händelserna i området ökade mer än i resten av kommunen: {estimate} jämfört med "
+                f"utvecklingen där ({interval}). Åtgärden har inte gett någon synlig minskning. {numbers}"
+            ),
+        )
     else:
-        verdict, text = NO_CLEAR_CHANGE, (
-            f"Ingen säker skillnad mot resten av kommunen: skattningen är {estimate}, men intervallet "
-            f"({interval}) rymmer både minskning och ökning. Det går alltså inte att säga att åtgärden hade "
-            f"effekt. {numbers}")
-    return EffectResult(**base, verdict=verdict, text=text, ratio=ratio, ci_low=low, ci_high=high,
-                        p_value=p_value)
+        verdict, text = (
+            NO_CLEAR_CHANGE,
+            (
+                f"Ingen säker skillnad mot resten av kommunen: skattningen är {estimate}, men intervallet "
+                f"({interval}) rymmer både minskning och ökning. Det går alltså inte att säga att åtgärden hade "
+                f"effekt. {numbers}"
+            ),
+        )
+    return EffectResult(
+        **base, verdict=verdict, text=text, ratio=ratio, ci_low=low, ci_high=high, p_value=p_value
+    )

@@ -37,16 +37,26 @@ class FilterForm(forms.Form):
     start = forms.DateField(label=_("Från och med"), required=False, widget=DateInput())
     end = forms.DateField(label=_("Till och med"), required=False, widget=DateInput())
     category = forms.ModelMultipleChoiceField(
-        label=_("Kategorier"), queryset=Category.objects.all(), required=False,
+        label=_("Kategorier"),
+        queryset=Category.objects.all(),
+        required=False,
         help_text=_("Inget val visar alla kategorier."),
     )
     source = forms.ModelMultipleChoiceField(
-        label=_("Källor"), queryset=Organisation.objects.all(), required=False,
+        label=_("Källor"),
+        queryset=Organisation.objects.all(),
+        required=False,
         help_text=_("Inget val visar alla källor."),
     )
     resolution = forms.TypedChoiceField(
-        label=_("Cellstorlek för hotspots"), coerce=int, required=False,
-        choices=[(7, _("Stor (H3 7, ca 5 km²)")), (8, _("Mellan (H3 8, ca 0,7 km²)")), (9, _("Liten (H3 9, ca 0,1 km²)"))],
+        label=_("Cellstorlek för hotspots"),
+        coerce=int,
+        required=False,
+        choices=[
+            (7, _("Stor (H3 7, ca 5 km²)")),
+            (8, _("Mellan (H3 8, ca 0,7 km²)")),
+            (9, _("Liten (H3 9, ca 0,1 km²)")),
+        ],
         initial=DEFAULT_RESOLUTION,
     )
 
@@ -72,7 +82,8 @@ class FilterForm(forms.Form):
             return IncidentFilter.default()
         data = self.cleaned_data
         return IncidentFilter(
-            start=data["start"], end=data["end"],
+            start=data["start"],
+            end=data["end"],
             categories=tuple(sorted(c.pk for c in data["category"])),
             sources=tuple(sorted(o.pk for o in data["source"])),
             resolution=data.get("resolution") or DEFAULT_RESOLUTION,
@@ -80,7 +91,9 @@ class FilterForm(forms.Form):
 
 
 class IncidentForm(forms.ModelForm):
-    lat = forms.FloatField(label=_("Latitud"), required=False, help_text=_("Fylls i när du klickar i kartan."))
+    lat = forms.FloatField(
+        label=_("Latitud"), required=False, help_text=_("Fylls i när du klickar i kartan.")
+    )
     lon = forms.FloatField(label=_("Longitud"), required=False)
 
     class Meta:
@@ -93,10 +106,13 @@ class IncidentForm(forms.ModelForm):
         }
         help_texts = {
             "occurred_from": _("När det hände, eller när tidsfönstret började."),
-            "occurred_to": _("Fyll i om du bara vet ett tidsfönster, t.ex. skadegörelse som upptäcktes på morgonen."),
+            "occurred_to": _(
+                "Fyll i om du bara vet ett tidsfönster, t.ex. skadegörelse som upptäcktes på morgonen."
+            ),
             "place": _("Välj en namngiven plats, eller klicka i kartan för en punkt."),
-            "description": NO_NAMES_NOTICE + " " + str(_("Personnummer, telefonnummer, e-post och "
-                                                          "registreringsnummer tas bort automatiskt.")),
+            "description": NO_NAMES_NOTICE
+            + " "
+            + str(_("Personnummer, telefonnummer, e-post och registreringsnummer tas bort automatiskt.")),
         }
 
     def __init__(self, *args, **kwargs):
@@ -126,11 +142,15 @@ class IncidentForm(forms.ModelForm):
 
 class MeetingForm(forms.ModelForm):
     organisations = forms.ModelMultipleChoiceField(
-        label=_("Deltagande organisationer"), queryset=Organisation.objects.all(), required=False,
+        label=_("Deltagande organisationer"),
+        queryset=Organisation.objects.all(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     units = forms.ModelMultipleChoiceField(
-        label=_("Deltagande enheter"), queryset=Unit.objects.all(), required=False,
+        label=_("Deltagande enheter"),
+        queryset=Unit.objects.all(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -166,10 +186,23 @@ class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
         fields = [
-            "title", "kind", "focus_area", "meeting", "description", "responsible_organisation",
-            "responsible_unit", "start_date", "due_date", "status", "plan_activity",
+            "title",
+            "kind",
+            "focus_area",
+            "meeting",
+            "description",
+            "responsible_organisation",
+            "responsible_unit",
+            "start_date",
+            "due_date",
+            "status",
+            "plan_activity",
         ]
-        widgets = {"start_date": DateInput(), "due_date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "start_date": DateInput(),
+            "due_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
         help_texts = {"start_date": _("Används som brytpunkt i effektuppföljningen.")}
 
     def __init__(self, *args, **kwargs):
@@ -195,12 +228,23 @@ class CameraForm(forms.ModelForm):
     class Meta:
         model = CameraSite
         fields = [
-            "name", "place", "area_description", "lat", "lon", "purpose", "permit_status", "imy_reference",
-            "imy_decision_date", "in_operation_since", "notes",
+            "name",
+            "place",
+            "area_description",
+            "lat",
+            "lon",
+            "purpose",
+            "permit_status",
+            "imy_reference",
+            "imy_decision_date",
+            "in_operation_since",
+            "notes",
         ]
         widgets = {
-            "imy_decision_date": DateInput(), "in_operation_since": DateInput(),
-            "purpose": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 3}),
+            "imy_decision_date": DateInput(),
+            "in_operation_since": DateInput(),
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {"lat": _("Lämna tomt för att använda platsens läge.")}
 

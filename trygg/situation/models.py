@@ -24,9 +24,13 @@ class Category(models.Model):
     slug = models.SlugField(_("kortnamn"), max_length=60, unique=True)
     description = models.CharField(_("beskrivning"), max_length=300, blank=True)
     police_types = models.CharField(
-        _("polisens händelsetyper"), max_length=500, blank=True,
-        help_text=_("Händelsetyper i polisens flöde som hör till kategorin, åtskilda med semikolon, "
-                    "t.ex. 'Misshandel; Misshandel, grov'."),
+        _("polisens händelsetyper"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Händelsetyper i polisens flöde som hör till kategorin, åtskilda med semikolon, "
+            "t.ex. 'Misshandel; Misshandel, grov'."
+        ),
     )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
     active = models.BooleanField(_("aktiv"), default=True)
@@ -91,14 +95,27 @@ class Incident(models.Model):
         POLISEN = "polisen", _("Polisens händelser")
         DEMO = "demo", _("Demodata")
 
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="incidents",
-                                 verbose_name=_("kategori"))
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("kategori")
+    )
     occurred_from = models.DateTimeField(_("inträffade från"), db_index=True)
     occurred_to = models.DateTimeField(_("inträffade till"), null=True, blank=True)
-    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="incidents", verbose_name=_("plats"))
-    district = models.ForeignKey("places.District", on_delete=models.SET_NULL, null=True, blank=True,
-                                 related_name="incidents", verbose_name=_("kommundel"))
+    place = models.ForeignKey(
+        "places.Place",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("plats"),
+    )
+    district = models.ForeignKey(
+        "places.District",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("kommundel"),
+    )
     lat = models.FloatField(_("latitud"), null=True, blank=True)
     lon = models.FloatField(_("longitud"), null=True, blank=True)
     location_precision = models.CharField(_("lägesnoggrannhet"), max_length=20, choices=Precision.choices)
@@ -106,11 +123,21 @@ class Incident(models.Model):
     h3_r8 = models.BigIntegerField(null=True, blank=True, db_index=True)
     h3_r9 = models.BigIntegerField(null=True, blank=True, db_index=True)
     source_organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="incidents",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
         verbose_name=_("källa (organisation)"),
     )
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                    blank=True, related_name="incidents", verbose_name=_("rapporterad av"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("rapporterad av"),
+    )
     description = models.TextField(_("beskrivning"), blank=True)
     redacted_kinds = models.CharField(_("borttagna personuppgifter"), max_length=200, blank=True)
     origin = models.CharField(_("ursprung"), max_length=20, choices=Origin.choices, default=Origin.MANUAL)
@@ -124,10 +151,13 @@ class Incident(models.Model):
     class Meta:
         ordering = ["-occurred_from", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["external_id"], condition=~Q(external_id=""),
-                                    name="incident_external_id_unique"),
-            models.CheckConstraint(condition=Q(occurred_to__isnull=True) | Q(occurred_to__gte=models.F("occurred_from")),
-                                   name="incident_window_ordered"),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~Q(external_id=""), name="incident_external_id_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(occurred_to__isnull=True) | Q(occurred_to__gte=models.F("occurred_from")),
+                name="incident_window_ordered",
+            ),
         ]
         indexes = [models.Index(fields=["category", "occurred_from"])]
         verbose_name = _("händelse")
@@ -153,13 +183,19 @@ class Meeting(models.Model):
 
     date = models.DateField(_("datum"))
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.LST_BIWEEKLY)
-    organisations = models.ManyToManyField("accounts.Organisation", blank=True, related_name="meetings",
-                                           verbose_name=_("deltagande organisationer"))
-    units = models.ManyToManyField("accounts.Unit", blank=True, related_name="meetings",
-                                   verbose_name=_("deltagande enheter"))
+    organisations = models.ManyToManyField(
+        "accounts.Organisation",
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("deltagande organisationer"),
+    )
+    units = models.ManyToManyField(
+        "accounts.Unit", blank=True, related_name="meetings", verbose_name=_("deltagande enheter")
+    )
     notes = models.TextField(_("anteckningar"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -182,14 +218,38 @@ class FocusAreaQuerySet(models.QuerySet):
 class FocusArea(models.Model):
     """Fokusområde: a place or district plus a problem, agreed for some weeks at a meeting."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="focus_areas", verbose_name=_("beslutat vid möte"))
-    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="focus_areas", verbose_name=_("plats"))
-    district = models.ForeignKey("places.District", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="focus_areas", verbose_name=_("kommundel"))
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="focus_areas", verbose_name=_("problemkategori"))
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="focus_areas",
+        verbose_name=_("beslutat vid möte"),
+    )
+    place = models.ForeignKey(
+        "places.Place",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="focus_areas",
+        verbose_name=_("plats"),
+    )
+    district = models.ForeignKey(
+        "places.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="focus_areas",
+        verbose_name=_("kommundel"),
+    )
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="focus_areas",
+        verbose_name=_("problemkategori"),
+    )
     problem = models.CharField(_("problem"), max_length=300)
     start = models.DateField(_("från"))
     weeks = models.PositiveSmallIntegerField(_("antal veckor"), default=4)
@@ -201,8 +261,10 @@ class FocusArea(models.Model):
     class Meta:
         ordering = ["-start", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(place__isnull=False) | Q(district__isnull=False),
-                                   name="focus_area_has_place_or_district"),
+            models.CheckConstraint(
+                condition=Q(place__isnull=False) | Q(district__isnull=False),
+                name="focus_area_has_place_or_district",
+            ),
         ]
         verbose_name = _("fokusområde")
         verbose_name_plural = _("fokusområden")
@@ -210,16 +272,16 @@ class FocusArea(models.Model):
     def __str__(self) -> str:
         return f"{self.area_name}: {self.problem}"
 
-    @property
-    def area_name(self) -> str:
-        return self.place.name if self.place_id else (self.district.name if self.district_id else "")
-
     def save(self, *args, **kwargs):
         self.end = self.start + dt.timedelta(weeks=self.weeks)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"start", "weeks"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "end"}
         super().save(*args, **kwargs)
+
+    @property
+    def area_name(self) -> str:
+        return self.place.name if self.place_id else (self.district.name if self.district_id else "")
 
     def is_active(self, on: dt.date) -> bool:
         return self.start <= on < self.end
@@ -234,7 +296,10 @@ class ActionQuerySet(models.QuerySet):
 
     def with_related(self):
         return self.select_related(
-            "focus_area__place", "focus_area__district", "responsible_organisation", "responsible_unit",
+            "focus_area__place",
+            "focus_area__district",
+            "responsible_organisation",
+            "responsible_unit",
             "plan_activity",
         )
 
@@ -258,26 +323,55 @@ class Action(models.Model):
         DONE = "done", _("Genomförd")
         CANCELLED = "cancelled", _("Avbruten")
 
-    focus_area = models.ForeignKey(FocusArea, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="actions", verbose_name=_("fokusområde"))
-    meeting = models.ForeignKey(Meeting, on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="actions", verbose_name=_("beslutad vid möte"))
+    focus_area = models.ForeignKey(
+        FocusArea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("fokusområde"),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("beslutad vid möte"),
+    )
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("åtgärd"), max_length=300)
     description = models.TextField(_("beskrivning"), blank=True)
     responsible_organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("ansvarig organisation"),
     )
-    responsible_unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, null=True, blank=True,
-                                         related_name="+", verbose_name=_("ansvarig enhet"))
+    responsible_unit = models.ForeignKey(
+        "accounts.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ansvarig enhet"),
+    )
     start_date = models.DateField(_("startdatum"), null=True, blank=True)
     due_date = models.DateField(_("klart senast"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
-    plan_activity = models.ForeignKey("plans.Activity", on_delete=models.SET_NULL, null=True, blank=True,
-                                      related_name="situation_actions", verbose_name=_("aktivitet i planen"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
+    plan_activity = models.ForeignKey(
+        "plans.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="situation_actions",
+        verbose_name=_("aktivitet i planen"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -293,8 +387,10 @@ class Action(models.Model):
         return self.title
 
     def is_overdue(self, on: dt.date) -> bool:
-        return self.status in (self.Status.PLANNED, self.Status.ONGOING) and bool(self.due_date) and (
-            self.due_date < on
+        return (
+            self.status in (self.Status.PLANNED, self.Status.ONGOING)
+            and bool(self.due_date)
+            and (self.due_date < on)
         )
 
 
@@ -310,8 +406,14 @@ class CameraSite(models.Model):
         REMOVED = "removed", _("Avvecklad")
 
     name = models.CharField(_("namn"), max_length=150)
-    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="camera_sites", verbose_name=_("plats"))
+    place = models.ForeignKey(
+        "places.Place",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="camera_sites",
+        verbose_name=_("plats"),
+    )
     area_description = models.CharField(_("bevakat område"), max_length=300, blank=True)
     lat = models.FloatField(_("latitud"))
     lon = models.FloatField(_("longitud"))

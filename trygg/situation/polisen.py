@@ -42,7 +42,9 @@ MONTHS = {
     "september": 9, "oktober": 10, "november": 11, "december": 12,
 }  # fmt: skip
 
-_NAME_DATE = re.compile(r"^\s*(?P<day>\d{1,2})\s+(?P<month>[a-zåäö]+)\s+(?P<hour>\d{1,2})[.:](?P<minute>\d{2})\s*$")
+_NAME_DATE = re.compile(
+    r"^\s*(?P<day>\d{1,2})\s+(?P<month>[a-zåäö]+)\s+(?P<hour>\d{1,2})[.:](?P<minute>\d{2})\s*$"
+)
 _PUBLISHED = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2}) (?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2}) (?P<sign>[+-])(?P<oh>\d{2}):(?P<om>\d{2})$"
 )
@@ -80,11 +82,13 @@ def parse_published(text: str) -> dt.datetime:
     offset = dt.timedelta(hours=int(match["oh"]), minutes=int(match["om"]))
     tz = dt.timezone(offset if match["sign"] == "+" else -offset)
     day = dt.date.fromisoformat(match["date"])
-    return dt.datetime(day.year, day.month, day.day, int(match["h"]), int(match["m"]), int(match["s"]), tzinfo=tz)
+    return dt.datetime(
+        day.year, day.month, day.day, int(match["h"]), int(match["m"]), int(match["s"]), tzinfo=tz
+    )
 
 
 def infer_occurred(name_date: str, published: dt.datetime) -> dt.datetime:
-    """"31 december 00.07" published 2024-01-01 00:40 -> 2023-12-31 00:07 (Swedish local time)."""
+    """ "31 december 00.07" published 2024-01-01 00:40 -> 2023-12-31 00:07 (Swedish local time)."""
     match = _NAME_DATE.match(name_date.lower())
     if not match or match["month"] not in MONTHS:
         raise PolisenFormatError(f"Okänt datum i händelsens namn: {name_date!r}.")
@@ -194,7 +198,9 @@ def _category_for_types() -> tuple[dict[str, Category], Category]:
     by_type = {t.casefold(): c for c in categories for t in c.police_type_list()}
     fallback = next((c for c in categories if c.slug == FALLBACK_CATEGORY), None)
     if fallback is None:
-        raise PolisenFormatError(f"Kategorin '{FALLBACK_CATEGORY}' saknas; den behövs för okända händelsetyper.")
+        raise PolisenFormatError(
+            f"Kategorin '{FALLBACK_CATEGORY}' saknas; den behövs för okända händelsetyper."
+        )
     return by_type, fallback
 
 
@@ -208,7 +214,9 @@ def import_events(data, *, ctx: LocationContext | None = None) -> ImportResult:
     ours = [e for e in events if belongs_to(e, municipality_name)]
     result.other_places = len(events) - len(ours)
     external_ids = {f"polisen:{e.id}" for e in ours}
-    existing = set(Incident.objects.filter(external_id__in=external_ids).values_list("external_id", flat=True))
+    existing = set(
+        Incident.objects.filter(external_id__in=external_ids).values_list("external_id", flat=True)
+    )
     by_type, fallback = _category_for_types()
     police = Organisation.objects.get_or_create(
         name=POLICE_ORGANISATION, defaults={"kind": Organisation.Kind.POLICE}
@@ -231,8 +239,14 @@ def import_events(data, *, ctx: LocationContext | None = None) -> ImportResult:
             external_url=BASE_URL + event.url if event.url.startswith("/") else event.url,
         )
         place = None if event.is_summary else match_place(event.summary, places)
-        apply_location(incident, ctx, place=place, lat=None, lon=None,
-                       fallback_precision=precision_for(event, municipality_name))
+        apply_location(
+            incident,
+            ctx,
+            place=place,
+            lat=None,
+            lon=None,
+            fallback_precision=precision_for(event, municipality_name),
+        )
         result.at_places += place is not None
         redact_into(incident, "description", f"{event.type}: {event.summary}".strip(), "beskrivningen")
         new.append(incident)

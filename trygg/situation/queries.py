@@ -16,7 +16,7 @@ import numpy as np
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from trygg.lib.geo import H3_RESOLUTIONS, cell_boundary_geojson
+from trygg.lib.geo import H3_RESOLUTIONS, cell_boundary_geojson, cell_resolution, cell_to_h3
 from trygg.places.boundary import municipality_cells
 from trygg.places.geojson import boundary_feature, place_features, point
 from trygg.places.models import Municipality
@@ -108,7 +108,7 @@ def hotspot_features(result) -> list[dict]:
             "geometry": cell_boundary_geojson(int(result.cells[i])),
             "properties": {
                 "kind": "hotspot",
-                "cell": hotspots.h3.int_to_str(int(result.cells[i])),
+                "cell": cell_to_h3(int(result.cells[i])),
                 "count": int(result.counts[i]),
                 "z": round(float(result.z[i]), 2),
                 "class": str(result.classes[i]),
@@ -169,14 +169,22 @@ class CellRow:
 
 def hotspot_rows(result, places, limit: int = 25) -> list[CellRow]:
     """Significant hot spots with the named places inside them, strongest first (the list alternative)."""
-    res = hotspots.h3.get_resolution(hotspots.h3.int_to_str(int(result.cells[0]))) if len(result) else 8
+    res = cell_resolution(int(result.cells[0])) if len(result) else DEFAULT_RESOLUTION
     by_cell: dict[int, list[str]] = {}
     for place in places:
         by_cell.setdefault(place.cell(res), []).append(place.name)
     rows = []
     for row in result.rows(only_significant=True)[:limit]:
-        rows.append(CellRow(row["h3"], int(row["count"]), round(row["z"], 2),
-                            hotspots.CLASS_LABELS_SV[row["class"]], row["class"], by_cell.get(row["cell"], [])))
+        rows.append(
+            CellRow(
+                row["h3"],
+                int(row["count"]),
+                round(row["z"], 2),
+                hotspots.CLASS_LABELS_SV[row["class"]],
+                row["class"],
+                by_cell.get(row["cell"], []),
+            )
+        )
     return rows
 
 
@@ -214,7 +222,10 @@ def map_payload(filt: IncidentFilter, municipality: Municipality, places) -> dic
         },
         "layers": {
             "boundary": {"type": "FeatureCollection", "features": [boundary_feature(municipality)]},
-            "incidents": {"type": "FeatureCollection", "features": incident_features(mappable[:MAX_MAP_INCIDENTS])},
+            "incidents": {
+                "type": "FeatureCollection",
+                "features": incident_features(mappable[:MAX_MAP_INCIDENTS]),
+            },
             "hotspots": {"type": "FeatureCollection", "features": hotspot_features(result)},
             "places": {"type": "FeatureCollection", "features": place_features(places)},
             "cameras": {"type": "FeatureCollection", "features": camera_features(cameras)},

@@ -338,3 +338,20 @@ def decode_text(data: bytes, *, label: str = "filen") -> str:
                 f"Teckenkodningen i {label} kunde inte läsas (varken UTF-8 eller Windows-1252), byte {exc.start}."
             ]
         ) from exc
+
+
+def merge(parts: list[ParsedImport]) -> ParsedImport:
+    """One ParsedImport from several (the parts of a split API request); indicator specs de-duplicated."""
+    if not parts:
+        raise ImportValidationError(["Inga data att importera."])
+    merged = ParsedImport(source_label=parts[0].source_label)
+    seen: set[str] = set()
+    for part in parts:
+        merged.rows.extend(part.rows)
+        merged.skipped += part.skipped
+        merged.notes.extend(part.notes)
+        for spec in part.indicators:
+            if spec.code not in seen:
+                seen.add(spec.code)
+                merged.indicators.append(spec)
+    return merged

@@ -83,21 +83,21 @@ def parse_kolada(data: bytes | str | dict | list) -> ParsedImport:
             if not isinstance(kpi, str) or not _RE_KPI.match(kpi):
                 errors.add(f"Kolada-svaret {where}: ogiltigt nyckeltals-id {str(kpi)[:20]!r}.")
                 continue
+            if not isinstance(municipality, str | int) or isinstance(municipality, bool):
+                municipality = repr(municipality)[:20]  # hashable, and never a valid code
             if municipality not in region_cache:
-                region_cache[municipality] = (
-                    regions.normalise_code(municipality) if isinstance(municipality, str | int) else None
-                )
+                region_cache[municipality] = regions.normalise_code(municipality)
             region = region_cache[municipality]
             if region is None:
                 errors.add(f"Kolada-svaret {where} ({kpi}): okänd kommun/region {str(municipality)[:20]!r}.")
                 continue
+            if not isinstance(raw_period, str | int) or isinstance(raw_period, bool):
+                raw_period = repr(raw_period)[:20]
             if raw_period not in periods:
-                periods[raw_period] = parse_period(raw_period) if isinstance(raw_period, str | int) else None
+                periods[raw_period] = parse_period(raw_period)
             period = periods[raw_period]
             if period is None:
-                errors.add(
-                    f"Kolada-svaret {where} ({kpi}, {region}): ogiltig period {str(raw_period)[:20]!r}."
-                )
+                errors.add(f"Kolada-svaret {where} ({kpi}, {region}): ogiltig period {str(raw_period)[:20]!r}.")
                 continue
             values = item.get("values")
             if not isinstance(values, list):
@@ -110,7 +110,8 @@ def parse_kolada(data: bytes | str | dict | list) -> ParsedImport:
                 if ("isdeleted" in value_item or "is_deleted" in value_item) and _is_deleted(value_item):
                     skipped += 1
                     continue
-                breakdown = _GENDER_KEYS.get(value_item.get("gender"))
+                gender = value_item.get("gender")
+                breakdown = _GENDER_KEYS.get(gender) if isinstance(gender, str) else None
                 if breakdown is None:
                     errors.add(
                         f"Kolada-svaret {where} ({kpi}, {region}, {period.label}): "
@@ -135,8 +136,8 @@ def parse_kolada(data: bytes | str | dict | list) -> ParsedImport:
                     value, status = parsed
                 preliminary = period.preliminary
                 status_text = value_item.get("status")
-                if status_text and status_text not in _PLAIN_STATUSES:
-                    folded = str(status_text).casefold()
+                if isinstance(status_text, str) and status_text and status_text not in _PLAIN_STATUSES:
+                    folded = status_text.casefold()
                     if "sekretess" in folded or "röj" in folded or folded == "..":
                         value, status = None, SUPPRESSED
                     preliminary = preliminary or "prel" in folded

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 from ..models import Indicator, Observation, Region
@@ -59,17 +60,24 @@ def _q(name: str) -> str:
 
 
 def _update_assignments() -> str:
+    """SET … WHERE …: rows whose values did not change are left alone (no new row version, no index churn),
+    so re-importing a mostly unchanged file is cheap and imported_at tells when a value last changed."""
     table = _table()
-    parts = []
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    parts, changed = [], []
     for column in (*_ROW_COLUMNS, "imported_at"):
         if column in _KEY_COLUMNS:
             continue
+        new, old = f"excluded.{_q(column)}", f"{table}.{_q(column)}"
         if column == "margin":
             # A margin may come from a separate margin KPI imported earlier: keep it when this file has none.
-            parts.append(f"{_q(column)} = COALESCE(excluded.{_q(column)}, {table}.{_q(column)})")
+            parts.append(f"{_q(column)} = COALESCE({new}, {old})")
+            changed.append(f"({new} IS NOT NULL AND {new} {distinct} {old})")
         else:
-            parts.append(f"{_q(column)} = excluded.{_q(column)}")
-    return ", ".join(parts)
+            parts.append(f"{_q(column)} = {new}")
+            if column != "imported_at":
+                changed.append(f"{new} {distinct} {old}")
+    return f"{', '.join(parts)} WHERE {' OR '.join(changed)}"
 
 
 def _conflict_target() -> str:
@@ -83,12 +91,17 @@ def _resolve(
     rows = parsed.rows
     region_codes = {row[1] for row in rows}
     indicator_codes = {row[0] for row in rows}
-    regions = dict(Region.objects.filter(code__in=region_codes).values_list("code", "id"))
+    # Row locks (PostgreSQL; SQLite has one writer anyway) until commit: an indicator or region cannot be
+    # deleted under a running import, which matters because Observation has no database FK constraints.
+    regions = dict(
+        Region.objects.select_for_update().filter(code__in=region_codes).order_by("pk").values_list("code", "id")
+    )
     existing = {
         code: (pk, margin_for)
-        for code, pk, margin_for in Indicator.objects.filter(
-            code__in=indicator_codes | {spec.code for spec in parsed.indicators}
-        ).values_list("code", "id", "margin_for_id")
+        for code, pk, margin_for in Indicator.objects.select_for_update()
+        .filter(code__in=indicator_codes | {spec.code for spec in parsed.indicators})
+        .order_by("pk")
+        .values_list("code", "id", "margin_for_id")
     }
     errors: list[str] = []
     missing_regions = sorted(region_codes - regions.keys())
@@ -172,6 +185,9 @@ def write_observations(
     parsed: ParsedImport, *, progress: ProgressCallback | None = None, fast: bool = True
 ) -> WriteResult:
     """Validate codes, create missing indicators, then upsert all rows. Call inside transaction.atomic()."""
+    if not connection.in_atomic_block:
+        # Without the caller's transaction a failure would leave a partial write.
+        raise TransactionManagementError("write_observations() must run inside transaction.atomic()")
     regions, ids, _margins, to_create = _resolve(parsed)
     indicators_created = _write_indicators(parsed, ids, to_create)
     margin_targets = dict(

@@ -73,12 +73,16 @@ def test_districts_partition_the_municipality():
     districts = list(District.objects.all())
     kungalv = Municipality.objects.get(code="1482")
     boundary = municipality_boundary(kungalv, tolerance_m=0)
-    south, west, north, east = (boundary.bounds.south, boundary.bounds.west, boundary.bounds.north,
-                                boundary.bounds.east)
+    south, west, north, east = (
+        boundary.bounds.south,
+        boundary.bounds.west,
+        boundary.bounds.north,
+        boundary.bounds.east,
+    )
     inside = 0
     for i in range(15):
         for j in range(15):
-            lat, lon = south + (north - south) * (i + .5) / 15, west + (east - west) * (j + .5) / 15
+            lat, lon = south + (north - south) * (i + 0.5) / 15, west + (east - west) * (j + 0.5) / 15
             if boundary.contains(lat, lon):
                 inside += 1
                 assert district_for_point(lat, lon, districts) is not None, (lat, lon)

@@ -21,8 +21,17 @@ def kungalv(db):
 
 
 def form_data(**extra):
-    return {"name": "Testtorget", "kind": "square", "district": "", "aliases": "", "description": "",
-            "lat": "57.8720", "lon": "11.9770", "active": "on", **extra}
+    return {
+        "name": "Testtorget",
+        "kind": "square",
+        "district": "",
+        "aliases": "",
+        "description": "",
+        "lat": "57.8720",
+        "lon": "11.9770",
+        "active": "on",
+        **extra,
+    }
 
 
 @pytest.mark.parametrize("who", READERS)
@@ -39,8 +48,12 @@ def test_every_role_can_read_the_places(personas, login, kungalv, who):
 def test_the_outsider_is_refused(personas, login, kungalv, who):
     client = login(personas[who])
     place = Place.objects.first()
-    for url in [reverse("places:place_list"), reverse("places:places_geojson"), reverse("places:place_create"),
-                reverse("places:place_edit", args=[place.pk])]:
+    for url in [
+        reverse("places:place_list"),
+        reverse("places:places_geojson"),
+        reverse("places:place_create"),
+        reverse("places:place_edit", args=[place.pk]),
+    ]:
         assert client.get(url).status_code == 403, url
     assert client.post(reverse("places:place_create"), form_data()).status_code == 403
 
@@ -89,8 +102,10 @@ def test_editing_a_place_moves_its_cells(personas, login, kungalv):
     client = login(personas["coordinator"])
     place = Place.objects.get(name="Rollsbo")
     old_cell = place.h3_r9
-    response = client.post(reverse("places:place_edit", args=[place.pk]),
-                           form_data(name="Rollsbo", kind="area", lat="57.8950", lon="11.9300"))
+    response = client.post(
+        reverse("places:place_edit", args=[place.pk]),
+        form_data(name="Rollsbo", kind="area", lat="57.8950", lon="11.9300"),
+    )
     assert response.status_code == 302
     place.refresh_from_db()
     assert place.h3_r9 != old_cell and place.lat == 57.895
@@ -107,7 +122,9 @@ def test_form_views_refuse_put_and_delete(personas, login, kungalv):
     assert client.delete(reverse("places:place_edit", args=[Place.objects.first().pk])).status_code == 405
 
 
-def test_the_place_list_has_a_constant_number_of_queries(personas, login, kungalv, django_assert_max_num_queries):
+def test_the_place_list_has_a_constant_number_of_queries(
+    personas, login, kungalv, django_assert_max_num_queries
+):
     client = login(personas["reader"])
     client.get(reverse("places:place_list"))
     with django_assert_max_num_queries(6):

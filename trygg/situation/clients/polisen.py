@@ -61,8 +61,13 @@ class RateLimiter:
     """At least `min_interval` seconds between calls, at most `per_hour` in any hour and `per_day` in any
     day. `wait()` sleeps (on the given clock) until a call is allowed, then records it."""
 
-    def __init__(self, clock: Clock, min_interval: float = MIN_INTERVAL_S, per_hour: int = MAX_PER_HOUR,
-                 per_day: int = MAX_PER_DAY) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        min_interval: float = MIN_INTERVAL_S,
+        per_hour: int = MAX_PER_HOUR,
+        per_day: int = MAX_PER_DAY,
+    ) -> None:
         self.clock = clock
         self.min_interval, self.per_hour, self.per_day = min_interval, per_hour, per_day
         self.calls: deque[float] = deque()

@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from trygg.places.demo import load_demo_places
 from trygg.places.models import Place
@@ -44,7 +45,7 @@ def make_incident(ctx):
     def _make(slug="ungdomshang", when=None, place=None, lat=None, lon=None, **fields):
         incident = Incident(
             category=Category.objects.get(slug=slug),
-            occurred_from=when or at(dt.date.today() - dt.timedelta(days=3)),
+            occurred_from=when or at(timezone.localdate() - dt.timedelta(days=3)),
             **fields,
         )
         place_obj = Place.objects.get(name=place) if isinstance(place, str) else place

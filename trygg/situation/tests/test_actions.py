@@ -26,14 +26,21 @@ PNR = "19121212-1212"  # Skatteverket's test personnummer, valid check digit
 
 
 def new_incident(**fields) -> Incident:
-    return Incident(category=Category.objects.get(slug="ungdomshang"), occurred_from=at("2024-05-03", 21),
-                    **fields)
+    return Incident(
+        category=Category.objects.get(slug="ungdomshang"), occurred_from=at("2024-05-03", 21), **fields
+    )
 
 
 def test_an_incident_at_a_place_gets_the_place_location_and_cells(kungalv, personas):
     place = Place.objects.get(name="Komarken")
-    incident, explanation = do_save_incident(new_incident(), place=place, lat=None, lon=None,
-                                             description="Grupp ungdomar.", acting_user=personas["partner"])
+    incident, explanation = do_save_incident(
+        new_incident(),
+        place=place,
+        lat=None,
+        lon=None,
+        description="Grupp ungdomar.",
+        acting_user=personas["partner"],
+    )
     incident.refresh_from_db()
     assert incident.location_precision == Incident.Precision.PLACE
     assert (incident.lat, incident.lon, incident.h3_r8) == (place.lat, place.lon, place.h3_r8)
@@ -45,32 +52,49 @@ def test_an_incident_at_a_place_gets_the_place_location_and_cells(kungalv, perso
 
 def test_a_clicked_point_wins_over_the_place_and_is_checked_against_the_boundary(kungalv, personas):
     place = Place.objects.get(name="Komarken")
-    incident, _ = do_save_incident(new_incident(), place=place, lat=57.8815, lon=11.9640, description="",
-                                   acting_user=personas["partner"])
+    incident, _ = do_save_incident(
+        new_incident(), place=place, lat=57.8815, lon=11.9640, description="", acting_user=personas["partner"]
+    )
     assert incident.location_precision == Incident.Precision.POINT
     assert incident.place == place and incident.lat == 57.8815
     assert incident.h3_r9 == cell_for_point(57.8815, 11.9640, 9)
     with pytest.raises(SituationError, match="ligger utanför Kungälvs kommun"):
-        do_save_incident(new_incident(), place=None, lat=57.7089, lon=11.9746, description="",
-                         acting_user=personas["partner"])
+        do_save_incident(
+            new_incident(),
+            place=None,
+            lat=57.7089,
+            lon=11.9746,
+            description="",
+            acting_user=personas["partner"],
+        )
     assert Incident.objects.count() == 1
 
 
 def test_an_incident_needs_a_place_or_a_point(kungalv, personas):
     with pytest.raises(SituationError, match="Välj en plats"):
-        do_save_incident(new_incident(), place=None, lat=None, lon=None, description="", acting_user=personas["partner"])
+        do_save_incident(
+            new_incident(), place=None, lat=None, lon=None, description="", acting_user=personas["partner"]
+        )
     assert not Incident.objects.exists()
 
 
 def test_personal_data_is_redacted_before_storage_and_explained(kungalv, personas):
     text = f"Ungdom med pnr {PNR} ringde från 070-123 45 67, mejla a.b@example.se. Bil ABC 123."
-    incident, explanation = do_save_incident(new_incident(), place=Place.objects.get(name="Kode busstation"),
-                                             lat=None, lon=None, description=text, acting_user=personas["partner"])
+    incident, explanation = do_save_incident(
+        new_incident(),
+        place=Place.objects.get(name="Kode busstation"),
+        lat=None,
+        lon=None,
+        description=text,
+        acting_user=personas["partner"],
+    )
     stored = Incident.objects.get(pk=incident.pk).description
     for secret in (PNR, "070-123 45 67", "a.b@example.se", "ABC 123"):
         assert secret not in stored
     assert "[borttaget: personnummer]" in stored
-    assert explanation.startswith("Vi tog bort 1 personnummer, 1 telefonnummer, 1 e-postadress och 1 registreringsnummer")
+    assert explanation.startswith(
+        "Vi tog bort 1 personnummer, 1 telefonnummer, 1 e-postadress och 1 registreringsnummer"
+    )
     assert incident.redacted_kinds == "email,personnummer,phone,registration_number"
     audit = AuditEvent.objects.get(object_type="situation.incident")
     assert PNR not in str(audit.changes)
@@ -78,11 +102,18 @@ def test_personal_data_is_redacted_before_storage_and_explained(kungalv, persona
 
 def test_editing_an_incident_records_only_the_changes(kungalv, personas):
     place = Place.objects.get(name="Komarken")
-    incident, _ = do_save_incident(new_incident(), place=place, lat=None, lon=None, description="Första.",
-                                   acting_user=personas["partner"])
+    incident, _ = do_save_incident(
+        new_incident(),
+        place=place,
+        lat=None,
+        lon=None,
+        description="Första.",
+        acting_user=personas["partner"],
+    )
     incident.category = Category.objects.get(slug="skadegorelse")
-    do_save_incident(incident, place=place, lat=None, lon=None, description="Första.",
-                     acting_user=personas["coordinator"])
+    do_save_incident(
+        incident, place=place, lat=None, lon=None, description="Första.", acting_user=personas["coordinator"]
+    )
     update = AuditEvent.objects.get(action="incident.update")
     category_id = Category.objects.get(slug="skadegorelse").pk
     assert set(update.changes) == {"category_id"} and update.changes["category_id"][1] == category_id
@@ -92,14 +123,23 @@ def test_editing_an_incident_records_only_the_changes(kungalv, personas):
 def test_a_time_window_must_not_end_before_it_starts(kungalv, personas):
     incident = new_incident(occurred_to=at("2024-05-03", 20))
     with pytest.raises(SituationError, match="Sluttiden"):
-        do_save_incident(incident, place=Place.objects.first(), lat=None, lon=None, description="",
-                         acting_user=personas["partner"])
+        do_save_incident(
+            incident,
+            place=Place.objects.first(),
+            lat=None,
+            lon=None,
+            description="",
+            acting_user=personas["partner"],
+        )
 
 
 def test_meeting_notes_are_redacted(kungalv, personas):
     meeting, explanation = do_save_meeting(
         Meeting(date=dt.date(2024, 5, 7), kind=Meeting.Kind.LST_BIWEEKLY, notes="Ring 0303-21 00 00."),
-        organisations=[personas["partner"].organisation], units=[], acting_user=personas["coordinator"])
+        organisations=[personas["partner"].organisation],
+        units=[],
+        acting_user=personas["coordinator"],
+    )
     assert "0303" not in Meeting.objects.get(pk=meeting.pk).notes
     assert "telefonnummer" in explanation
     assert list(meeting.organisations.all()) == [personas["partner"].organisation]
@@ -108,16 +148,24 @@ def test_meeting_notes_are_redacted(kungalv, personas):
 def test_a_focus_area_needs_a_place_or_district_and_gets_its_end(kungalv, personas):
     with pytest.raises(SituationError):
         do_save_focus_area(FocusArea(problem="x", start=dt.date(2024, 5, 7), weeks=4), acting_user=None)
-    area = do_save_focus_area(FocusArea(problem="Häng", place=Place.objects.get(name="Kode busstation"),
-                                        start=dt.date(2024, 5, 7), weeks=6), acting_user=personas["partner"])
+    area = do_save_focus_area(
+        FocusArea(
+            problem="Häng",
+            place=Place.objects.get(name="Kode busstation"),
+            start=dt.date(2024, 5, 7),
+            weeks=6,
+        ),
+        acting_user=personas["partner"],
+    )
     assert area.end == dt.date(2024, 6, 18)
     assert FocusArea.objects.active_on(dt.date(2024, 6, 17)).get() == area
     assert not FocusArea.objects.active_on(dt.date(2024, 6, 18)).exists()
 
 
 def test_action_status_changes_are_audited_and_overdue_is_computed(kungalv, personas):
-    action = do_save_action(Action(kind="guards", title="Väktare", due_date=dt.date(2024, 5, 1)),
-                            acting_user=personas["partner"])
+    action = do_save_action(
+        Action(kind="guards", title="Väktare", due_date=dt.date(2024, 5, 1)), acting_user=personas["partner"]
+    )
     assert action.is_overdue(dt.date(2024, 5, 2))
     assert list(Action.objects.overdue(dt.date(2024, 5, 2))) == [action]
     do_set_action_status(action, "done", acting_user=personas["partner"])
@@ -132,8 +180,10 @@ def test_action_status_changes_are_audited_and_overdue_is_computed(kungalv, pers
 
 def test_an_action_cannot_end_before_it_starts(kungalv):
     with pytest.raises(SituationError):
-        do_save_action(Action(kind="other", title="x", start_date=dt.date(2024, 5, 2), due_date=dt.date(2024, 5, 1)),
-                       acting_user=None)
+        do_save_action(
+            Action(kind="other", title="x", start_date=dt.date(2024, 5, 2), due_date=dt.date(2024, 5, 1)),
+            acting_user=None,
+        )
 
 
 def test_a_camera_outside_the_municipality_is_refused(kungalv):

@@ -82,11 +82,14 @@ def test_an_area_without_incidents_before_gets_no_percentage():
     assert "från 0 till 12 händelser" in result.text
 
 
-@pytest.mark.parametrize(("counts", "days", "why"), [
-    ((3, 2, 100, 100), 56, "för få händelser i området (3 före och 2 efter"),
-    ((20, 8, 3, 2), 56, "resten av kommunen har för få händelser"),
-    ((20, 8, 400, 410), 10, "har pågått i 10 dagar"),
-])
+@pytest.mark.parametrize(
+    ("counts", "days", "why"),
+    [
+        ((3, 2, 100, 100), 56, "för få händelser i området (3 före och 2 efter"),
+        ((20, 8, 3, 2), 56, "resten av kommunen har för få händelser"),
+        ((20, 8, 400, 410), 10, "har pågått i 10 dagar"),
+    ],
+)
 def test_small_counts_or_short_windows_give_cannot_say(counts, days, why):
     result = effect_check(*counts, days=days)
     assert result.verdict == CANNOT_SAY
@@ -104,6 +107,10 @@ def test_negative_or_non_integer_counts_are_refused():
 def test_windows_have_equal_length_and_stop_at_today():
     w = windows(dt.date(2024, 3, 1), today=dt.date(2024, 3, 20), length_days=56)
     assert (w.before_start, w.start, w.after_end, w.days) == (
-        dt.date(2024, 2, 11), dt.date(2024, 3, 1), dt.date(2024, 3, 20), 19)
+        dt.date(2024, 2, 11),
+        dt.date(2024, 3, 1),
+        dt.date(2024, 3, 20),
+        19,
+    )
     w = windows(dt.date(2024, 3, 1), today=dt.date(2024, 12, 1), length_days=28)
     assert (w.before_start, w.after_end, w.days) == (dt.date(2024, 2, 2), dt.date(2024, 3, 29), 28)

@@ -52,7 +52,9 @@ def test_year_wraps_for_an_event_of_31_december_published_on_1_january(feed):
 def test_year_is_the_publication_year_when_no_wrap_is_needed():
     published = parse_published("2024-01-02 9:15:00 +01:00")
     assert infer_occurred("2 januari 08.30", published) == dt.datetime(2024, 1, 2, 8, 30, tzinfo=STOCKHOLM)
-    assert infer_occurred("30 december 23.59", published) == dt.datetime(2023, 12, 30, 23, 59, tzinfo=STOCKHOLM)
+    assert infer_occurred("30 december 23.59", published) == dt.datetime(
+        2023, 12, 30, 23, 59, tzinfo=STOCKHOLM
+    )
 
 
 def test_a_leap_day_is_placed_in_the_leap_year_and_an_impossible_date_is_refused():
@@ -86,7 +88,10 @@ def test_importing_the_real_file_keeps_only_kungalv_and_never_plots_the_centroid
     assert incident.location_precision == Incident.Precision.MUNICIPALITY
     assert incident.lat is None and incident.h3_r8 is None  # the gps is Kungälv's centroid, not a place
     assert incident.source_organisation.kind == "police"
-    assert incident.external_url == "https://polisen.se/aktuellt/handelser/2023/december/28/28-december-15.42-bedrageri-kungalv/"
+    assert (
+        incident.external_url
+        == "https://polisen.se/aktuellt/handelser/2023/december/28/28-december-15.42-bedrageri-kungalv/"
+    )
     assert not Incident.objects.mappable().exists()
 
 
@@ -100,8 +105,12 @@ def test_reimporting_the_same_file_creates_nothing(kungalv, feed):
 def test_a_county_located_event_whose_title_names_the_municipality_is_kept_at_county_level(kungalv, feed):
     # Since 2026 most events carry only the county in location.name; the municipality is the title's last part.
     raw = by_id(feed, 479747)
-    raw.update(id=999001, name="28 december 10.00, Skadegörelse, Kungälv", type="Skadegörelse",
-               summary="Klotter på en skola.")
+    raw.update(
+        id=999001,
+        name="28 december 10.00, Skadegörelse, Kungälv",
+        type="Skadegörelse",
+        summary="Klotter på en skola.",
+    )
     result = import_events([raw])
     assert result.created == 1
     incident = Incident.objects.get(external_id="polisen:999001")
@@ -112,8 +121,12 @@ def test_a_county_located_event_whose_title_names_the_municipality_is_kept_at_co
 
 def test_an_event_naming_one_of_our_places_is_stored_at_that_place(kungalv, feed):
     raw = by_id(feed, 479917)
-    raw.update(id=999002, type="Misshandel", name="28 december 22.10, Misshandel, Kungälv",
-               summary="En man misshandlades vid Kode busstation under kvällen.")
+    raw.update(
+        id=999002,
+        type="Misshandel",
+        name="28 december 22.10, Misshandel, Kungälv",
+        summary="En man misshandlades vid Kode busstation under kvällen.",
+    )
     import_events([raw])
     incident = Incident.objects.get(external_id="polisen:999002")
     assert incident.place.name == "Kode busstation"
@@ -124,9 +137,12 @@ def test_an_event_naming_one_of_our_places_is_stored_at_that_place(kungalv, feed
 
 def test_a_summary_of_the_night_is_kept_off_the_map_even_when_it_names_a_place(kungalv, feed):
     raw = by_id(feed, 480154)  # "Sammanfattning natt, Västra Götalands län"
-    raw.update(id=999003, name="29 december 07.00, Sammanfattning natt, Kungälv",
-               location={"name": "Kungälv", "gps": "57.869754,11.974032"},
-               summary="Bråk vid Nordmannatorget, brand i Kode och stöld i Ytterby.")
+    raw.update(
+        id=999003,
+        name="29 december 07.00, Sammanfattning natt, Kungälv",
+        location={"name": "Kungälv", "gps": "57.869754,11.974032"},
+        summary="Bråk vid Nordmannatorget, brand i Kode och stöld i Ytterby.",
+    )
     import_events([raw])
     incident = Incident.objects.get(external_id="polisen:999003")
     assert incident.place is None

@@ -98,11 +98,14 @@ def test_a_waiting_caller_does_not_wait_when_enough_time_has_passed(saved_body):
     assert clock.slept == []
 
 
-@pytest.mark.parametrize(("status", "body", "message"), [
-    (429, b"Too many", "status 429"),
-    (200, b"<html>", "inte med JSON"),
-    (200, b'{"error": 1}', "lista"),
-])
+@pytest.mark.parametrize(
+    ("status", "body", "message"),
+    [
+        (429, b"Too many", "status 429"),
+        (200, b"<html>", "inte med JSON"),
+        (200, b'{"error": 1}', "lista"),
+    ],
+)
 def test_bad_answers_raise_a_clear_error(status, body, message):
     clock = FakeClock()
     client = PolisenClient(transport=FakeTransport(clock, body, status), clock=clock)
@@ -113,3 +116,36 @@ def test_bad_answers_raise_a_clear_error(status, body, message):
 def test_a_user_agent_is_required():
     with pytest.raises(ValueError, match="User-Agent"):
         PolisenClient(user_agent=" ")
+
+
+def test_fetch_polisen_asks_for_the_municipality_and_county_and_imports(
+    kungalv, monkeypatch, saved_body, capsys
+):
+    from django.core.management import call_command
+
+    from trygg.situation.clients import polisen as polisen_client
+    from trygg.situation.models import Incident
+
+    calls = []
+
+    def transport(url, headers, params, timeout):
+        calls.append((headers, params))
+        return Response(200, saved_body)
+
+    monkeypatch.setattr(polisen_client, "requests_transport", transport)
+    call_command("fetch_polisen")
+    headers, params = calls[0]
+    assert params == {"locationname": "Kungälv;Västra Götalands län"}
+    assert headers["User-Agent"].startswith("Trygg/")
+    assert Incident.objects.filter(external_id="polisen:479917").exists()
+    assert "1 nya händelser" in capsys.readouterr().out
+
+
+def test_fetch_polisen_reports_an_api_error(kungalv, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    from trygg.situation.clients import polisen as polisen_client
+
+    monkeypatch.setattr(polisen_client, "requests_transport", lambda *a: Response(503, b""))
+    with pytest.raises(CommandError, match="status 503"):
+        call_command("fetch_polisen")

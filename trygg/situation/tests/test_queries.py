@@ -32,8 +32,12 @@ def cluster(make_incident):
         for day in (3, 10, 17):
             make_incident("skadegorelse", at(dt.date(2024, 5, day), 2), place=name)
     for day in (4, 5):
-        incident = Incident(category=Category.objects.get(slug="ovrigt"), occurred_from=at(dt.date(2024, 5, day)),
-                            location_precision=Incident.Precision.MUNICIPALITY, origin="polisen")
+        incident = Incident(
+            category=Category.objects.get(slug="ovrigt"),
+            occurred_from=at(dt.date(2024, 5, day)),
+            location_precision=Incident.Precision.MUNICIPALITY,
+            origin="polisen",
+        )
         incident.save()
 
 
@@ -87,7 +91,9 @@ def test_the_map_payload_keeps_location_less_events_off_the_map(cluster):
 
 
 def test_weekday_hour_table_spreads_windows_and_sums_to_the_count(kungalv, make_incident):
-    make_incident("skadegorelse", at("2024-05-06", 0), place="Komarken", occurred_to=at("2024-05-06", 6))  # Monday
+    make_incident(
+        "skadegorelse", at("2024-05-06", 0), place="Komarken", occurred_to=at("2024-05-06", 6)
+    )  # Monday
     make_incident("ungdomshang", at("2024-05-11", 22), place="Komarken")  # Saturday
     rows = weekday_hour_table(Incident.objects.all())
     assert rows[0]["day"] == "måndag" and rows[0]["values"][:3] == [0.5, 0.5, 0.0]

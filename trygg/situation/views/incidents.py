@@ -22,14 +22,18 @@ from ..permissions import can_edit_incident, get_incident_for_user, require_situ
 
 def _form_page(request: HttpRequest, form: IncidentForm, incident: Incident | None) -> HttpResponse:
     municipality = current_municipality()
-    return render(request, "situation/incident_form.html", {
-        "form": form,
-        "incident": incident,
-        "title": _("Ändra händelse") if incident else _("Rapportera händelse"),
-        "municipality": municipality,
-        "tile_url": settings.TRYGG_TILE_URL,
-        "tile_attribution": settings.TRYGG_TILE_ATTRIBUTION,
-    })
+    return render(
+        request,
+        "situation/incident_form.html",
+        {
+            "form": form,
+            "incident": incident,
+            "title": _("Ändra händelse") if incident else _("Rapportera händelse"),
+            "municipality": municipality,
+            "tile_url": settings.TRYGG_TILE_URL,
+            "tile_attribution": settings.TRYGG_TILE_ATTRIBUTION,
+        },
+    )
 
 
 def _save(request: HttpRequest, form: IncidentForm, incident: Incident | None) -> HttpResponse | None:
@@ -37,8 +41,12 @@ def _save(request: HttpRequest, form: IncidentForm, incident: Incident | None) -
     data = form.cleaned_data
     try:
         saved, explanation = do_save_incident(
-            form.instance, place=data.get("place"), lat=data.get("lat"), lon=data.get("lon"),
-            description=data.get("description", ""), acting_user=request.user,
+            form.instance,
+            place=data.get("place"),
+            lat=data.get("lat"),
+            lon=data.get("lon"),
+            description=data.get("description", ""),
+            acting_user=request.user,
         )
     except SituationError as exc:
         form.add_error(None, str(exc))
@@ -53,8 +61,10 @@ def _save(request: HttpRequest, form: IncidentForm, incident: Incident | None) -
 @require_http_methods(["GET", "POST"])
 def incident_create(request: HttpRequest) -> HttpResponse:
     require_situation_access(request, write=True)
-    initial = {"occurred_from": timezone.localtime().replace(second=0, microsecond=0),
-               "source_organisation": request.user.organisation_id}
+    initial = {
+        "occurred_from": timezone.localtime().replace(second=0, microsecond=0),
+        "source_organisation": request.user.organisation_id,
+    }
     form = IncidentForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         response = _save(request, form, None)
@@ -79,11 +89,15 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_incident_for_user(request, pk)
-    history = AuditEvent.objects.filter(object_type="situation.incident", object_id=str(incident.pk)).select_related(
-        "actor"
-    )[:20]
-    return render(request, "situation/incident_detail.html", {
-        "incident": incident,
-        "history": history,
-        "can_edit": can_edit_incident(request.user, incident),
-    })
+    history = AuditEvent.objects.filter(
+        object_type="situation.incident", object_id=str(incident.pk)
+    ).select_related("actor")[:20]
+    return render(
+        request,
+        "situation/incident_detail.html",
+        {
+            "incident": incident,
+            "history": history,
+            "can_edit": can_edit_incident(request.user, incident),
+        },
+    )

@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ..actions import SituationError, do_save_action, do_save_focus_area, do_set_action_status
+from ..actions import do_save_action, do_save_focus_area, do_set_action_status
 from ..evaluation import action_effect
 from ..forms import ActionForm, ActionStatusForm, FocusAreaForm
 from ..models import Action, FocusArea, Meeting
@@ -21,8 +22,13 @@ from ..permissions import (
     get_focus_area_for_user,
     require_situation_access,
 )
+from .common import form_page
 
-ACTION_FILTERS = {"oppna": gettext_lazy("Öppna"), "forsenade": gettext_lazy("Försenade"), "alla": gettext_lazy("Alla")}
+ACTION_FILTERS = {
+    "oppna": gettext_lazy("Öppna"),
+    "forsenade": gettext_lazy("Försenade"),
+    "alla": gettext_lazy("Alla"),
+}
 
 
 @login_required
@@ -31,17 +37,15 @@ def focus_area_list(request: HttpRequest) -> HttpResponse:
     require_situation_access(request)
     today = timezone.localdate()
     focus_areas = FocusArea.objects.select_related("place", "district", "category", "meeting")
-    return render(request, "situation/focus_area_list.html", {
-        "focus_areas": focus_areas, "today": today, "can_write": can_write_situation(request.user),
-    })
-
-
-def _save_or_error(form, save) -> object | None:
-    try:
-        return save()
-    except SituationError as exc:
-        form.add_error(None, str(exc))
-        return None
+    return render(
+        request,
+        "situation/focus_area_list.html",
+        {
+            "focus_areas": focus_areas,
+            "today": today,
+            "can_write": can_write_situation(request.user),
+        },
+    )
 
 
 def _edit_focus_area(request: HttpRequest, focus_area: FocusArea | None) -> HttpResponse:
@@ -49,15 +53,15 @@ def _edit_focus_area(request: HttpRequest, focus_area: FocusArea | None) -> Http
     if focus_area is None:
         meeting = Meeting.objects.filter(pk=request.GET.get("mote") or 0).first()
         initial = {"meeting": meeting, "start": meeting.date if meeting else timezone.localdate(), "weeks": 4}
-    form = FocusAreaForm(request.POST or None, instance=focus_area, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _save_or_error(form, lambda: do_save_focus_area(form.instance, acting_user=request.user))
-        if saved is not None:
-            messages.success(request, _("Fokusområdet är sparat."))
-            return redirect("situation:focus_area_detail", pk=saved.pk)
-    title = _("Ändra fokusområde") if focus_area else _("Nytt fokusområde")
-    return render(request, "situation/form.html", {"form": form, "title": title,
-                                                   "back": "situation:focus_area_list"})
+    return form_page(
+        request,
+        FocusAreaForm(request.POST or None, instance=focus_area, initial=initial),
+        save=lambda form: do_save_focus_area(form.instance, acting_user=request.user),
+        success=_("Fokusområdet är sparat."),
+        next_url=lambda saved: reverse("situation:focus_area_detail", args=[saved.pk]),
+        title=_("Ändra fokusområde") if focus_area else _("Nytt fokusområde"),
+        back="situation:focus_area_list",
+    )
 
 
 @login_required
@@ -77,12 +81,16 @@ def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def focus_area_detail(request: HttpRequest, pk: int) -> HttpResponse:
     focus_area = get_focus_area_for_user(request, pk)
-    return render(request, "situation/focus_area_detail.html", {
-        "focus_area": focus_area,
-        "actions": focus_area.actions.with_related(),
-        "today": timezone.localdate(),
-        "can_write": can_write_situation(request.user),
-    })
+    return render(
+        request,
+        "situation/focus_area_detail.html",
+        {
+            "focus_area": focus_area,
+            "actions": focus_area.actions.with_related(),
+            "today": timezone.localdate(),
+            "can_write": can_write_situation(request.user),
+        },
+    )
 
 
 @login_required
@@ -96,10 +104,17 @@ def action_list(request: HttpRequest) -> HttpResponse:
         actions = actions.overdue(today)
     elif show != "alla":
         show, actions = "oppna", actions.open()
-    return render(request, "situation/action_list.html", {
-        "actions": actions, "today": today, "show": show, "filters": ACTION_FILTERS,
-        "can_write": can_write_situation(request.user),
-    })
+    return render(
+        request,
+        "situation/action_list.html",
+        {
+            "actions": actions,
+            "today": today,
+            "show": show,
+            "filters": ACTION_FILTERS,
+            "can_write": can_write_situation(request.user),
+        },
+    )
 
 
 def _edit_action(request: HttpRequest, action: Action | None) -> HttpResponse:
@@ -107,17 +122,21 @@ def _edit_action(request: HttpRequest, action: Action | None) -> HttpResponse:
     if action is None:
         focus_area = FocusArea.objects.filter(pk=request.GET.get("fokusomrade") or 0).first()
         meeting = Meeting.objects.filter(pk=request.GET.get("mote") or 0).first()
-        initial = {"focus_area": focus_area, "meeting": meeting or (focus_area.meeting if focus_area else None),
-                   "start_date": timezone.localdate(), "responsible_organisation": request.user.organisation_id}
-    form = ActionForm(request.POST or None, instance=action, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _save_or_error(form, lambda: do_save_action(form.instance, acting_user=request.user))
-        if saved is not None:
-            messages.success(request, _("Åtgärden är sparad."))
-            return redirect("situation:action_detail", pk=saved.pk)
-    title = _("Ändra åtgärd") if action else _("Ny åtgärd")
-    return render(request, "situation/form.html", {"form": form, "title": title,
-                                                   "back": "situation:action_list"})
+        initial = {
+            "focus_area": focus_area,
+            "meeting": meeting or (focus_area.meeting if focus_area else None),
+            "start_date": timezone.localdate(),
+            "responsible_organisation": request.user.organisation_id,
+        }
+    return form_page(
+        request,
+        ActionForm(request.POST or None, instance=action, initial=initial),
+        save=lambda form: do_save_action(form.instance, acting_user=request.user),
+        success=_("Åtgärden är sparad."),
+        next_url=lambda saved: reverse("situation:action_detail", args=[saved.pk]),
+        title=_("Ändra åtgärd") if action else _("Ny åtgärd"),
+        back="situation:action_list",
+    )
 
 
 @login_required
@@ -139,14 +158,18 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_action_for_user(request, pk)
     today = timezone.localdate()
     effect, windows = action_effect(action, today)
-    return render(request, "situation/action_detail.html", {
-        "action": action,
-        "effect": effect,
-        "windows": windows,
-        "today": today,
-        "status_form": ActionStatusForm(initial={"status": action.status}),
-        "can_write": can_write_situation(request.user),
-    })
+    return render(
+        request,
+        "situation/action_detail.html",
+        {
+            "action": action,
+            "effect": effect,
+            "windows": windows,
+            "today": today,
+            "status_form": ActionStatusForm(initial={"status": action.status}),
+            "can_write": can_write_situation(request.user),
+        },
+    )
 
 
 @login_required
@@ -156,7 +179,9 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionStatusForm(request.POST)
     if form.is_valid():
         do_set_action_status(action, form.cleaned_data["status"], acting_user=request.user)
-        messages.success(request, _("Status ändrad till %(status)s.") % {"status": action.get_status_display()})
+        messages.success(
+            request, _("Status ändrad till %(status)s.") % {"status": action.get_status_display()}
+        )
     else:
         messages.error(request, _("Ogiltig status."))
     return redirect("situation:action_detail", pk=action.pk)

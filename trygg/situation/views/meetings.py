@@ -6,12 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from trygg.documents.docx import render_docx
 from trygg.documents.html import render_html
+from trygg.documents.pdf import render_pdf
 from trygg.places.models import current_municipality
 
 from ..actions import do_save_meeting
@@ -19,6 +22,9 @@ from ..brief import build_brief
 from ..forms import MeetingForm
 from ..models import Action, FocusArea, Meeting
 from ..permissions import can_write_situation, get_meeting_for_user, require_situation_access
+from .common import form_page
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
@@ -28,26 +34,38 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.prefetch_related("organisations").annotate(
         n_focus_areas=Count("focus_areas", distinct=True), n_actions=Count("actions", distinct=True)
     )
-    return render(request, "situation/meeting_list.html", {
-        "meetings": meetings, "can_write": can_write_situation(request.user),
-    })
+    return render(
+        request,
+        "situation/meeting_list.html",
+        {
+            "meetings": meetings,
+            "can_write": can_write_situation(request.user),
+        },
+    )
 
 
 def _edit(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
-    initial = {} if meeting else {"date": timezone.localdate()}
-    form = MeetingForm(request.POST or None, instance=meeting, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    def save(form: MeetingForm) -> Meeting:
         saved, explanation = do_save_meeting(
-            form.instance, organisations=form.cleaned_data["organisations"], units=form.cleaned_data["units"],
+            form.instance,
+            organisations=form.cleaned_data["organisations"],
+            units=form.cleaned_data["units"],
             acting_user=request.user,
         )
-        messages.success(request, _("Mötet är sparat."))
         if explanation:
             messages.warning(request, explanation)
-        return redirect("situation:meeting_detail", pk=saved.pk)
-    title = _("Ändra möte") if meeting else _("Nytt lägesbildsmöte")
-    return render(request, "situation/form.html", {"form": form, "title": title,
-                                                   "back": "situation:meeting_list"})
+        return saved
+
+    initial = {} if meeting else {"date": timezone.localdate()}
+    return form_page(
+        request,
+        MeetingForm(request.POST or None, instance=meeting, initial=initial),
+        save=save,
+        success=_("Mötet är sparat."),
+        next_url=lambda saved: reverse("situation:meeting_detail", args=[saved.pk]),
+        title=_("Ändra möte") if meeting else _("Nytt lägesbildsmöte"),
+        back="situation:meeting_list",
+    )
 
 
 @login_required
@@ -68,30 +86,31 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     doc = build_brief(meeting, current_municipality(), today=timezone.localdate())
-    return render(request, "situation/meeting_detail.html", {
-        "meeting": meeting,
-        "organisations": meeting.organisations.all(),
-        "units": meeting.units.all(),
-        "focus_areas": FocusArea.objects.filter(meeting=meeting).select_related("place", "district", "category"),
-        "actions": Action.objects.filter(meeting=meeting).with_related(),
-        "brief_html": render_html(doc, standalone=False),
-        "can_write": can_write_situation(request.user),
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "situation/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "organisations": meeting.organisations.all(),
+            "units": meeting.units.all(),
+            "focus_areas": FocusArea.objects.filter(meeting=meeting).select_related(
+                "place", "district", "category"
+            ),
+            "actions": Action.objects.filter(meeting=meeting).with_related(),
+            "brief_html": render_html(doc, standalone=False),
+            "can_write": can_write_situation(request.user),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def _brief_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
     doc = build_brief(meeting, current_municipality(), today=timezone.localdate())
     if fmt == "pdf":
-        from trygg.documents.pdf import render_pdf
-
         content, content_type = render_pdf(doc), "application/pdf"
     else:
-        from trygg.documents.docx import render_docx
-
-        content = render_docx(doc)
-        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        content, content_type = render_docx(doc), DOCX_TYPE
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="underlag_lagesbild_{meeting.date}.{fmt}"'
     return response

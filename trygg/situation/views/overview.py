@@ -17,9 +17,9 @@ from trygg.places.geojson import feature_collection, point
 from trygg.places.models import Place, current_municipality
 
 from ..forms import FilterForm
+from ..hotspots import CLASS_LABELS_SV, CLASSES
 from ..permissions import can_write_situation, require_situation_access
 from ..queries import IncidentFilter, hotspot_result, hotspot_rows, map_payload, weekday_hour_table
-from ..hotspots import CLASS_LABELS_SV, CLASSES
 
 EXPORT_LIMIT = 50_000
 
@@ -27,7 +27,9 @@ EXPORT_LIMIT = 50_000
 def _filter(request: HttpRequest):
     if not request.GET:
         default = IncidentFilter.default()
-        form = FilterForm(initial={"start": default.start, "end": default.end, "resolution": default.resolution})
+        form = FilterForm(
+            initial={"start": default.start, "end": default.end, "resolution": default.resolution}
+        )
         return form, default
     form = FilterForm(request.GET)
     return form, form.to_filter()
@@ -42,15 +44,19 @@ def _legend() -> list[tuple[str, str]]:
 def map_page(request: HttpRequest) -> HttpResponse:
     require_situation_access(request)
     form, filt = _filter(request)
-    return render(request, "situation/map.html", {
-        "form": form,
-        "filter": filt,
-        "query": request.GET.urlencode(),
-        "legend": _legend(),
-        "tile_url": settings.TRYGG_TILE_URL,
-        "tile_attribution": settings.TRYGG_TILE_ATTRIBUTION,
-        "can_write": can_write_situation(request.user),
-    })
+    return render(
+        request,
+        "situation/map.html",
+        {
+            "form": form,
+            "filter": filt,
+            "query": request.GET.urlencode(),
+            "legend": _legend(),
+            "tile_url": settings.TRYGG_TILE_URL,
+            "tile_attribution": settings.TRYGG_TILE_ATTRIBUTION,
+            "can_write": can_write_situation(request.user),
+        },
+    )
 
 
 @login_required
@@ -84,20 +90,24 @@ def table(request: HttpRequest) -> HttpResponse:
     places = Place.objects.for_municipality(municipality).only("name", "h3_r7", "h3_r8", "h3_r9")
     query = request.GET.copy()
     query.pop("sida", None)
-    return render(request, "situation/table.html", {
-        "form": form,
-        "filter": filt,
-        "page": page,
-        "query": query.urlencode(),
-        "by_place": by_place,
-        "by_category": by_category,
-        "hot_rows": hotspot_rows(result, places),
-        "class_counts": result.class_counts(),
-        "legend": _legend(),
-        "weekday_hours": weekday_hour_table(incidents),
-        "hour_labels": [f"{h:02d}–{h + 3:02d}" for h in range(0, 24, 3)],
-        "can_write": can_write_situation(request.user),
-    })
+    return render(
+        request,
+        "situation/table.html",
+        {
+            "form": form,
+            "filter": filt,
+            "page": page,
+            "query": query.urlencode(),
+            "by_place": by_place,
+            "by_category": by_category,
+            "hot_rows": hotspot_rows(result, places),
+            "class_counts": result.class_counts(),
+            "legend": _legend(),
+            "weekday_hours": weekday_hour_table(incidents),
+            "hour_labels": [f"{h:02d}–{h + 3:02d}" for h in range(0, 24, 3)],
+            "can_write": can_write_situation(request.user),
+        },
+    )
 
 
 def _export_rows(request: HttpRequest):
@@ -107,8 +117,19 @@ def _export_rows(request: HttpRequest):
 
 
 CSV_HEADERS = [
-    "id", "kategori", "inträffade_från", "inträffade_till", "plats", "kommundel_id", "latitud", "longitud",
-    "lägesnoggrannhet", "h3_r8", "källa", "ursprung", "beskrivning",
+    "id",
+    "kategori",
+    "inträffade_från",
+    "inträffade_till",
+    "plats",
+    "kommundel_id",
+    "latitud",
+    "longitud",
+    "lägesnoggrannhet",
+    "h3_r8",
+    "källa",
+    "ursprung",
+    "beskrivning",
 ]
 
 
@@ -122,14 +143,23 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response, delimiter=";")
     writer.writerow(CSV_HEADERS)
     for i in incidents:
-        writer.writerow([
-            i.pk, i.category.name, timezone.localtime(i.occurred_from).isoformat(),
-            timezone.localtime(i.occurred_to).isoformat() if i.occurred_to else "",
-            i.place.name if i.place_id else "", i.district_id or "",
-            i.lat if i.is_mappable else "", i.lon if i.is_mappable else "",
-            i.location_precision, i.h3_r8 or "",
-            i.source_organisation.name if i.source_organisation_id else "", i.origin, _csv_safe(i.description),
-        ])
+        writer.writerow(
+            [
+                i.pk,
+                i.category.name,
+                timezone.localtime(i.occurred_from).isoformat(),
+                timezone.localtime(i.occurred_to).isoformat() if i.occurred_to else "",
+                i.place.name if i.place_id else "",
+                i.district_id or "",
+                i.lat if i.is_mappable else "",
+                i.lon if i.is_mappable else "",
+                i.location_precision,
+                i.h3_r8 or "",
+                i.source_organisation.name if i.source_organisation_id else "",
+                i.origin,
+                _csv_safe(i.description),
+            ]
+        )
     return response
 
 
@@ -148,10 +178,12 @@ def export_geojson(request: HttpRequest) -> JsonResponse:
             "type": "Feature",
             "geometry": point(i.lat, i.lon) if i.is_mappable else None,
             "properties": {
-                "id": i.pk, "category": i.category.name,
+                "id": i.pk,
+                "category": i.category.name,
                 "occurred_from": timezone.localtime(i.occurred_from).isoformat(),
                 "occurred_to": timezone.localtime(i.occurred_to).isoformat() if i.occurred_to else None,
-                "place": i.place.name if i.place_id else None, "precision": i.location_precision,
+                "place": i.place.name if i.place_id else None,
+                "precision": i.location_precision,
                 "source": i.source_organisation.name if i.source_organisation_id else None,
                 "description": i.description,
             },

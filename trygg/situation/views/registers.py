@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ..actions import SituationError, do_save_camera, do_save_category
+from ..actions import do_save_camera, do_save_category
 from ..forms import CameraForm, CategoryForm
 from ..models import CameraSite, Category
 from ..permissions import (
@@ -20,31 +20,33 @@ from ..permissions import (
     require_situation_access,
     require_situation_manage,
 )
+from .common import form_page
 
 
 @login_required
 @require_GET
 def camera_list(request: HttpRequest) -> HttpResponse:
     require_situation_access(request)
-    return render(request, "situation/camera_list.html", {
-        "cameras": CameraSite.objects.select_related("place"),
-        "can_manage": can_manage_situation(request.user),
-    })
+    return render(
+        request,
+        "situation/camera_list.html",
+        {
+            "cameras": CameraSite.objects.select_related("place"),
+            "can_manage": can_manage_situation(request.user),
+        },
+    )
 
 
 def _edit_camera(request: HttpRequest, camera: CameraSite | None) -> HttpResponse:
-    form = CameraForm(request.POST or None, instance=camera)
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_save_camera(form.instance, acting_user=request.user)
-        except SituationError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Kameraplatsen är sparad."))
-            return redirect("situation:camera_list")
-    title = _("Ändra kameraplats") if camera else _("Ny kameraplats")
-    return render(request, "situation/form.html", {"form": form, "title": title,
-                                                   "back": "situation:camera_list"})
+    return form_page(
+        request,
+        CameraForm(request.POST or None, instance=camera),
+        save=lambda form: do_save_camera(form.instance, acting_user=request.user),
+        success=_("Kameraplatsen är sparad."),
+        next_url=lambda saved: reverse("situation:camera_list"),
+        title=_("Ändra kameraplats") if camera else _("Ny kameraplats"),
+        back="situation:camera_list",
+    )
 
 
 @login_required
@@ -64,21 +66,26 @@ def camera_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def category_list(request: HttpRequest) -> HttpResponse:
     require_situation_access(request)
-    return render(request, "situation/category_list.html", {
-        "categories": Category.objects.annotate(n=Count("incidents")),
-        "can_manage": can_manage_situation(request.user),
-    })
+    return render(
+        request,
+        "situation/category_list.html",
+        {
+            "categories": Category.objects.annotate(n=Count("incidents")),
+            "can_manage": can_manage_situation(request.user),
+        },
+    )
 
 
 def _edit_category(request: HttpRequest, category: Category | None) -> HttpResponse:
-    form = CategoryForm(request.POST or None, instance=category)
-    if request.method == "POST" and form.is_valid():
-        do_save_category(form.instance, acting_user=request.user)
-        messages.success(request, _("Kategorin är sparad."))
-        return redirect("situation:category_list")
-    title = _("Ändra kategori") if category else _("Ny kategori")
-    return render(request, "situation/form.html", {"form": form, "title": title,
-                                                   "back": "situation:category_list"})
+    return form_page(
+        request,
+        CategoryForm(request.POST or None, instance=category),
+        save=lambda form: do_save_category(form.instance, acting_user=request.user),
+        success=_("Kategorin är sparad."),
+        next_url=lambda saved: reverse("situation:category_list"),
+        title=_("Ändra kategori") if category else _("Ny kategori"),
+        back="situation:category_list",
+    )
 
 
 @login_required

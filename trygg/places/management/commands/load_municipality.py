@@ -5,7 +5,9 @@ from trygg.places.loading import UnknownMunicipality, load_municipality
 
 
 class Command(BaseCommand):
-    help = "Load (or update) the municipality boundary from the bundled file (default TRYGG_MUNICIPALITY_CODE)."
+    help = (
+        "Load (or update) the municipality boundary from the bundled file (default TRYGG_MUNICIPALITY_CODE)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--code", default=None, help="kommunkod, t.ex. 1482")

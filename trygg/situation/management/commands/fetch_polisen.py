@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from trygg.places.models import MunicipalityNotLoaded, current_municipality
-from trygg.situation.clients.polisen import DEFAULT_USER_AGENT, PolisenClient, PolisenClientError
+from trygg.situation.clients import polisen as polisen_client
 from trygg.situation.polisen import PolisenFormatError, import_events
 
 
@@ -17,11 +17,14 @@ class Command(BaseCommand):
             municipality = current_municipality()
         except MunicipalityNotLoaded as exc:
             raise CommandError(str(exc)) from None
-        user_agent = getattr(settings, "TRYGG_POLISEN_USER_AGENT", "") or DEFAULT_USER_AGENT
-        client = PolisenClient(user_agent=user_agent)
+        user_agent = getattr(settings, "TRYGG_POLISEN_USER_AGENT", "") or polisen_client.DEFAULT_USER_AGENT
+        # The transport is looked up at call time so that tests can replace it with saved responses.
+        client = polisen_client.PolisenClient(
+            user_agent=user_agent, transport=polisen_client.requests_transport
+        )
         names = [municipality.name] + ([municipality.county_name] if municipality.county_name else [])
         try:
             result = import_events(client.events(location_names=names))
-        except (PolisenClientError, PolisenFormatError) as exc:
+        except (polisen_client.PolisenClientError, PolisenFormatError) as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(result.summary())

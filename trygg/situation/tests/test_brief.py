@@ -1,0 +1,141 @@
+"""The meeting brief: period since the last meeting, counts against the usual level, hotspots, actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from trygg.documents.docx import render_docx
+from trygg.documents.model import Table
+from trygg.documents.pdf import render_pdf
+from trygg.places.models import Place, current_municipality
+from trygg.situation.brief import brief_period, build_brief, count_rows
+from trygg.situation.hotspots import hotspot_cache
+from trygg.situation.models import Action, FocusArea, Meeting
+
+from .conftest import at
+
+PREVIOUS, CURRENT = dt.date(2024, 5, 7), dt.date(2024, 5, 21)
+
+
+@pytest.fixture
+def meetings(kungalv):
+    previous = Meeting.objects.create(date=PREVIOUS, kind=Meeting.Kind.LST_BIWEEKLY)
+    current = Meeting.objects.create(date=CURRENT, kind=Meeting.Kind.LST_BIWEEKLY)
+    return previous, current
+
+
+@pytest.fixture
+def scenario(meetings, make_incident):
+    """Komarken: one skadegörelse a week for 12 weeks, then ten in the brief's period. Kode: steady."""
+    for week in range(12):
+        make_incident("skadegorelse", at(PREVIOUS - dt.timedelta(days=7 * week + 3), 23), place="Komarken")
+        make_incident(
+            "ungdomshang", at(PREVIOUS - dt.timedelta(days=7 * week + 2), 21), place="Kode busstation"
+        )
+    for day in range(10):
+        make_incident("skadegorelse", at(PREVIOUS + dt.timedelta(days=1 + day), 23), place="Komarken")
+    make_incident("ungdomshang", at(PREVIOUS + dt.timedelta(days=4), 21), place="Kode busstation")
+    previous, current = meetings
+    area = FocusArea.objects.create(
+        meeting=previous,
+        place=Place.objects.get(name="Komarken"),
+        problem="Skadegörelse i trapphus",
+        start=PREVIOUS,
+        weeks=4,
+    )
+    Action.objects.create(
+        focus_area=area,
+        meeting=previous,
+        kind="guards",
+        title="Väktarrundor Komarken",
+        due_date=dt.date(2024, 5, 14),
+        status="ongoing",
+    )
+    Action.objects.create(
+        meeting=previous,
+        kind="information",
+        title="Brev till vårdnadshavare",
+        due_date=dt.date(2024, 6, 30),
+        status="planned",
+    )
+    Action.objects.create(meeting=previous, kind="lighting", title="Klar belysning", status="done")
+    return current
+
+
+def table_rows(doc, title):
+    section = next(s for s in doc.sections if s.title == title)
+    return next(b for b in section.blocks if isinstance(b, Table)).rows
+
+
+def test_the_period_runs_from_the_day_after_the_previous_meeting(meetings):
+    previous, current = meetings
+    period = brief_period(current, current.previous())
+    assert (period.start, period.end, period.days) == (dt.date(2024, 5, 8), CURRENT, 13)
+    first = brief_period(previous, previous.previous())
+    assert (first.start, first.end) == (dt.date(2024, 4, 23), PREVIOUS)
+
+
+def test_a_rise_at_a_place_is_flagged_against_the_usual_level(scenario):
+    rows, total, baseline = count_rows(brief_period(scenario, scenario.previous()))
+    assert (total, baseline) == (11, 24)
+    komarken = next(r for r in rows if r.place == "Komarken")
+    assert (komarken.count, round(komarken.expected, 2)) == (10, round(12 * 13 / 84, 2))
+    assert komarken.assessment == "Fler än vanligt"
+    kode = next(r for r in rows if r.place == "Kode busstation")
+    assert kode.count == 1 and kode.assessment == "Som vanligt"
+
+
+def test_the_brief_lists_counts_hotspots_focus_areas_and_open_overdue_actions(scenario):
+    doc = build_brief(scenario, current_municipality(), today=CURRENT)
+    assert doc.cover.title == "Underlag lägesbildsmöte 2024-05-21"
+    assert [s.title for s in doc.sections] == [
+        "Sammanfattning",
+        "Nya händelser per plats och kategori",
+        "Hotspots",
+        "Aktiva fokusområden",
+        "Öppna och försenade åtgärder",
+    ]
+    counts = table_rows(doc, "Nya händelser per plats och kategori")
+    assert counts[0] == ["Komarken", "Skadegörelse/klotter", "10", "1,9", "Fler än vanligt"]
+    actions = table_rows(doc, "Öppna och försenade åtgärder")
+    assert [r[0] for r in actions] == ["Väktarrundor Komarken", "Brev till vårdnadshavare"]
+    assert actions[0][4] == "Pågår (försenad)" and actions[1][4] == "Planerad"
+    summary = " ".join(r.text for p in doc.sections[0].blocks for r in p.runs)
+    assert "registrerades 11 händelser" in summary and "varav 1 försenade" in summary
+    hot = table_rows(doc, "Hotspots")
+    assert any("Komarken" in r[0] for r in hot)
+
+
+def test_the_brief_uses_a_constant_number_of_queries(scenario, make_incident, django_assert_num_queries):
+    municipality = current_municipality()
+    # previous meeting, 2 × counts per (place, category), data version, counts per cell, places,
+    # focus areas, actions
+    hotspot_cache.invalidate()
+    with django_assert_num_queries(8):
+        build_brief(scenario, municipality, today=CURRENT)
+    for day in range(40):
+        make_incident(
+            "nedskrapning",
+            at(PREVIOUS + dt.timedelta(days=1 + day % 12), 10),
+            place=["Rollsbo", "Skarpe Nord", "Utmarksvägen"][day % 3],
+        )
+    Action.objects.create(kind="other", title="En till", due_date=dt.date(2024, 5, 1))
+    with django_assert_num_queries(8):
+        build_brief(scenario, municipality, today=CURRENT)
+    with django_assert_num_queries(7):  # hotspots from the cache while the data is unchanged
+        build_brief(scenario, municipality, today=CURRENT)
+
+
+def test_the_brief_renders_as_pdf_and_docx(scenario):
+    doc = build_brief(scenario, current_municipality(), today=CURRENT)
+    pages = PdfReader(io.BytesIO(render_pdf(doc))).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "Underlag lägesbildsmöte 2024-05-21" in text and "Väktarrundor Komarken" in text
+    document = docx.Document(io.BytesIO(render_docx(doc)))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "Komarken" in cells and "Fler än vanligt" in cells

@@ -1,0 +1,463 @@
+"""Every lägesbild view for every persona, the wrong HTTP method, form flows and query-count guards."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from trygg.accounts.models import Organisation
+from trygg.places.models import Place
+from trygg.situation.hotspots import hotspot_cache
+from trygg.situation.models import Action, CameraSite, Category, FocusArea, Incident, Meeting
+
+from .conftest import at
+
+READERS = ["admin", "coordinator", "unit_editor", "partner", "reader"]
+WRITERS = ["admin", "coordinator", "partner"]
+MANAGERS = ["admin", "coordinator"]
+
+
+@pytest.fixture
+def world(kungalv, personas, make_incident):
+    today = timezone.localdate()
+    housing = Organisation.objects.create(name="Kungälvsbostäder", kind=Organisation.Kind.HOUSING)
+    own = make_incident(
+        "ungdomshang",
+        at(today - dt.timedelta(days=2), 21),
+        place="Komarken",
+        source_organisation=personas["partner"].organisation,
+        description="Häng vid porten.",
+    )
+    foreign = make_incident(
+        "skadegorelse",
+        at(today - dt.timedelta(days=3), 2),
+        place="Skarpe Nord",
+        source_organisation=housing,
+        description="=SUM(A1) klotter",
+    )
+    meeting = Meeting.objects.create(date=today - dt.timedelta(days=1), kind=Meeting.Kind.LST_BIWEEKLY)
+    area = FocusArea.objects.create(
+        meeting=meeting, place=Place.objects.get(name="Komarken"), problem="Häng", start=meeting.date, weeks=4
+    )
+    action = Action.objects.create(
+        focus_area=area, meeting=meeting, kind="guards", title="Väktare Komarken", start_date=meeting.date
+    )
+    camera = CameraSite.objects.create(
+        name="Kamera Vita fläcken", lat=57.8745, lon=11.956, purpose="Trygghet", permit_status="supervision"
+    )
+    return {
+        "own": own,
+        "foreign": foreign,
+        "meeting": meeting,
+        "area": area,
+        "action": action,
+        "camera": camera,
+        "category": Category.objects.get(slug="brand"),
+    }
+
+
+def read_urls(w):
+    return [
+        reverse("situation:map"),
+        reverse("situation:map_data"),
+        reverse("situation:table"),
+        reverse("situation:export_csv"),
+        reverse("situation:export_geojson"),
+        reverse("situation:incident_detail", args=[w["own"].pk]),
+        reverse("situation:meeting_list"),
+        reverse("situation:meeting_detail", args=[w["meeting"].pk]),
+        reverse("situation:focus_area_list"),
+        reverse("situation:focus_area_detail", args=[w["area"].pk]),
+        reverse("situation:action_list"),
+        reverse("situation:action_list") + "?visa=forsenade",
+        reverse("situation:action_list") + "?visa=alla",
+        reverse("situation:action_detail", args=[w["action"].pk]),
+        reverse("situation:camera_list"),
+        reverse("situation:category_list"),
+    ]
+
+
+def write_urls(w):
+    return [
+        reverse("situation:incident_create"),
+        reverse("situation:incident_edit", args=[w["own"].pk]),
+        reverse("situation:meeting_create"),
+        reverse("situation:meeting_edit", args=[w["meeting"].pk]),
+        reverse("situation:focus_area_create"),
+        reverse("situation:focus_area_edit", args=[w["area"].pk]),
+        reverse("situation:action_create"),
+        reverse("situation:action_edit", args=[w["action"].pk]),
+    ]
+
+
+def manage_urls(w):
+    return [
+        reverse("situation:camera_create"),
+        reverse("situation:camera_edit", args=[w["camera"].pk]),
+        reverse("situation:category_create"),
+        reverse("situation:category_edit", args=[w["category"].pk]),
+    ]
+
+
+@pytest.mark.parametrize("who", READERS)
+def test_every_role_reads_every_page(personas, login, world, who):
+    client = login(personas[who])
+    for url in read_urls(world):
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_outsider_is_refused_everything(personas, login, world):
+    client = login(personas["outsider"])
+    for url in [
+        *read_urls(world),
+        *write_urls(world),
+        *manage_urls(world),
+        reverse("situation:meeting_brief_pdf", args=[world["meeting"].pk]),
+    ]:
+        assert client.get(url).status_code == 403, url
+    assert (
+        client.post(
+            reverse("situation:action_status", args=[world["action"].pk]), {"status": "done"}
+        ).status_code
+        == 403
+    )
+    assert client.post(reverse("situation:incident_create"), {}).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    for url in read_urls(world):
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("login") in response["Location"], url
+
+
+@pytest.mark.parametrize("who", READERS)
+def test_write_pages_are_for_admins_coordinators_and_partners(personas, login, world, who):
+    client = login(personas[who])
+    for url in write_urls(world):
+        assert client.get(url).status_code == (200 if who in WRITERS else 403), url
+
+
+@pytest.mark.parametrize("who", READERS)
+def test_registers_are_managed_by_admins_and_coordinators(personas, login, world, who):
+    client = login(personas[who])
+    for url in manage_urls(world):
+        assert client.get(url).status_code == (200 if who in MANAGERS else 403), url
+
+
+@pytest.mark.parametrize(("who", "allowed"), [("partner", False), ("coordinator", True), ("admin", True)])
+def test_only_the_reporting_organisation_or_a_coordinator_edits_an_incident(
+    personas, login, world, who, allowed
+):
+    url = reverse("situation:incident_edit", args=[world["foreign"].pk])
+    assert login(personas[who]).get(url).status_code == (200 if allowed else 403)
+
+
+def incident_post(**extra):
+    now = timezone.localtime()
+    data = {
+        "category": Category.objects.get(slug="narkotikaforsaljning").pk,
+        "occurred_from": (now - dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+        "occurred_to": "",
+        "place": Place.objects.get(name="Utmarksvägen").pk,
+        "lat": "",
+        "lon": "",
+        "source_organisation": "",
+        "description": "Misstänkt försäljning, ring 070-123 45 67.",
+    }
+    data.update(extra)
+    return data
+
+
+def test_a_partner_reports_an_incident_at_a_place_and_is_told_about_redaction(personas, login, world):
+    client = login(personas["partner"])
+    response = client.post(reverse("situation:incident_create"), incident_post(), follow=True)
+    incident = Incident.objects.get(category__slug="narkotikaforsaljning")
+    assert response.redirect_chain[-1][0] == reverse("situation:incident_detail", args=[incident.pk])
+    assert incident.reported_by == personas["partner"] and incident.place.name == "Utmarksvägen"
+    assert "070" not in incident.description
+    page = response.content.decode()
+    assert "Vi tog bort 1 telefonnummer ur beskrivningen" in page
+
+
+def test_a_point_outside_the_municipality_is_refused_with_the_reason(personas, login, world):
+    client = login(personas["partner"])
+    response = client.post(
+        reverse("situation:incident_create"), incident_post(place="", lat="57.7089", lon="11.9746")
+    )
+    assert response.status_code == 200
+    assert "ligger utanför Kungälvs kommun" in response.content.decode()
+    assert not Incident.objects.filter(category__slug="narkotikaforsaljning").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"place": ""}, "Välj en plats eller klicka i kartan"),
+        ({"lat": "57.88", "place": ""}, "Ange både latitud och longitud"),
+        ({"occurred_to": "2000-01-01T00:00"}, "Sluttiden ligger före starttiden"),
+        ({"category": ""}, "Detta fält måste fyllas i"),
+    ],
+)
+def test_invalid_reports_are_refused_in_swedish(personas, login, world, extra, message):
+    response = login(personas["partner"]).post(reverse("situation:incident_create"), incident_post(**extra))
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Incident.objects.filter(category__slug="narkotikaforsaljning").exists()
+
+
+@pytest.mark.parametrize("who", ["unit_editor", "reader"])
+def test_read_only_roles_cannot_post_anything(personas, login, world, who):
+    client = login(personas[who])
+    assert client.post(reverse("situation:incident_create"), incident_post()).status_code == 403
+    assert (
+        client.post(
+            reverse("situation:action_status", args=[world["action"].pk]), {"status": "done"}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("situation:meeting_create"), {"date": "2024-05-01", "kind": "lst_weekly"}
+        ).status_code
+        == 403
+    )
+    assert Incident.objects.count() == 2
+    assert Action.objects.get().status == "planned"
+
+
+def test_a_partner_records_a_meeting_focus_area_and_action(personas, login, world):
+    client = login(personas["partner"])
+    response = client.post(
+        reverse("situation:meeting_create"),
+        {
+            "date": "2024-05-21",
+            "kind": "lst_biweekly",
+            "organisations": [personas["partner"].organisation.pk],
+            "notes": "Genomgång.",
+        },
+    )
+    meeting = Meeting.objects.get(date=dt.date(2024, 5, 21))
+    assert response["Location"] == reverse("situation:meeting_detail", args=[meeting.pk])
+    response = client.post(
+        reverse("situation:focus_area_create"),
+        {
+            "meeting": meeting.pk,
+            "place": Place.objects.get(name="Kode busstation").pk,
+            "district": "",
+            "category": "",
+            "problem": "Häng vid busstationen",
+            "start": "2024-05-21",
+            "weeks": "6",
+        },
+    )
+    area = FocusArea.objects.get(problem="Häng vid busstationen")
+    assert area.end == dt.date(2024, 7, 2)
+    client.post(
+        reverse("situation:action_create"),
+        {
+            "title": "Väktare Kode",
+            "kind": "guards",
+            "focus_area": area.pk,
+            "meeting": meeting.pk,
+            "description": "",
+            "responsible_organisation": "",
+            "responsible_unit": "",
+            "start_date": "2024-05-22",
+            "due_date": "2024-06-30",
+            "status": "planned",
+            "plan_activity": "",
+        },
+    )
+    action = Action.objects.get(title="Väktare Kode")
+    client.post(reverse("situation:action_status", args=[action.pk]), {"status": "ongoing"})
+    action.refresh_from_db()
+    assert action.status == "ongoing" and action.focus_area == area
+
+
+def test_a_focus_area_without_place_or_district_is_refused(personas, login, world):
+    response = login(personas["partner"]).post(
+        reverse("situation:focus_area_create"),
+        {
+            "meeting": "",
+            "place": "",
+            "district": "",
+            "category": "",
+            "problem": "x",
+            "start": "2024-05-21",
+            "weeks": "4",
+        },
+    )
+    assert "Välj en plats eller en kommundel" in response.content.decode()
+
+
+def test_a_coordinator_edits_the_taxonomy_and_the_camera_register(personas, login, world):
+    client = login(personas["coordinator"])
+    client.post(
+        reverse("situation:category_create"),
+        {
+            "name": "Buskörning",
+            "slug": "buskorning",
+            "description": "",
+            "police_types": "",
+            "order": 35,
+            "active": "on",
+        },
+    )
+    assert Category.objects.filter(slug="buskorning").exists()
+    response = client.post(
+        reverse("situation:camera_create"),
+        {
+            "name": "Kamera Kode",
+            "place": Place.objects.get(name="Kode busstation").pk,
+            "area_description": "",
+            "lat": "",
+            "lon": "",
+            "purpose": "Trygghet",
+            "permit_status": "applied",
+            "imy_reference": "",
+            "imy_decision_date": "",
+            "in_operation_since": "",
+            "notes": "",
+        },
+    )
+    assert response.status_code == 302
+    assert CameraSite.objects.get(name="Kamera Kode").lat == Place.objects.get(name="Kode busstation").lat
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "situation:map",
+        "situation:map_data",
+        "situation:table",
+        "situation:export_csv",
+        "situation:meeting_list",
+        "situation:action_list",
+        "situation:camera_list",
+    ],
+)
+def test_read_views_refuse_post(personas, login, world, name):
+    assert login(personas["admin"]).post(reverse(name)).status_code == 405
+
+
+def test_form_views_refuse_put_and_the_status_view_refuses_get(personas, login, world):
+    client = login(personas["admin"])
+    for url in [*write_urls(world), *manage_urls(world)]:
+        assert client.put(url).status_code == 405, url
+    assert client.get(reverse("situation:action_status", args=[world["action"].pk])).status_code == 405
+
+
+def test_the_map_data_endpoint_has_a_constant_number_of_queries(
+    personas, login, world, make_incident, django_assert_num_queries
+):
+    client = login(personas["reader"])
+    url = reverse("situation:map_data")
+    # municipality, places, incidents, count, data version, counts per cell, cameras (+ session and user)
+    hotspot_cache.invalidate()
+    with django_assert_num_queries(9):
+        small = client.get(url).json()
+    today = timezone.localdate()
+    names = ["Vita fläcken", "Komarken", "Kode busstation", "Munkegärdeskolan", "Rollsbo"]
+    for i in range(60):
+        make_incident("ordningsstorning", at(today - dt.timedelta(days=1 + i % 40), 22), place=names[i % 5])
+    with django_assert_num_queries(9):
+        big = client.get(url).json()
+    assert len(big["layers"]["incidents"]["features"]) == len(small["layers"]["incidents"]["features"]) + 60
+
+
+def test_the_table_and_meeting_pages_have_a_constant_number_of_queries(personas, login, world, make_incident):
+    client = login(personas["reader"])
+    urls = [
+        reverse("situation:table"),
+        reverse("situation:meeting_detail", args=[world["meeting"].pk]),
+        reverse("situation:action_list") + "?visa=alla",
+        reverse("situation:focus_area_list"),
+        reverse("situation:meeting_list"),
+    ]
+
+    def count_queries() -> list[int]:
+        counts = []
+        for url in urls:
+            hotspot_cache.invalidate()
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries))
+        return counts
+
+    before = count_queries()
+    today = timezone.localdate()
+    for i in range(30):
+        make_incident(
+            "brand", at(today - dt.timedelta(days=2 + i), 1), place=["Rollsbo", "Skarpe Nord"][i % 2]
+        )
+        Action.objects.create(
+            kind="other", title=f"Åtgärd {i}", focus_area=world["area"], meeting=world["meeting"]
+        )
+        FocusArea.objects.create(
+            place=Place.objects.get(name="Rollsbo"),
+            problem=f"Problem {i}",
+            start=today,
+            weeks=2,
+            meeting=Meeting.objects.create(date=today, kind="lst_weekly"),
+        )
+    assert count_queries() == before
+    assert before[0] <= 14 and before[1] <= 16
+
+
+def test_an_invalid_filter_is_a_400_with_swedish_errors(personas, login, world):
+    response = login(personas["reader"]).get(
+        reverse("situation:map_data"), {"start": "2024-05-10", "end": "2024-05-01"}
+    )
+    assert response.status_code == 400
+    assert "Slutdatum ligger före startdatum" in str(response.json())
+
+
+def test_filters_narrow_the_map_data_by_category_and_source(personas, login, world):
+    client = login(personas["reader"])
+    category = Category.objects.get(slug="skadegorelse").pk
+    data = client.get(reverse("situation:map_data"), {"category": category}).json()
+    assert [f["properties"]["id"] for f in data["layers"]["incidents"]["features"]] == [world["foreign"].pk]
+    source = personas["partner"].organisation.pk
+    data = client.get(reverse("situation:map_data"), {"source": source}).json()
+    assert [f["properties"]["id"] for f in data["layers"]["incidents"]["features"]] == [world["own"].pk]
+
+
+def test_csv_export_has_a_row_per_incident_and_defuses_formulas(personas, login, world):
+    response = login(personas["reader"]).get(reverse("situation:export_csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["id", "kategori", "inträffade_från"]
+    assert len(rows) == 3
+    descriptions = {r[0]: r[-1] for r in rows[1:]}
+    assert descriptions[str(world["foreign"].pk)] == "'=SUM(A1) klotter"
+
+
+def test_geojson_export_gives_null_geometry_to_incidents_without_location(personas, login, world):
+    Incident.objects.create(
+        category=Category.objects.get(slug="ovrigt"),
+        occurred_from=timezone.now(),
+        location_precision=Incident.Precision.COUNTY,
+        origin="polisen",
+    )
+    data = login(personas["reader"]).get(reverse("situation:export_geojson")).json()
+    geometries = [f["geometry"] for f in data["features"]]
+    assert geometries.count(None) == 1 and len(geometries) == 3
+
+
+def test_the_brief_downloads_as_pdf_and_docx(personas, login, world):
+    client = login(personas["reader"])
+    pdf = client.get(reverse("situation:meeting_brief_pdf", args=[world["meeting"].pk]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    docx = client.get(reverse("situation:meeting_brief_docx", args=[world["meeting"].pk]))
+    assert docx.content.startswith(b"PK")
+
+
+def test_the_action_page_shows_the_effect_check(personas, login, world):
+    page = login(personas["reader"]).get(reverse("situation:action_detail", args=[world["action"].pk]))
+    assert "Effekt" in page.content.decode()
+    assert page.context["effect"] is None or "går inte att säga" in page.context["effect"].text.lower()
