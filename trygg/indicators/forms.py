@@ -28,12 +28,16 @@ class ImportForm(forms.Form):
 class LocalFigureForm(forms.Form):
     indicator = forms.ModelChoiceField(label=_("Nyckeltal"), queryset=Indicator.objects.none())
     region = forms.ModelChoiceField(label=_("Område"), queryset=Region.objects.none())
-    period = forms.CharField(label=_("År"), max_length=20, help_text=_("T.ex. 2023, eller 2021–2022 för sammanslagna år."))
+    period = forms.CharField(
+        label=_("År"), max_length=20, help_text=_("T.ex. 2023, eller 2021–2022 för sammanslagna år.")
+    )
     gender = forms.ChoiceField(
         label=_("Kön"), required=False, choices=[("", _("Totalt")), ("K", _("Kvinnor")), ("M", _("Män"))]
     )
     value = forms.FloatField(
-        label=_("Värde"), required=False, min_value=0,
+        label=_("Värde"),
+        required=False,
+        min_value=0,
         help_text=_("Lämna tomt om uppgiften saknas (det är inte samma sak som 0)."),
     )
     preliminary = forms.BooleanField(label=_("Preliminär uppgift"), required=False)
@@ -47,7 +51,9 @@ class LocalFigureForm(forms.Form):
             .filter(code=getattr(settings, "TRYGG_MUNICIPALITY_CODE", "1482"))
             .first()
         )
-        self.fields["region"].queryset = Region.objects.comparison_for(home) if home else Region.objects.none()
+        self.fields["region"].queryset = (
+            Region.objects.comparison_for(home) if home else Region.objects.none()
+        )
         self.fields["region"].initial = home
 
     def clean_period(self):
@@ -59,11 +65,15 @@ class LocalFigureForm(forms.Form):
 
 class LocalIndicatorForm(forms.Form):
     code = forms.SlugField(
-        label=_("Kod"), max_length=60, help_text=_("Kort namn utan mellanslag, t.ex. krismottagning_samtal."),
+        label=_("Kod"),
+        max_length=60,
+        help_text=_("Kort namn utan mellanslag, t.ex. krismottagning_samtal."),
     )
     title = forms.CharField(label=_("Namn"), max_length=300)
     unit = forms.ChoiceField(label=_("Enhet"), choices=Indicator.Unit.choices, initial=Indicator.Unit.COUNT)
-    description = forms.CharField(label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean_code(self):
         code = "LOKAL." + self.cleaned_data["code"]

@@ -154,7 +154,7 @@ class Observation(models.Model):
     # - no database-level FK constraints (db_constraint=False): PostgreSQL checks them with one trigger per row
     #   (2 × 300k deferred checks took longer than the COPY itself). Integrity instead: every writer resolves
     #   ids while holding row locks on the indicators and regions it writes (importers/writer.py), deletes go
-    #   through the ORM (CASCADE / PROTECT below), and test_models checks that no observation is orphaned.
+    #   through the ORM (CASCADE / PROTECT below; test_models covers both).
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="observations", db_index=False, db_constraint=False
     )

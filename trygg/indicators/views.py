@@ -28,7 +28,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
     _require_import(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = actions.do_create_import_job(form.cleaned_data["kind"], form.cleaned_data["file"], acting_user=request.user)
+        job = actions.do_create_import_job(
+            form.cleaned_data["kind"], form.cleaned_data["file"], acting_user=request.user
+        )
         # The worker must see the committed job row, so enqueue after commit.
         transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
         messages.info(request, _("Filen är uppladdad och importeras i bakgrunden."))
@@ -65,8 +67,13 @@ def local_figures(request: HttpRequest) -> HttpResponse:
             data = figure_form.cleaned_data
             try:
                 actions.do_save_local_observation(
-                    data["indicator"], data["region"], data["period"], data["value"], gender=data["gender"],
-                    preliminary=data["preliminary"], acting_user=request.user,
+                    data["indicator"],
+                    data["region"],
+                    data["period"],
+                    data["value"],
+                    gender=data["gender"],
+                    preliminary=data["preliminary"],
+                    acting_user=request.user,
                 )
             except ImportValidationError as exc:
                 figure_form.add_error(None, exc.message)
@@ -76,7 +83,11 @@ def local_figures(request: HttpRequest) -> HttpResponse:
         elif "create_indicator" in request.POST and indicator_form.is_valid():
             data = indicator_form.cleaned_data
             actions.do_create_local_indicator(
-                data["code"], data["title"], data["unit"], description=data["description"], acting_user=request.user
+                data["code"],
+                data["title"],
+                data["unit"],
+                description=data["description"],
+                acting_user=request.user,
             )
             messages.success(request, _("Nyckeltalet är skapat."))
             return redirect("indicators:local_figures")
@@ -86,13 +97,18 @@ def local_figures(request: HttpRequest) -> HttpResponse:
         .order_by("indicator__title", "region__code", "breakdown", "-period_start")
     )
     rows = [
-        (obs, suppress(obs.value, is_count=obs.indicator.unit == Indicator.Unit.COUNT)) for obs in observations
+        (obs, suppress(obs.value, is_count=obs.indicator.unit == Indicator.Unit.COUNT))
+        for obs in observations
     ]
-    return render(request, "indicators/local_figures.html", {
-        "figure_form": figure_form,
-        "indicator_form": indicator_form,
-        "rows": rows,
-        "any_suppressed": any(shown.suppressed for _obs, shown in rows),
-        "suppression_note": suppression_note(),
-        "threshold": threshold(),
-    })
+    return render(
+        request,
+        "indicators/local_figures.html",
+        {
+            "figure_form": figure_form,
+            "indicator_form": indicator_form,
+            "rows": rows,
+            "any_suppressed": any(shown.suppressed for _obs, shown in rows),
+            "suppression_note": suppression_note(),
+            "threshold": threshold(),
+        },
+    )

@@ -58,6 +58,28 @@ def register_current_analysis_provider(provider: CurrentAnalysisProvider) -> Non
         _current_analysis_providers.append(provider)
 
 
+# A drafter proposes the text of section 3 (Markdown) from data; the coordinator accepts, edits or
+# replaces it on the follow-up's edit page before it is saved.
+CurrentAnalysisDrafter = Callable[[FollowUp], str]
+_current_analysis_drafters: list[CurrentAnalysisDrafter] = []
+
+
+def register_current_analysis_drafter(drafter: CurrentAnalysisDrafter) -> None:
+    if drafter not in _current_analysis_drafters:
+        _current_analysis_drafters.append(drafter)
+
+
+def has_current_analysis_drafter() -> bool:
+    return bool(_current_analysis_drafters)
+
+
+def draft_current_analysis(follow_up: FollowUp) -> str | None:
+    """The registered drafters' proposals joined, or None when no drafter is registered."""
+    if not _current_analysis_drafters:
+        return None
+    return "\n\n".join(text.strip() for d in _current_analysis_drafters if (text := d(follow_up)))
+
+
 def status_symbol(status: str) -> Symbol:
     return STATUS_SYMBOLS.get(status, Symbol.NONE)
 

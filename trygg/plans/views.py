@@ -12,7 +12,7 @@ from .actions import PlanError, do_set_activity_status, do_update_follow_up
 from .exchange import PlanImportError, export_plan_json, export_plan_xlsx, import_plan_json, import_plan_xlsx
 from .forms import ActivityStatusForm, FollowUpTextsForm, OverviewFilterForm, PlanImportForm
 from .models import ActivityStatus, FollowUp, Plan, StatusChange
-from .report import REPORT_FORMATS, render_follow_up
+from .report import REPORT_FORMATS, draft_current_analysis, has_current_analysis_drafter, render_follow_up
 from .status_rules import Status, date_warnings
 from .tree import load_plan_tree
 
@@ -160,12 +160,25 @@ def follow_up_detail(request, slug: str, year: int):
 @login_required
 def follow_up_edit(request, slug: str, year: int):
     follow_up = permissions.get_follow_up_for_user(request, slug, year, write=True)
+    if request.method == "POST" and "draft" in request.POST:
+        # Put the proposal into the form, unsaved: the coordinator accepts, edits or replaces it.
+        data = request.POST.copy()
+        draft = draft_current_analysis(follow_up)
+        data["current_analysis"] = draft or data.get("current_analysis", "")
+        form = FollowUpTextsForm(data, instance=FollowUp.objects.get(pk=follow_up.pk))
+        if draft:
+            messages.info(request, _("Ett textförslag från statistiken har lagts in i Nulägesanalys. Det sparas först när du trycker på Spara."))
+        else:
+            messages.warning(request, _("Det finns ingen statistik att skriva ett förslag från."))
+        context = {"form": form, "follow_up": follow_up, "can_draft": draft is not None}
+        return render(request, "plans/follow_up_edit.html", context)
     form = FollowUpTextsForm(request.POST or None, instance=FollowUp.objects.get(pk=follow_up.pk))
     if request.method == "POST" and form.is_valid():
         do_update_follow_up(follow_up, form.cleaned_data, acting_user=request.user)
         messages.success(request, _("Uppföljningens texter är sparade."))
         return redirect("plans:follow_up_detail", slug=slug, year=year)
-    return render(request, "plans/follow_up_edit.html", {"form": form, "follow_up": follow_up})
+    context = {"form": form, "follow_up": follow_up, "can_draft": has_current_analysis_drafter()}
+    return render(request, "plans/follow_up_edit.html", context)
 
 
 @require_GET

@@ -20,6 +20,7 @@ from .common import (
     ParsedImport,
     breakdown_key,
     decode_text,
+    make_row,
     parse_period,
     parse_value,
 )
@@ -116,22 +117,7 @@ def parse_bra(data: bytes | str, *, indicator: IndicatorSpec | None = None) -> P
                 break
             continue
         breakdown = "" if crime.casefold() in TOTAL_CATEGORIES else breakdown_key({"brottskategori": crime})
-        rows.append(
-            (
-                spec.code,
-                region,
-                period.label,
-                period.start,
-                period.end,
-                breakdown,
-                parsed.value,
-                parsed.status,
-                period.preliminary,
-                None,
-                None,
-                None,
-            )
-        )
+        rows.append(make_row(spec.code, region, period, breakdown, parsed.value, parsed.status))
     errors.raise_if_any()
     if not rows:
         raise ImportValidationError(["Brå-filen innehåller inga datarader."])

@@ -36,6 +36,7 @@ from .common import (
     gender_code,
     guess_higher_is_better,
     guess_unit,
+    make_row,
     parse_period,
 )
 
@@ -312,21 +313,9 @@ def _cells(
         if breakdown is None:
             parts = other_parts if len(other) > 1 else (other_parts,) if other else ()
             breakdown = keys[other_parts] = breakdown_key([p for p in parts if p is not None])
-        period = combo[time_i]
         append(
-            (
-                single_indicator or combo[metric_i],
-                combo[geo_i],
-                period.label,
-                period.start,
-                period.end,
-                breakdown,
-                value,
-                status,
-                period.preliminary,
-                None,
-                None,
-                None,
+            make_row(
+                single_indicator or combo[metric_i], combo[geo_i], combo[time_i], breakdown, value, status
             )
         )
     return rows

@@ -29,6 +29,7 @@ from .common import (
     decode_text,
     guess_higher_is_better,
     guess_unit,
+    make_row,
     parse_period,
     parse_value,
 )
@@ -97,7 +98,9 @@ def parse_kolada(data: bytes | str | dict | list) -> ParsedImport:
                 periods[raw_period] = parse_period(raw_period)
             period = periods[raw_period]
             if period is None:
-                errors.add(f"Kolada-svaret {where} ({kpi}, {region}): ogiltig period {str(raw_period)[:20]!r}.")
+                errors.add(
+                    f"Kolada-svaret {where} ({kpi}, {region}): ogiltig period {str(raw_period)[:20]!r}."
+                )
                 continue
             values = item.get("values")
             if not isinstance(values, list):
@@ -141,8 +144,7 @@ def parse_kolada(data: bytes | str | dict | list) -> ParsedImport:
                     if "sekretess" in folded or "röj" in folded or folded == "..":
                         value, status = None, SUPPRESSED
                     preliminary = preliminary or "prel" in folded
-                append((kpi, region, period.label, period.start, period.end, breakdown, value, status,
-                        preliminary, None, None, None))
+                append(make_row(kpi, region, period, breakdown, value, status, preliminary))
             if errors.full:
                 break
     errors.raise_if_any()

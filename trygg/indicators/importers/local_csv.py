@@ -11,6 +11,7 @@ import csv
 import io
 
 from .. import regions
+from .bra import sniff_delimiter
 from .common import (
     GENDER,
     UNIT_COUNT,
@@ -25,10 +26,10 @@ from .common import (
     breakdown_key,
     decode_text,
     gender_code,
+    make_row,
     parse_period,
     parse_value,
 )
-from .bra import sniff_delimiter
 
 LOCAL_SOURCE = "Lokal uppgift"
 COLUMNS = (
@@ -162,20 +163,7 @@ def parse_local_csv(data: bytes | str, *, default_region: str = "") -> ParsedImp
                 breakdowns=sorted({k for k, v in parts.items() if v}),
             )
         rows.append(
-            (
-                code,
-                region,
-                period.label,
-                period.start,
-                period.end,
-                breakdown_key(parts),
-                parsed.value,
-                parsed.status,
-                period.preliminary or prel in _YES,
-                None,
-                None,
-                None,
-            )
+            make_row(code, region, period, breakdown_key(parts), parsed.value, parsed.status, prel in _YES)
         )
     errors.raise_if_any()
     if not rows:

@@ -37,6 +37,7 @@ from .common import (
     gender_code,
     guess_higher_is_better,
     guess_unit,
+    make_row,
     parse_period,
 )
 
@@ -242,19 +243,19 @@ def _data_values(px: PxFile, cells: int) -> list[tuple[float | None, str]]:
         )
     out: list[tuple[float | None, str]] = []
     for index, (quoted, bare) in enumerate(tokens):
-        token = (quoted or bare).strip()
-        if token == "..":
+        cell = (quoted or bare).strip()
+        if cell == "..":
             out.append((None, SUPPRESSED))
-        elif token and set(token) == {"."}:
+        elif cell and set(cell) == {"."}:
             out.append((None, MISSING))
-        elif token in {"-", "–"}:
+        elif cell in {"-", "–"}:
             out.append((0.0, OK))
         else:
             try:
-                value = float(token)
+                value = float(cell)
             except ValueError:
                 raise ImportValidationError(
-                    [f"PX-filen: DATA-värde nr {index + 1} ({token[:20]!r}) är inte ett tal."]
+                    [f"PX-filen: DATA-värde nr {index + 1} ({cell[:20]!r}) är inte ett tal."]
                 ) from None
             if value != value or value in (float("inf"), float("-inf")):
                 raise ImportValidationError([f"PX-filen: DATA-värde nr {index + 1} är inte ett ändligt tal."])
@@ -378,22 +379,8 @@ def parse_px(
         if breakdown is None:
             parts = other_parts if len(other) > 1 else (other_parts,) if other else ()
             breakdown = keys[other_parts] = breakdown_key([p for p in parts if p is not None])
-        period = combo[time_i]
         rows.append(
-            (
-                single or combo[content_i],
-                combo[region_i],
-                period.label,
-                period.start,
-                period.end,
-                breakdown,
-                value,
-                status,
-                period.preliminary,
-                None,
-                None,
-                None,
-            )
+            make_row(single or combo[content_i], combo[region_i], combo[time_i], breakdown, value, status)
         )
     return ParsedImport(source_label=f"PX {matrix}".strip(), rows=rows, indicators=indicators)
 

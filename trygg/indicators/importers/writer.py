@@ -94,7 +94,10 @@ def _resolve(
     # Row locks (PostgreSQL; SQLite has one writer anyway) until commit: an indicator or region cannot be
     # deleted under a running import, which matters because Observation has no database FK constraints.
     regions = dict(
-        Region.objects.select_for_update().filter(code__in=region_codes).order_by("pk").values_list("code", "id")
+        Region.objects.select_for_update()
+        .filter(code__in=region_codes)
+        .order_by("pk")
+        .values_list("code", "id")
     )
     existing = {
         code: (pk, margin_for)
@@ -281,8 +284,9 @@ def _write_postgresql(params: list[tuple], now, fresh: bool) -> None:
         with raw.copy(f"COPY {_PG_LOAD_TABLE} ({columns}) FROM STDIN") as copy:
             for row in params:
                 copy.write_row(row[:-1])
+        # Identifiers come from the model's _meta, values are parameters.
         cursor.execute(
-            f"INSERT INTO {_table()} ({columns}, {_q('imported_at')}) "
+            f"INSERT INTO {_table()} ({columns}, {_q('imported_at')}) "  # noqa: S608
             f"SELECT {columns}, %s FROM {_PG_LOAD_TABLE} "
             f"ON CONFLICT ({_conflict_target()}) DO UPDATE SET {_update_assignments()}",
             [now],
@@ -342,7 +346,7 @@ def _write_margins(rows: list[tuple]) -> None:
         "imported_at",
     )
     sql = (
-        f"INSERT INTO {_table()} ({', '.join(_q(c) for c in columns)}, {_q('status')}, {_q('preliminary')}) "
+        f"INSERT INTO {_table()} ({', '.join(_q(c) for c in columns)}, {_q('status')}, {_q('preliminary')}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(columns))}, 'missing', %s) "
         f"ON CONFLICT ({_conflict_target()}) DO UPDATE SET {_q('margin')} = excluded.{_q('margin')}"
     )

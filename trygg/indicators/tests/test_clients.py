@@ -75,15 +75,22 @@ def test_kolada_splits_more_than_25_ids_per_segment():
     session = FakeSession(lambda url, params, n: FakeResponse(payload={"values": [], "next_url": None}))
     municipalities = [f"{1400 + i:04d}" for i in range(60)]
     KoladaClient("https://k/v3/", session=session).data(["N07540"], municipalities, [2023])
-    segments = [call["url"].split("/municipality/")[1].split("/year/")[0].split(",") for call in session.calls]
+    segments = [
+        call["url"].split("/municipality/")[1].split("/year/")[0].split(",") for call in session.calls
+    ]
     assert [len(s) for s in segments] == [25, 25, 10]
     assert sorted(code for s in segments for code in s) == sorted(municipalities)
 
 
 def test_kolada_backs_off_on_429_honouring_retry_after():
     waits = []
-    answers = iter([FakeResponse(429, headers={"Retry-After": "7"}), FakeResponse(429),
-                    FakeResponse(payload={"values": [], "next_url": None})])
+    answers = iter(
+        [
+            FakeResponse(429, headers={"Retry-After": "7"}),
+            FakeResponse(429),
+            FakeResponse(payload={"values": [], "next_url": None}),
+        ]
+    )
     session = FakeSession(lambda url, params, n: next(answers))
     client = KoladaClient("https://k/v3/", session=session, sleep=waits.append)
     assert client.kpis(["N07540"]) == []
@@ -121,7 +128,9 @@ def test_fetched_kolada_pages_import(test_data, catalogue):
     pages = KoladaClient("https://k/v3/", session=session).data(["N07540"], ["1482"], [2023])
     result = actions.do_import_observations(parse_kolada(pages))
     assert result.rows == 10  # 12 values on two pages, 2 marked isdeleted
-    assert Observation.objects.get(indicator__code="N07540", region__code="1482", period="2023").value == 8310.4
+    assert (
+        Observation.objects.get(indicator__code="N07540", region__code="1482", period="2023").value == 8310.4
+    )
 
 
 def test_retry_after_as_http_date_in_the_past_means_no_wait():
@@ -131,8 +140,11 @@ def test_retry_after_as_http_date_in_the_past_means_no_wait():
 
 
 def test_scb_selection_is_split_to_at_most_150000_cells():
-    selection = {"Region": [f"{i:04d}" for i in range(290)], "Tid": [str(y) for y in range(2000, 2024)],
-                 "Alder": [str(a) for a in range(30)]}
+    selection = {
+        "Region": [f"{i:04d}" for i in range(290)],
+        "Tid": [str(y) for y in range(2000, 2024)],
+        "Alder": [str(a) for a in range(30)],
+    }
     parts = split_selection(selection)
     assert len(parts) > 1
     cells = [len(p["Region"]) * len(p["Tid"]) * len(p["Alder"]) for p in parts]
@@ -151,8 +163,16 @@ def test_scb_client_expands_star_from_saved_metadata_and_imports_saved_data(shar
 
     session = FakeSession(route)
     client = ScbClient("https://scb.example/api/v2", session=session)
-    datasets = client.data("TAB6471", {"Region": ["*"], "Alder": ["0-9"], "Kon": ["TotSa"],
-                                       "ContentsCode": ["000007SF"], "Tid": ["2026M01"]})
+    datasets = client.data(
+        "TAB6471",
+        {
+            "Region": ["*"],
+            "Alder": ["0-9"],
+            "Kon": ["TotSa"],
+            "ContentsCode": ["000007SF"],
+            "Tid": ["2026M01"],
+        },
+    )
     assert session.calls[0]["url"] == "https://scb.example/api/v2/tables/TAB6471/metadata"
     params = dict(session.calls[1]["params"])
     assert params["outputFormat"] == "json-stat2"

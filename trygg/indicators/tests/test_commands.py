@@ -9,7 +9,9 @@ def test_seed_commands_and_import_from_the_command_line(db, shared_data, capsys)
     call_command("seed_kolada_catalogue")
     assert Region.objects.count() == 319
     assert Indicator.objects.count() == 184
-    call_command("import_indicators", "--kind", "jsonstat", str(shared_data / "scb_TAB6471_population.jsonstat2.json"))
+    call_command(
+        "import_indicators", "--kind", "jsonstat", str(shared_data / "scb_TAB6471_population.jsonstat2.json")
+    )
     assert "2772 observationer lästa, 2772 nya" in capsys.readouterr().out
     assert Observation.objects.count() == 2772
 

@@ -27,7 +27,9 @@ def test_importing_the_real_bra_file_is_idempotent_and_creates_its_indicator(sha
     again = actions.do_import_file("bra", data)
     assert (again.created, again.updated) == (0, 170)
     assert Observation.objects.count() == 170
-    total = Observation.objects.get(indicator__code="BRA.anmalda_brott", region__code="00", period="2016", breakdown="")
+    total = Observation.objects.get(
+        indicator__code="BRA.anmalda_brott", region__code="00", period="2016", breakdown=""
+    )
     assert (total.value, total.preliminary) == (1502023, True)
     assert Indicator.objects.get(code="BRA.anmalda_brott").higher_is_better is False
 

@@ -85,8 +85,18 @@ def test_breakdown_values_cannot_break_the_key_syntax():
 
 @pytest.mark.parametrize(
     ("raw", "code"),
-    [("T", ""), ("TotSa", ""), ("totalt", ""), ("K", "K"), ("2", "K"), ("kvinnor", "K"), ("M", "M"), ("1", "M"),
-     ("män", "M"), ("X", None)],
+    [
+        ("T", ""),
+        ("TotSa", ""),
+        ("totalt", ""),
+        ("K", "K"),
+        ("2", "K"),
+        ("kvinnor", "K"),
+        ("M", "M"),
+        ("1", "M"),
+        ("män", "M"),
+        ("X", None),
+    ],
 )
 def test_gender_codes_from_kolada_and_scb(raw, code):
     assert gender_code(raw) == code

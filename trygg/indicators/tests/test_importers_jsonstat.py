@@ -38,12 +38,16 @@ def test_real_scb_population_file_gives_every_cell_with_known_values(scb):
 
 def test_our_cell_order_matches_pyjstats_own_dataframe_on_the_real_file(scb, shared_data):
     parsed = parse_jsonstat(scb)
-    frame = pyjstat.Dataset.read((shared_data / SCB_FILE).read_text(encoding="utf-8")).write("dataframe", naming="id")
+    frame = pyjstat.Dataset.read((shared_data / SCB_FILE).read_text(encoding="utf-8")).write(
+        "dataframe", naming="id"
+    )
     assert len(frame) == len(parsed.rows)
     gender = {"TotSa": "", "1": "M", "2": "K"}
     for row, ours in zip(frame.itertuples(index=False), parsed.rows, strict=True):
         assert (ours[1], ours[2], ours[6]) == (row.Region, row.Tid, row.value)
-        expected = ";".join(p for p in (f"kön={gender[row.Kon]}" if gender[row.Kon] else "", f"ålder={row.Alder}") if p)
+        expected = ";".join(
+            p for p in (f"kön={gender[row.Kon]}" if gender[row.Kon] else "", f"ålder={row.Alder}") if p
+        )
         assert ours[5] == expected
 
 
@@ -66,12 +70,19 @@ def test_scb_metadata_lists_kungalv_whose_data_the_sample_does_not_hold(shared_d
 
 def _small(values, status=None):
     js = {
-        "version": "2.0", "class": "dataset", "label": "Test", "source": "SCB",
-        "id": ["Region", "Tid"], "size": [2, 2], "role": {"time": ["Tid"]},
+        "version": "2.0",
+        "class": "dataset",
+        "label": "Test",
+        "source": "SCB",
+        "id": ["Region", "Tid"],
+        "size": [2, 2],
+        "role": {"time": ["Tid"]},
         "extension": {"px": {"tableid": "TAB1"}},
         "dimension": {
-            "Region": {"label": "region", "category": {"index": {"1482": 0, "00": 1},
-                                                        "label": {"1482": "Kungälv", "00": "Riket"}}},
+            "Region": {
+                "label": "region",
+                "category": {"index": {"1482": 0, "00": 1}, "label": {"1482": "Kungälv", "00": "Riket"}},
+            },
             "Tid": {"label": "år", "category": {"index": ["2022", "2023"]}},
         },
         "value": values,
@@ -92,7 +103,12 @@ def test_status_dotdot_is_suppressed_and_null_without_status_is_missing():
 
 def test_sparse_value_objects_are_expanded():
     parsed = parse_jsonstat(_small({"0": 10, "3": 40}))
-    assert [(r[6], r[7]) for r in parsed.rows] == [(10.0, "ok"), (None, "missing"), (None, "missing"), (40.0, "ok")]
+    assert [(r[6], r[7]) for r in parsed.rows] == [
+        (10.0, "ok"),
+        (None, "missing"),
+        (None, "missing"),
+        (40.0, "ok"),
+    ]
 
 
 def test_a_given_indicator_code_names_a_single_content_table():
@@ -104,14 +120,25 @@ def test_a_given_indicator_code_names_a_single_content_table():
     ("mutate", "message"),
     [
         (lambda js: js.update(value=[1, 2, 3]), "3 värden men dimensionerna ger 4 celler"),
-        (lambda js: js.update(size=[2]), "\"size\""),
+        (lambda js: js.update(size=[2]), '"size"'),
         (lambda js: js["dimension"]["Region"]["category"]["index"].update({"9999": 2}), "3 kategorier"),
-        (lambda js: js["dimension"]["Region"]["category"].update(index={"9999": 0, "1482": 1}), "okänd regionkod '9999'"),
+        (
+            lambda js: js["dimension"]["Region"]["category"].update(index={"9999": 0, "1482": 1}),
+            "okänd regionkod '9999'",
+        ),
         (lambda js: js["dimension"]["Tid"]["category"].update(index=["2022", "år 3000"]), "ingen period"),
         (lambda js: js.update(value=[1, "abc", 3, 4]), "Cell 1"),
-        (lambda js: js.update(role={}, id=["Region", "Matpunkt"], dimension={
-            "Region": js["dimension"]["Region"],
-            "Matpunkt": {**js["dimension"]["Tid"], "label": "mätpunkt"}}), "tidsdimension"),
+        (
+            lambda js: js.update(
+                role={},
+                id=["Region", "Matpunkt"],
+                dimension={
+                    "Region": js["dimension"]["Region"],
+                    "Matpunkt": {**js["dimension"]["Tid"], "label": "mätpunkt"},
+                },
+            ),
+            "tidsdimension",
+        ),
         (lambda js: js.update({"class": "collection"}), "samling"),
     ],
 )

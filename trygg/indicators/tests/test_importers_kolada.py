@@ -64,12 +64,29 @@ def test_unknown_kpis_must_be_in_the_catalogue_first(pages, regions):
     ("item", "message"),
     [
         ({"kpi": "X1", "municipality": "1482", "period": 2023, "values": []}, "ogiltigt nyckeltals-id"),
-        ({"kpi": "N07540", "municipality": "9999", "period": 2023, "values": []}, "okänd kommun/region '9999'"),
+        (
+            {"kpi": "N07540", "municipality": "9999", "period": 2023, "values": []},
+            "okänd kommun/region '9999'",
+        ),
         ({"kpi": "N07540", "municipality": "1482", "period": "i fjol", "values": []}, "ogiltig period"),
-        ({"kpi": "N07540", "municipality": "1482", "period": 2023, "values": [{"gender": "X", "value": 1}]},
-         "okänt kön 'X'"),
-        ({"kpi": "N07540", "municipality": "1482", "period": 2023, "values": [{"gender": "T", "value": "mycket"}]},
-         "värdet 'mycket'"),
+        (
+            {
+                "kpi": "N07540",
+                "municipality": "1482",
+                "period": 2023,
+                "values": [{"gender": "X", "value": 1}],
+            },
+            "okänt kön 'X'",
+        ),
+        (
+            {
+                "kpi": "N07540",
+                "municipality": "1482",
+                "period": 2023,
+                "values": [{"gender": "T", "value": "mycket"}],
+            },
+            "värdet 'mycket'",
+        ),
     ],
 )
 def test_malformed_rows_get_a_swedish_error_with_their_position(item, message):
@@ -80,5 +97,5 @@ def test_malformed_rows_get_a_swedish_error_with_their_position(item, message):
 
 
 def test_a_response_without_values_is_refused():
-    with pytest.raises(ImportValidationError, match="saknar listan \"values\""):
+    with pytest.raises(ImportValidationError, match='saknar listan "values"'):
         parse_kolada(b'{"error": "not found"}')

@@ -9,14 +9,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trygg.indicators import actions
-from trygg.indicators.importers import ImportValidationError, parse
+from trygg.indicators.importers import ImportValidationError
 from trygg.indicators.models import Indicator, Observation
 
 PROPERTY_SETTINGS = settings(
-    max_examples=int(os.environ.get("TRYGG_HYPOTHESIS_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=int(os.environ.get("TRYGG_HYPOTHESIS_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-json_scalars = st.none() | st.booleans() | st.integers(-10**6, 10**12) | st.floats(allow_nan=True) | st.text(max_size=8)
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**12)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=8)
+)
 json_values = st.recursive(
     json_scalars,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
@@ -24,43 +32,125 @@ json_values = st.recursive(
 )
 
 VALID_JSONSTAT = {
-    "version": "2.0", "class": "dataset", "label": "Test", "source": "SCB",
-    "id": ["Region", "Kon", "Tid"], "size": [2, 3, 2], "role": {"time": ["Tid"], "geo": ["Region"]},
+    "version": "2.0",
+    "class": "dataset",
+    "label": "Test",
+    "source": "SCB",
+    "id": ["Region", "Kon", "Tid"],
+    "size": [2, 3, 2],
+    "role": {"time": ["Tid"], "geo": ["Region"]},
     "extension": {"px": {"tableid": "TAB1"}},
     "dimension": {
-        "Region": {"label": "region", "category": {"index": {"1482": 0, "00": 1}, "label": {"1482": "Kungälv", "00": "Riket"}}},
-        "Kon": {"label": "kön", "extension": {"elimination": True, "eliminationValueCode": "TotSa"},
-                "category": {"index": ["TotSa", "1", "2"]}},
+        "Region": {
+            "label": "region",
+            "category": {"index": {"1482": 0, "00": 1}, "label": {"1482": "Kungälv", "00": "Riket"}},
+        },
+        "Kon": {
+            "label": "kön",
+            "extension": {"elimination": True, "eliminationValueCode": "TotSa"},
+            "category": {"index": ["TotSa", "1", "2"]},
+        },
         "Tid": {"label": "år", "category": {"index": ["2022", "2023"]}},
     },
     "value": list(range(12)),
     "status": {"3": ".."},
 }
 
-VALID_KOLADA = {"values": [
-    {"kpi": "N07540", "municipality": "1482", "period": 2023,
-     "values": [{"gender": "T", "count": 1, "status": "", "value": 8310.4}]},
-    {"kpi": "N07609", "municipality": "0000", "period": 2022,
-     "values": [{"gender": "K", "count": 1, "status": "", "value": 30.0}, {"gender": "M", "value": None}]},
-], "next_url": None}
+VALID_KOLADA = {
+    "values": [
+        {
+            "kpi": "N07540",
+            "municipality": "1482",
+            "period": 2023,
+            "values": [{"gender": "T", "count": 1, "status": "", "value": 8310.4}],
+        },
+        {
+            "kpi": "N07609",
+            "municipality": "0000",
+            "period": 2022,
+            "values": [
+                {"gender": "K", "count": 1, "status": "", "value": 30.0},
+                {"gender": "M", "value": None},
+            ],
+        },
+    ],
+    "next_url": None,
+}
 
-PX_TOKENS = st.sampled_from([
-    'CHARSET="ANSI";', 'CODEPAGE="utf-8";', 'CODEPAGE="x";', 'LANGUAGE="sv";', 'LANGUAGES="sv","en";',
-    'MATRIX="T1";', 'CONTENTS="Antal";', 'STUB="region";', 'HEADING="år";', 'STUB[en]="region";',
-    'VALUES("region")="Kungälv","Riket";', 'VALUES("år")="2022","2023";', 'CODES("region")="1482","00";',
-    'VALUES[en]("region")="Kungälv";', 'TIMEVAL("år")=TLIST(A1, "2022"-"2023");', 'KEYS("region")=CODES;',
-    'CONTVARIABLE="region";', 'ELIMINATION("region")="Riket";', "DATA=", '"', ";", "=", "(", ")", "[", "]", ",",
-    '".."', "..", "-", "1", "2.5", "\n", " ", "abc", "TITLE=", "VALUES(", '"år"',
-])
+PX_TOKENS = st.sampled_from(
+    [
+        'CHARSET="ANSI";',
+        'CODEPAGE="utf-8";',
+        'CODEPAGE="x";',
+        'LANGUAGE="sv";',
+        'LANGUAGES="sv","en";',
+        'MATRIX="T1";',
+        'CONTENTS="Antal";',
+        'STUB="region";',
+        'HEADING="år";',
+        'STUB[en]="region";',
+        'VALUES("region")="Kungälv","Riket";',
+        'VALUES("år")="2022","2023";',
+        'CODES("region")="1482","00";',
+        'VALUES[en]("region")="Kungälv";',
+        'TIMEVAL("år")=TLIST(A1, "2022"-"2023");',
+        'KEYS("region")=CODES;',
+        'CONTVARIABLE="region";',
+        'ELIMINATION("region")="Riket";',
+        "DATA=",
+        '"',
+        ";",
+        "=",
+        "(",
+        ")",
+        "[",
+        "]",
+        ",",
+        '".."',
+        "..",
+        "-",
+        "1",
+        "2.5",
+        "\n",
+        " ",
+        "abc",
+        "TITLE=",
+        "VALUES(",
+        '"år"',
+    ]
+)
 VALID_PX = (
     'CHARSET="ANSI";\nMATRIX="T1";\nCONTENTS="Antal";\nSTUB="region";\nHEADING="år";\n'
     'VALUES("region")="Kungälv","Riket";\nVALUES("år")="2022","2023";\nCODES("region")="1482","00";\n'
     'DATA=\n1 ".." - 4;\n'
 )
 
-CSV_CELLS = st.sampled_from(["", "..", "-", "1 234,5", "12", "x", "2023", "År, 2016 prel.", "2021-2022",
-                             "Kungälv", "Hela landet", "1482", "Atlantis", "Våldsbrott", "K", "M", "ja", ";", '"',
-                             "LOKAL.x", "brottskategori=a", "\n"])
+CSV_CELLS = st.sampled_from(
+    [
+        "",
+        "..",
+        "-",
+        "1 234,5",
+        "12",
+        "x",
+        "2023",
+        "År, 2016 prel.",
+        "2021-2022",
+        "Kungälv",
+        "Hela landet",
+        "1482",
+        "Atlantis",
+        "Våldsbrott",
+        "K",
+        "M",
+        "ja",
+        ";",
+        '"',
+        "LOKAL.x",
+        "brottskategori=a",
+        "\n",
+    ]
+)
 
 
 def _counts():
@@ -80,22 +170,47 @@ def _import_must_be_all_or_nothing(kind, data):
 
 
 @PROPERTY_SETTINGS
-@given(path=st.lists(st.sampled_from(["id", "size", "dimension", "value", "status", "role", "Region", "Kon",
-                                      "Tid", "category", "index", "label", "extension", 0, 1, 2]),
-                     min_size=1, max_size=4),
-       replacement=json_values)
+@given(
+    path=st.lists(
+        st.sampled_from(
+            [
+                "id",
+                "size",
+                "dimension",
+                "value",
+                "status",
+                "role",
+                "Region",
+                "Kon",
+                "Tid",
+                "category",
+                "index",
+                "label",
+                "extension",
+                0,
+                1,
+                2,
+            ]
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    replacement=json_values,
+)
 def test_mutated_jsonstat_never_crashes_or_half_writes(regions, path, replacement):
     js = copy.deepcopy(VALID_JSONSTAT)
     node = js
     for key in path[:-1]:
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+        if (
+            isinstance(node, dict)
+            and key in node
+            or isinstance(node, list)
+            and isinstance(key, int)
+            and key < len(node)
+        ):
             node = node[key]
     last = path[-1]
-    if isinstance(node, dict):
-        node[last] = replacement
-    elif isinstance(node, list) and isinstance(last, int) and last < len(node):
+    if isinstance(node, dict) or isinstance(node, list) and isinstance(last, int) and last < len(node):
         node[last] = replacement
     _import_must_be_all_or_nothing("jsonstat", json.dumps(js).encode())
 
@@ -108,9 +223,13 @@ def test_arbitrary_bytes_as_jsonstat_or_kolada_never_crash(regions, data):
 
 
 @PROPERTY_SETTINGS
-@given(item=st.integers(0, 1), field=st.sampled_from(["kpi", "municipality", "period", "values", "gender", "value",
-                                                       "status", "isdeleted"]),
-       replacement=json_values)
+@given(
+    item=st.integers(0, 1),
+    field=st.sampled_from(
+        ["kpi", "municipality", "period", "values", "gender", "value", "status", "isdeleted"]
+    ),
+    replacement=json_values,
+)
 def test_mutated_kolada_responses_never_crash_or_half_write(catalogue, item, field, replacement):
     payload = copy.deepcopy(VALID_KOLADA)
     target = payload["values"][item]
@@ -127,8 +246,11 @@ def test_px_like_token_soup_never_crashes(regions, tokens):
 
 
 @PROPERTY_SETTINGS
-@given(position=st.integers(0, len(VALID_PX.encode("cp1252")) - 1), junk=st.binary(min_size=0, max_size=6),
-       cut=st.booleans())
+@given(
+    position=st.integers(0, len(VALID_PX.encode("cp1252")) - 1),
+    junk=st.binary(min_size=0, max_size=6),
+    cut=st.booleans(),
+)
 def test_corrupted_px_files_never_crash_or_half_write(regions, position, junk, cut):
     data = VALID_PX.encode("cp1252")
     data = data[:position] + junk + (b"" if cut else data[position:])
@@ -136,10 +258,19 @@ def test_corrupted_px_files_never_crash_or_half_write(regions, position, junk, c
 
 
 @PROPERTY_SETTINGS
-@given(rows=st.lists(st.lists(CSV_CELLS, min_size=0, max_size=6), max_size=6),
-       header=st.sampled_from(["brott;år;region;antal", "crime,period,region,value", "indikator;titel;enhet;region;år;kön;värde;preliminär",
-                               "indikator,period,värde", "a;b;c"]),
-       kind=st.sampled_from(["bra", "local"]))
+@given(
+    rows=st.lists(st.lists(CSV_CELLS, min_size=0, max_size=6), max_size=6),
+    header=st.sampled_from(
+        [
+            "brott;år;region;antal",
+            "crime,period,region,value",
+            "indikator;titel;enhet;region;år;kön;värde;preliminär",
+            "indikator,period,värde",
+            "a;b;c",
+        ]
+    ),
+    kind=st.sampled_from(["bra", "local"]),
+)
 def test_malformed_csv_never_crashes_or_half_writes(regions, rows, header, kind):
     delimiter = ";" if ";" in header else ","
     text = header + "\n" + "\n".join(delimiter.join(row) for row in rows)

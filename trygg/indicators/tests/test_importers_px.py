@@ -15,7 +15,7 @@ def _rows(parsed):
 
 def test_ansi_iso_8859_1_file_is_decoded_with_swedish_letters(test_data):
     data = (test_data / BILINGUAL).read_bytes()
-    assert "å".encode("utf-8") not in data  # really Latin-1 on disk
+    assert "å".encode() not in data  # really Latin-1 on disk
     px = read_px(data)
     assert px.text("SUBJECT-AREA") == "Rättsväsende"
     assert px.get("VALUES", None, ("brottskategori",)) == ["Våldsbrott", "Skadegörelse (inkl. mordbrand)"]
@@ -60,14 +60,23 @@ def test_an_unknown_language_is_refused(test_data):
 def test_utf8_codepage_file_with_tlist_imports(test_data, regions):
     result = actions.do_import_file("px", (test_data / POPULATION).read_bytes())
     assert result.created == 6
-    assert Observation.objects.get(indicator__code="TAB638", region__code="1482", period="2023").value == 48647
-    assert Observation.objects.get(indicator__code="TAB638", region__code="00", period="2022").value == 10521556
+    assert (
+        Observation.objects.get(indicator__code="TAB638", region__code="1482", period="2023").value == 48647
+    )
+    assert (
+        Observation.objects.get(indicator__code="TAB638", region__code="00", period="2022").value == 10521556
+    )
 
 
 @pytest.mark.parametrize(
     ("header", "encoding"),
-    [(b'CHARSET="ANSI";', "cp1252"), (b'CODEPAGE="utf-8";', "utf-8"), (b'CODEPAGE="iso-8859-1";', "cp1252"),
-     (b'CODEPAGE="windows-1252";', "windows-1252"), (b"", "utf-8")],
+    [
+        (b'CHARSET="ANSI";', "cp1252"),
+        (b'CODEPAGE="utf-8";', "utf-8"),
+        (b'CODEPAGE="iso-8859-1";', "cp1252"),
+        (b'CODEPAGE="windows-1252";', "windows-1252"),
+        (b"", "utf-8"),
+    ],
 )
 def test_encoding_follows_codepage_then_charset(header, encoding):
     assert detect_encoding(header + b'\nMATRIX="X";\nDATA=\n1;') == encoding
@@ -82,7 +91,7 @@ def _px(data_section: str, extra: str = "") -> bytes:
         'CHARSET="ANSI";\nLANGUAGE="sv";\nMATRIX="T1";\nCONTENTS="Antal";\nUNITS="antal";\n'
         'STUB="region";\nHEADING="år";\n'
         'VALUES("region")="Kungälv","Riket";\nVALUES("år")="2022","2023";\nCODES("region")="1482","00";\n'
-        f'{extra}DATA=\n{data_section};\n'
+        f"{extra}DATA=\n{data_section};\n"
     ).encode("cp1252")
 
 

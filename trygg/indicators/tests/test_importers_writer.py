@@ -11,21 +11,38 @@ from trygg.indicators.models import Indicator, Observation
 
 def _parsed(values, *, code="T.x", margin=None):
     rows = [
-        (code, region, str(year), year, year, breakdown, value, "ok" if value is not None else "missing", False,
-         margin, None, None)
+        (
+            code,
+            region,
+            str(year),
+            year,
+            year,
+            breakdown,
+            value,
+            "ok" if value is not None else "missing",
+            False,
+            margin,
+            None,
+            None,
+        )
         for (region, year, breakdown), value in values.items()
     ]
     return ParsedImport("test", rows=rows, indicators=[IndicatorSpec(code=code, title="Test")])
 
 
 def _snapshot():
-    return sorted(Observation.objects.values_list(
-        "indicator__code", "region__code", "period", "breakdown", "value", "status", "margin"))
+    return sorted(
+        Observation.objects.values_list(
+            "indicator__code", "region__code", "period", "breakdown", "value", "status", "margin"
+        )
+    )
 
 
 @pytest.mark.parametrize("fast", [True, False])
 def test_insert_then_update_then_unchanged(regions, fast):
-    first = actions.do_import_observations(_parsed({("1482", 2022, ""): 1.0, ("00", 2022, ""): 2.0}), fast=fast)
+    first = actions.do_import_observations(
+        _parsed({("1482", 2022, ""): 1.0, ("00", 2022, ""): 2.0}), fast=fast
+    )
     assert (first.created, first.updated, first.indicators_created) == (2, 0, 1)
     second = actions.do_import_observations(
         _parsed({("1482", 2022, ""): 5.0, ("1482", 2023, "kön=K"): None}), fast=fast
@@ -66,7 +83,9 @@ def test_a_file_with_the_same_observation_twice_is_refused(regions):
 
 def test_unknown_region_codes_are_listed_and_nothing_is_written(regions):
     parsed = _parsed({("1482", 2022, ""): 1.0, ("9998", 2022, ""): 1.0, ("9999", 2022, ""): 1.0})
-    with pytest.raises(ImportValidationError, match="2 regionkod\\(er\\) finns inte i regionregistret: 9998, 9999"):
+    with pytest.raises(
+        ImportValidationError, match="2 regionkod\\(er\\) finns inte i regionregistret: 9998, 9999"
+    ):
         actions.do_import_observations(parsed)
     assert not Observation.objects.exists()
 

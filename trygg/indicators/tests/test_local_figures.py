@@ -14,7 +14,11 @@ def test_the_template_parses_as_a_valid_local_file(regions):
     result = actions.do_import_file("local", template_csv().encode("utf-8"))
     assert result.created == 1
     obs = Observation.objects.select_related("indicator").get()
-    assert (obs.indicator.code, obs.value, obs.indicator.is_local) == ("LOKAL.krismottagningen_personer", 97, True)
+    assert (obs.indicator.code, obs.value, obs.indicator.is_local) == (
+        "LOKAL.krismottagningen_personer",
+        97,
+        True,
+    )
 
 
 def test_an_excel_style_semicolon_windows_1252_file_imports(test_data, regions):
@@ -25,7 +29,11 @@ def test_an_excel_style_semicolon_windows_1252_file_imports(test_data, regions):
     assert rows[("LOKAL.sspf_andel", "2023", "")] == (65.0, "ok", True)
     assert rows[("LOKAL.minimaria_samtal", "2023", "kön=M")] == (None, "missing", False)
     units = {s.code: s.unit for s in parsed.indicators}
-    assert units == {"LOKAL.vinr_arenden": "antal", "LOKAL.sspf_andel": "procent", "LOKAL.minimaria_samtal": "antal"}
+    assert units == {
+        "LOKAL.vinr_arenden": "antal",
+        "LOKAL.sspf_andel": "procent",
+        "LOKAL.minimaria_samtal": "antal",
+    }
 
 
 def test_local_csv_errors_name_the_row():
@@ -44,8 +52,11 @@ def test_unknown_columns_are_refused_before_any_row_is_read():
 
 def test_demo_data_holds_the_reports_local_figures_and_marked_demo_series(db):
     load_demo_indicators()
+
     def value(code, period, breakdown=""):
-        return Observation.objects.get(indicator__code=code, region__code="1482", period=period, breakdown=breakdown).value
+        return Observation.objects.get(
+            indicator__code=code, region__code="1482", period=period, breakdown=breakdown
+        ).value
 
     assert value("LOKAL.vinr_arenden", "2023") == 144
     assert value("LOKAL.vinr_arenden", "2022") == 72
@@ -81,7 +92,13 @@ def test_coordinator_enters_a_figure_and_an_empty_value_means_missing(personas, 
     indicator = actions.do_create_local_indicator("LOKAL.samtal", "Samtal", "antal")
     kungalv = Region.objects.get(code="1482")
     client = login(personas["coordinator"])
-    form = {"save_figure": "1", "indicator": indicator.pk, "region": kungalv.pk, "period": "2023", "value": "36"}
+    form = {
+        "save_figure": "1",
+        "indicator": indicator.pk,
+        "region": kungalv.pk,
+        "period": "2023",
+        "value": "36",
+    }
     assert client.post(URL, form).status_code == 302
     assert Observation.objects.get(indicator=indicator, period="2023").value == 36
     client.post(URL, {**form, "value": "40"})  # a correction replaces the value
@@ -95,8 +112,16 @@ def test_negative_and_bad_periods_are_refused(personas, login, regions):
     indicator = actions.do_create_local_indicator("LOKAL.samtal", "Samtal", "antal")
     client = login(personas["coordinator"])
     kungalv = Region.objects.get(code="1482")
-    response = client.post(URL, {"save_figure": "1", "indicator": indicator.pk, "region": kungalv.pk,
-                                 "period": "förra året", "value": "-3"})
+    response = client.post(
+        URL,
+        {
+            "save_figure": "1",
+            "indicator": indicator.pk,
+            "region": kungalv.pk,
+            "period": "förra året",
+            "value": "-3",
+        },
+    )
     assert response.status_code == 200
     assert "Skriv ett år" in response.content.decode()
     assert not Observation.objects.exists()
@@ -104,16 +129,27 @@ def test_negative_and_bad_periods_are_refused(personas, login, regions):
 
 def test_coordinator_creates_a_local_indicator(personas, login, regions):
     client = login(personas["coordinator"])
-    response = client.post(URL, {"create_indicator": "1", "code": "kris_samtal", "title": "Krismottagningen, samtal",
-                                 "unit": "antal"})
+    response = client.post(
+        URL,
+        {
+            "create_indicator": "1",
+            "code": "kris_samtal",
+            "title": "Krismottagningen, samtal",
+            "unit": "antal",
+        },
+    )
     assert response.status_code == 302
     indicator = Indicator.objects.get(code="LOKAL.kris_samtal")
     assert indicator.is_local
-    response = client.post(URL, {"create_indicator": "1", "code": "kris_samtal", "title": "Igen", "unit": "antal"})
+    response = client.post(
+        URL, {"create_indicator": "1", "code": "kris_samtal", "title": "Igen", "unit": "antal"}
+    )
     assert "Det finns redan" in response.content.decode()
 
 
-def test_the_page_shows_small_counts_suppressed_with_the_note(personas, login, db, django_assert_max_num_queries):
+def test_the_page_shows_small_counts_suppressed_with_the_note(
+    personas, login, db, django_assert_max_num_queries
+):
     load_demo_indicators(with_population=False)
     client = login(personas["coordinator"])
     with django_assert_max_num_queries(8):

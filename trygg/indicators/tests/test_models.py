@@ -8,7 +8,13 @@ from trygg.indicators.models import Indicator, Observation, Region
 
 
 def _obs(indicator, region, **extra):
-    fields = {"period": "2023", "period_start": 2023, "period_end": 2023, "value": 1.0, "imported_at": timezone.now()}
+    fields = {
+        "period": "2023",
+        "period_start": 2023,
+        "period_end": 2023,
+        "value": 1.0,
+        "imported_at": timezone.now(),
+    }
     fields.update(extra)
     return Observation.objects.create(indicator=indicator, region=region, **fields)
 
@@ -76,7 +82,9 @@ def test_update_region_groups_sets_population_and_size_class_from_latest_total(r
     kungalv = Region.objects.get(code="1482")
     _obs(indicator, kungalv, period="2022", period_start=2022, period_end=2022, value=48254)
     _obs(indicator, kungalv, period="2023", period_start=2023, period_end=2023, value=48647)
-    _obs(indicator, kungalv, period="2023", period_start=2023, period_end=2023, value=24000, breakdown="kön=K")
+    _obs(
+        indicator, kungalv, period="2023", period_start=2023, period_end=2023, value=24000, breakdown="kön=K"
+    )
     assert actions.do_update_region_groups("POP") == 1
     kungalv.refresh_from_db()
     assert (kungalv.population, kungalv.population_period) == (48647, "2023")

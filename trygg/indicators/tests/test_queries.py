@@ -1,5 +1,10 @@
 from trygg.indicators import queries
-from trygg.indicators.demo import CRIMES_BY_CATEGORY, CRIMES_PER_100K, NTU_UNSAFE_EVENING, load_demo_indicators
+from trygg.indicators.demo import (
+    CRIMES_BY_CATEGORY,
+    CRIMES_PER_100K,
+    NTU_UNSAFE_EVENING,
+    load_demo_indicators,
+)
 
 
 def test_series_returns_each_region_in_period_order_in_one_query(db, django_assert_num_queries):

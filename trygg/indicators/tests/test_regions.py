@@ -21,8 +21,16 @@ def test_kungalv_lies_in_vastra_gotaland_and_polisregion_vast():
 
 @pytest.mark.parametrize(
     ("county", "police_region"),
-    [("01", "PR-STHLM"), ("09", "PR-STHLM"), ("25", "PR-NORD"), ("12", "PR-SYD"), ("17", "PR-BERGSLAGEN"),
-     ("06", "PR-OST"), ("21", "PR-MITT"), ("13", "PR-VAST")],
+    [
+        ("01", "PR-STHLM"),
+        ("09", "PR-STHLM"),
+        ("25", "PR-NORD"),
+        ("12", "PR-SYD"),
+        ("17", "PR-BERGSLAGEN"),
+        ("06", "PR-OST"),
+        ("21", "PR-MITT"),
+        ("13", "PR-VAST"),
+    ],
 )
 def test_every_county_maps_to_its_police_region(county, police_region):
     assert regions.police_region_for_county()[county] == police_region
@@ -35,8 +43,19 @@ def test_each_of_the_21_counties_is_in_exactly_one_police_region():
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("0000", "00"), ("00", "00"), ("0014", "14"), ("14", "14"), ("1482", "1482"), (1482, "1482"),
-     ("114", "0114"), ("pr-vast", "PR-VAST"), ("9999", None), ("abc", None), ("", None)],
+    [
+        ("0000", "00"),
+        ("00", "00"),
+        ("0014", "14"),
+        ("14", "14"),
+        ("1482", "1482"),
+        (1482, "1482"),
+        ("114", "0114"),
+        ("pr-vast", "PR-VAST"),
+        ("9999", None),
+        ("abc", None),
+        ("", None),
+    ],
 )
 def test_it_normalises_scb_and_kolada_codes(raw, expected):
     assert regions.normalise_code(raw) == expected
@@ -44,8 +63,15 @@ def test_it_normalises_scb_and_kolada_codes(raw, expected):
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Hela landet", "00"), ("Kungälv", "1482"), ("Kungälvs kommun", "1482"), ("  kungälv ", "1482"),
-     ("Västra Götalands län", "14"), ("Polisregion Väst", "PR-VAST"), ("Atlantis", None)],
+    [
+        ("Hela landet", "00"),
+        ("Kungälv", "1482"),
+        ("Kungälvs kommun", "1482"),
+        ("  kungälv ", "1482"),
+        ("Västra Götalands län", "14"),
+        ("Polisregion Väst", "PR-VAST"),
+        ("Atlantis", None),
+    ],
 )
 def test_it_resolves_names_as_bra_writes_them(name, expected):
     assert regions.resolve(name) == expected
@@ -53,8 +79,13 @@ def test_it_resolves_names_as_bra_writes_them(name, expected):
 
 @pytest.mark.parametrize(
     ("population", "group"),
-    [(48647, "Mellanstor kommun (15 000–49 999 inv.)"), (2400, "Mindre kommun (under 15 000 inv.)"),
-     (50_000, "Större kommun (50 000–199 999 inv.)"), (1_000_000, "Storstad (minst 200 000 inv.)"), (None, "")],
+    [
+        (48647, "Mellanstor kommun (15 000–49 999 inv.)"),
+        (2400, "Mindre kommun (under 15 000 inv.)"),
+        (50_000, "Större kommun (50 000–199 999 inv.)"),
+        (1_000_000, "Storstad (minst 200 000 inv.)"),
+        (None, ""),
+    ],
 )
 def test_size_class_groups_municipalities_by_population(population, group):
     assert regions.size_class(population) == group

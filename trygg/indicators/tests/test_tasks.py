@@ -50,7 +50,9 @@ def test_a_bad_file_fails_the_job_with_the_swedish_reason_and_writes_nothing(
 
 def test_a_running_job_page_refreshes_itself_without_javascript(personas, login, db):
     job = ImportJob.objects.create(kind="bra", file="x.csv", status="running", progress=40)
-    page = login(personas["coordinator"]).get(reverse("indicators:import_job", args=[job.pk])).content.decode()
+    page = (
+        login(personas["coordinator"]).get(reverse("indicators:import_job", args=[job.pk])).content.decode()
+    )
     assert '<meta http-equiv="refresh" content="2">' in page
     assert 'value="40"' in page
 
@@ -89,10 +91,14 @@ def test_wrong_http_method_is_refused(personas, login, db):
     assert client.post(reverse("indicators:import_job", args=[job.pk])).status_code == 405
 
 
-def test_import_page_lists_jobs_with_a_constant_number_of_queries(personas, login, db, django_assert_max_num_queries):
+def test_import_page_lists_jobs_with_a_constant_number_of_queries(
+    personas, login, db, django_assert_max_num_queries
+):
     client = login(personas["coordinator"])
     for n in range(5):
-        ImportJob.objects.create(kind="bra", file=f"{n}.csv", original_name=f"{n}.csv", created_by=personas["admin"])
+        ImportJob.objects.create(
+            kind="bra", file=f"{n}.csv", original_name=f"{n}.csv", created_by=personas["admin"]
+        )
     with django_assert_max_num_queries(4):
         response = client.get(IMPORT_URL)
     assert response.status_code == 200

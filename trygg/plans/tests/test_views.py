@@ -223,3 +223,17 @@ def test_export_downloads_for_readers(personas, login, demo, fmt):
     response = login(personas["reader"]).get(reverse("plans:plan_export", args=[plan.slug, fmt]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     assert login(personas["outsider"]).get(reverse("plans:plan_export", args=[plan.slug, fmt])).status_code == 403
+
+
+def test_draft_fills_current_analysis_without_saving(personas, login, demo, monkeypatch):
+    from trygg.plans import report
+
+    plan, follow_up, *_ = demo
+    monkeypatch.setattr(report, "_current_analysis_drafters", [lambda f: f"Förslag för {f.year}."])
+    url = reverse("plans:follow_up_edit", args=[plan.slug, follow_up.year])
+    data = {"date": "2024-02-20", "recipient": "Kommunstyrelse", "introduction": "I", "summary": "S",
+            "current_analysis": "Gammal text", "draft": "1"}
+    page = login(personas["coordinator"]).post(url, data).content.decode()
+    assert "Förslag för 2023." in page and "sparas först när du trycker på Spara" in page
+    follow_up.refresh_from_db()
+    assert follow_up.current_analysis != "Förslag för 2023."

@@ -14,11 +14,15 @@ def _years(text: str) -> list[int]:
 
 
 class Command(BaseCommand):
-    help = "Hämta nyckeltal från Kolada API v3 och importera dem (t.ex. --kpi N07540 --municipality 1482,0000)."
+    help = (
+        "Hämta nyckeltal från Kolada API v3 och importera dem (t.ex. --kpi N07540 --municipality 1482,0000)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--kpi", required=True, help="kommaseparerade KPI-id")
-        parser.add_argument("--municipality", required=True, help="kommaseparerade Kolada-koder (0000 = riket)")
+        parser.add_argument(
+            "--municipality", required=True, help="kommaseparerade Kolada-koder (0000 = riket)"
+        )
         parser.add_argument("--years", required=True, help="2014-2023 eller 2022,2023")
 
     def handle(self, *args, kpi, municipality, years, **options):

@@ -12,8 +12,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("table", help="tabell-id, t.ex. TAB638")
-        parser.add_argument("--select", action="append", required=True,
-                            help="Variabel=kod1,kod2 eller Variabel=* (flera --select)")
+        parser.add_argument(
+            "--select",
+            action="append",
+            required=True,
+            help="Variabel=kod1,kod2 eller Variabel=* (flera --select)",
+        )
 
     def handle(self, *args, table, select, **options):
         selection = {}

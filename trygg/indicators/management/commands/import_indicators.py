@@ -12,7 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--kind", required=True, choices=sorted(PARSERS), help="filtyp")
         parser.add_argument("file", type=Path)
-        parser.add_argument("--indicator", help="indikatorkod för en tabell med ett enda innehåll (jsonstat, px)")
+        parser.add_argument(
+            "--indicator", help="indikatorkod för en tabell med ett enda innehåll (jsonstat, px)"
+        )
         parser.add_argument("--language", help="språk i en flerspråkig PX-fil (t.ex. en)")
         parser.add_argument("--region", help="standardregion för CSV-mallen (kommunkod)")
 

@@ -9,4 +9,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         changed = actions.do_seed_regions()
-        self.stdout.write(self.style.SUCCESS(f"{Region.objects.count()} regioner ({changed} nya eller ändrade)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{Region.objects.count()} regioner ({changed} nya eller ändrade).")
+        )
