@@ -82,11 +82,15 @@ def time_it(fn, repeat):
 
 def measure(follow_up, repeat):
     results = {}
-    results["build"] = time_it(lambda: build_follow_up_report(follow_up, load_plan_tree(follow_up.plan, follow_up)), repeat)
+    results["build"] = time_it(
+        lambda: build_follow_up_report(follow_up, load_plan_tree(follow_up.plan, follow_up)), repeat
+    )
     document = build_follow_up_report(follow_up)
     for fmt in FORMATS:
         size = len(render_document(document, fmt))  # warm-up (fonts, templates)
-        results[fmt] = time_it(lambda fmt=fmt: render_document(build_follow_up_report(follow_up), fmt), repeat)
+        results[fmt] = time_it(
+            lambda fmt=fmt: render_document(build_follow_up_report(follow_up), fmt), repeat
+        )
         results[f"{fmt}_bytes"] = size
     return results
 
@@ -106,11 +110,15 @@ def main():
 
     one, ten = measure(demo, args.repeat), measure(big, args.repeat)
     print(f"Report benchmark (median of {args.repeat}; build + render per format, seconds)")
-    print(f"{'step':<8}{'demo (' + str(n_demo) + ' act.)':>18}{'10× (' + str(n_big) + ' act.)':>18}{'ratio 10×/1×':>14}")
+    print(
+        f"{'step':<8}{'demo (' + str(n_demo) + ' act.)':>18}{'10× (' + str(n_big) + ' act.)':>18}{'ratio 10×/1×':>14}"
+    )
     for step in ("build", *FORMATS):
         print(f"{step:<8}{one[step]:>18.3f}{ten[step]:>18.3f}{ten[step] / one[step]:>14.1f}")
     for fmt in FORMATS:
-        print(f"size {fmt}: demo {one[fmt + '_bytes'] / 1024:.0f} KiB, 10× {ten[fmt + '_bytes'] / 1024:.0f} KiB")
+        print(
+            f"size {fmt}: demo {one[fmt + '_bytes'] / 1024:.0f} KiB, 10× {ten[fmt + '_bytes'] / 1024:.0f} KiB"
+        )
     print("targets: demo PDF < 3 s, demo DOCX < 1 s, growth roughly linear (ratio ≈ 10)")
 
 

@@ -41,7 +41,11 @@ class OverviewFilterForm(forms.Form):
     politiskt = forms.ChoiceField(
         label=_("Politiskt uppdrag"),
         required=False,
-        choices=[("", _("Alla")), ("ja", _("Endast politiska uppdrag")), ("nej", _("Inte politiska uppdrag"))],
+        choices=[
+            ("", _("Alla")),
+            ("ja", _("Endast politiska uppdrag")),
+            ("nej", _("Inte politiska uppdrag")),
+        ],
     )
 
     def __init__(self, data, *, years, units):

@@ -26,7 +26,9 @@ class Program(models.Model):
 
 class Plan(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, null=True, blank=True, related_name="plans")
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+    )
     slug = models.SlugField(unique=True)
     name = models.CharField(_("namn"), max_length=300)
     municipality = models.CharField(_("kommun"), max_length=100, default="Kungälvs kommun")
@@ -138,7 +140,9 @@ class Activity(models.Model):
         return self.title
 
     def derived_status(self, on, reported=None):
-        return derived_status(self.planned_start, self.planned_end, on, Status(reported) if reported else None)
+        return derived_status(
+            self.planned_start, self.planned_end, on, Status(reported) if reported else None
+        )
 
 
 class FollowUp(models.Model):
@@ -178,7 +182,9 @@ class ActivityStatus(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["follow_up", "activity"], name="one_status_per_activity_follow_up")
+            models.UniqueConstraint(
+                fields=["follow_up", "activity"], name="one_status_per_activity_follow_up"
+            )
         ]
         verbose_name = _("aktivitetsstatus")
         verbose_name_plural = _("aktivitetsstatusar")
@@ -207,3 +213,6 @@ class StatusChange(models.Model):
         indexes = [models.Index(fields=["activity", "follow_up", "-changed_at"])]
         verbose_name = _("ändring")
         verbose_name_plural = _("ändringshistorik")
+
+    def __str__(self) -> str:
+        return f"{self.activity_id}: {self.old_status or '–'} → {self.new_status}"

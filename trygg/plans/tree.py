@@ -74,7 +74,8 @@ class PlanTree:
         areas = []
         for area in self.areas:
             interventions = [
-                InterventionNode(i.intervention, [a for a in i.activities if keep(a)]) for i in area.interventions
+                InterventionNode(i.intervention, [a for a in i.activities if keep(a)])
+                for i in area.interventions
             ]
             interventions = [i for i in interventions if i.activities]
             if interventions:

@@ -167,7 +167,12 @@ def follow_up_edit(request, slug: str, year: int):
         data["current_analysis"] = draft or data.get("current_analysis", "")
         form = FollowUpTextsForm(data, instance=FollowUp.objects.get(pk=follow_up.pk))
         if draft:
-            messages.info(request, _("Ett textförslag från statistiken har lagts in i Nulägesanalys. Det sparas först när du trycker på Spara."))
+            messages.info(
+                request,
+                _(
+                    "Ett textförslag från statistiken har lagts in i Nulägesanalys. Det sparas först när du trycker på Spara."
+                ),
+            )
         else:
             messages.warning(request, _("Det finns ingen statistik att skriva ett förslag från."))
         context = {"form": form, "follow_up": follow_up, "can_draft": draft is not None}

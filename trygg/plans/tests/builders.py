@@ -27,7 +27,9 @@ def build_plan(
     follow_up = FollowUp.objects.create(plan=plan, year=year, date=date(year + 1, 2, 20))
     n = 0
     for a in range(1, areas + 1):
-        area = Area.objects.create(plan=plan, number=a, title=f"Delområde {a}", description=f"Beskrivning {a}")
+        area = Area.objects.create(
+            plan=plan, number=a, title=f"Delområde {a}", description=f"Beskrivning {a}"
+        )
         for i in range(1, interventions + 1):
             intervention = Intervention.objects.create(area=area, number=i, title=f"Insats: {a}.{i}")
             for k in range(activities):

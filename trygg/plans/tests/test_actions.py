@@ -62,7 +62,8 @@ def test_script_in_comment_is_stored_verbatim(personas):
 def test_follow_up_text_update_is_audited(personas):
     _, follow_up = build_plan(areas=1, activities=1)
     changed = do_update_follow_up(
-        follow_up, {"summary": "Ny sammanfattning", "recipient": follow_up.recipient},
+        follow_up,
+        {"summary": "Ny sammanfattning", "recipient": follow_up.recipient},
         acting_user=personas["coordinator"],
     )
     assert changed == ["summary"]

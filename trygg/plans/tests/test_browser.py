@@ -36,7 +36,7 @@ def test_coordinator_changes_status_and_downloads_docx(live_server, page):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Ladda ner Word (DOCX)").click()
     path = download_info.value.path()
-    document = docx.Document(io.BytesIO(open(path, "rb").read()))
+    document = docx.Document(io.BytesIO(path.read_bytes()))
     cell_texts = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert any(new_comment in text for text in cell_texts)
     row = next(r for t in document.tables for r in t.rows if activity.title in r.cells[0].text)

@@ -18,7 +18,9 @@ from trygg.plans.demo import load_demo_plan
 from trygg.plans.models import ActivityStatus, FollowUp
 from trygg.plans.report import build_follow_up_report, render_document, status_symbol
 
-REFERENCE = Path(__file__).resolve().parents[3].parent / "shared/reference/uppfoljning-2023-trygg-i-kungalv.txt"
+REFERENCE = (
+    Path(__file__).resolve().parents[3].parent / "shared/reference/uppfoljning-2023-trygg-i-kungalv.txt"
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +185,9 @@ def test_changed_comment_with_markup_is_inert_in_every_format(follow_up, statuse
     cells = [c.text for t in word.tables for r in t.rows for c in r.cells]
     assert any('<script>alert("x")</script>' in c for c in cells)
 
-    pdf_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_document(document, "pdf"))).pages)
+    pdf_text = " ".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(render_document(document, "pdf"))).pages
+    )
     assert "<script>alert(" in pdf_text and "onerror=alert(1)>" in pdf_text
 
 

@@ -13,7 +13,9 @@ def test_it_marks_overdue_unfinished_activity_delayed():
 
 def test_it_keeps_finished_activity_finished_after_its_end():
     assert derived_status(date(2023, 1, 1), date(2023, 12, 31), ON, Status.DONE) is Status.DONE
-    assert derived_status(date(2023, 1, 1), date(2023, 6, 1), ON, Status.DONE_DEVIATION) is Status.DONE_DEVIATION
+    assert (
+        derived_status(date(2023, 1, 1), date(2023, 6, 1), ON, Status.DONE_DEVIATION) is Status.DONE_DEVIATION
+    )
 
 
 def test_it_marks_activity_starting_after_the_follow_up_not_started():

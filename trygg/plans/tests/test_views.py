@@ -85,8 +85,13 @@ def test_status_edit_permissions_per_role(personas, login, demo, who, own_allowe
 def test_follow_up_texts_edit_permissions(personas, login, demo, who, allowed):
     plan, follow_up, _, _ = demo
     url = reverse("plans:follow_up_edit", args=[plan.slug, follow_up.year])
-    data = {"date": "2024-02-20", "recipient": "Kommunstyrelse", "introduction": "I", "summary": "S",
-            "current_analysis": "N"}
+    data = {
+        "date": "2024-02-20",
+        "recipient": "Kommunstyrelse",
+        "introduction": "I",
+        "summary": "S",
+        "current_analysis": "N",
+    }
     response = login(personas[who]).post(url, data)
     follow_up.refresh_from_db()
     assert (response.status_code == 302) is allowed
@@ -183,7 +188,9 @@ def test_overview_queries_do_not_grow_with_activities(personas, view, client):
     assert count(large) == count(small)
 
 
-@pytest.mark.parametrize(("who", "allowed"), [("coordinator", True), ("unit_editor", False), ("reader", False)])
+@pytest.mark.parametrize(
+    ("who", "allowed"), [("coordinator", True), ("unit_editor", False), ("reader", False)]
+)
 def test_plan_import_via_web_is_for_coordinators(personas, login, demo, who, allowed):
     import io
 
@@ -195,7 +202,10 @@ def test_plan_import_via_web_is_for_coordinators(personas, login, demo, who, all
     upload.name = "plan.json"
     response = login(personas[who]).post(reverse("plans:plan_import"), {"file": upload})
     assert (response.status_code == 302) is allowed
-    assert plan.areas.first().interventions.first().activities.filter(title__endswith="(ändrad)").exists() is allowed
+    assert (
+        plan.areas.first().interventions.first().activities.filter(title__endswith="(ändrad)").exists()
+        is allowed
+    )
 
 
 def test_bad_import_file_shows_swedish_errors_and_changes_nothing(personas, login, demo):
@@ -222,7 +232,10 @@ def test_export_downloads_for_readers(personas, login, demo, fmt):
     plan, *_ = demo
     response = login(personas["reader"]).get(reverse("plans:plan_export", args=[plan.slug, fmt]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
-    assert login(personas["outsider"]).get(reverse("plans:plan_export", args=[plan.slug, fmt])).status_code == 403
+    assert (
+        login(personas["outsider"]).get(reverse("plans:plan_export", args=[plan.slug, fmt])).status_code
+        == 403
+    )
 
 
 def test_draft_fills_current_analysis_without_saving(personas, login, demo, monkeypatch):
@@ -231,8 +244,14 @@ def test_draft_fills_current_analysis_without_saving(personas, login, demo, monk
     plan, follow_up, *_ = demo
     monkeypatch.setattr(report, "_current_analysis_drafters", [lambda f: f"Förslag för {f.year}."])
     url = reverse("plans:follow_up_edit", args=[plan.slug, follow_up.year])
-    data = {"date": "2024-02-20", "recipient": "Kommunstyrelse", "introduction": "I", "summary": "S",
-            "current_analysis": "Gammal text", "draft": "1"}
+    data = {
+        "date": "2024-02-20",
+        "recipient": "Kommunstyrelse",
+        "introduction": "I",
+        "summary": "S",
+        "current_analysis": "Gammal text",
+        "draft": "1",
+    }
     page = login(personas["coordinator"]).post(url, data).content.decode()
     assert "Förslag för 2023." in page and "sparas först när du trycker på Spara" in page
     follow_up.refresh_from_db()

@@ -42,7 +42,7 @@ class Command(BaseCommand):
             result = getattr(module, function_name)()
             self.stdout.write(f"» Demodata: {module_name} {result or ''}".rstrip())
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demoinloggningar (lösenord för alla: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demoinloggningar (lösenord för alla: {DEMO_PASSWORD}):"))
         for user in users:
             self.stdout.write(f"  {user.username:<11} {user.get_role_display()}")
 
@@ -50,7 +50,9 @@ class Command(BaseCommand):
         police = Organisation.objects.get_or_create(
             name="Polisen lokalpolisområde Kungälv/Ale", defaults={"kind": Organisation.Kind.POLICE}
         )[0]
-        Organisation.objects.get_or_create(name="Kungälvs kommun", defaults={"kind": Organisation.Kind.MUNICIPALITY})
+        Organisation.objects.get_or_create(
+            name="Kungälvs kommun", defaults={"kind": Organisation.Kind.MUNICIPALITY}
+        )
         users = []
         for username, role, title, organisation, unit_names in DEMO_USERS:
             first, _, last = title.partition(" ")
