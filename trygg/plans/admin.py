@@ -54,7 +54,10 @@ class ActivityAdmin(admin.ModelAdmin):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(admin.ModelAdmin):
+    """Report texts are edited on the follow-up page, which redacts personal data and audits the change."""
+
     list_display = ("__str__", "date", "recipient")
+    readonly_fields = ("introduction", "summary", "current_analysis")
     list_select_related = ("plan",)
 
 
@@ -70,6 +73,9 @@ class ActivityStatusAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from trygg.accounts.models import Unit
 
 from . import permissions
-from .actions import PlanError, do_set_activity_status, do_update_follow_up
+from .actions import PlanError, do_set_activity_status, do_update_follow_up, redaction_message
 from .exchange import PlanImportError, export_plan_json, export_plan_xlsx, import_plan_json, import_plan_xlsx
 from .forms import ActivityStatusForm, FollowUpTextsForm, OverviewFilterForm, PlanImportForm
 from .models import ActivityStatus, FollowUp, Plan, StatusChange
@@ -97,7 +97,7 @@ def activity_status_edit(request, pk: int, year: int):
         previewing = "preview" in request.POST or request.headers.get("HX-Request") == "true"
         if form.is_valid() and not previewing:
             try:
-                do_set_activity_status(
+                stored = do_set_activity_status(
                     activity,
                     follow_up,
                     form.cleaned_data["status"],
@@ -108,6 +108,8 @@ def activity_status_edit(request, pk: int, year: int):
                 form.add_error("status", str(exc))
             else:
                 messages.success(request, _("Status och kommentar är sparade."))
+                if notice := redaction_message(stored.redactions, "kommentaren"):
+                    messages.warning(request, notice)
                 for warning in _warnings(activity, follow_up, form.cleaned_data["status"]):
                     messages.warning(request, warning)
                 return redirect("plans:activity_detail", pk=activity.pk)
@@ -181,6 +183,8 @@ def follow_up_edit(request, slug: str, year: int):
     if request.method == "POST" and form.is_valid():
         do_update_follow_up(follow_up, form.cleaned_data, acting_user=request.user)
         messages.success(request, _("Uppföljningens texter är sparade."))
+        if notice := redaction_message(follow_up.redactions, "texterna"):
+            messages.warning(request, notice)
         return redirect("plans:follow_up_detail", slug=slug, year=year)
     context = {"form": form, "follow_up": follow_up, "can_draft": has_current_analysis_drafter()}
     return render(request, "plans/follow_up_edit.html", context)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from trygg.plans.models import ActivityStatus, StatusChange
+from trygg.plans.actions import do_set_activity_status
 
 from .builders import build_plan
 
@@ -80,7 +81,8 @@ def test_status_edit_permissions_per_role(personas, login, demo, who, own_allowe
 
 
 @pytest.mark.parametrize(
-    ("who", "allowed"), [("admin", True), ("coordinator", True), ("unit_editor", False), ("reader", False)]
+    ("who", "allowed"),
+    [("admin", True), ("coordinator", True), ("unit_editor", False), ("partner", False), ("reader", False)],
 )
 def test_follow_up_texts_edit_permissions(personas, login, demo, who, allowed):
     plan, follow_up, _, _ = demo
@@ -109,6 +111,7 @@ def test_wrong_http_methods_are_rejected(personas, login, demo):
 
 def test_edit_shows_change_in_history_and_warns_on_contradicting_dates(personas, login, demo):
     plan, follow_up, own, _ = demo
+    do_set_activity_status(own, follow_up, "ongoing", "Före", acting_user=None)
     client = login(personas["unit_editor"])
     url = reverse("plans:activity_status_edit", args=[own.pk, follow_up.year])
     response = client.post(url, {"status": "not_started", "comment": "Vi har **inte** börjat"}, follow=True)
@@ -118,7 +121,10 @@ def test_edit_shows_change_in_history_and_warns_on_contradicting_dates(personas,
     assert "<strong>inte</strong>" in page
     change = StatusChange.objects.filter(activity=own).first()
     assert change.changed_by == personas["unit_editor"] and change.new_status == "not_started"
-    assert "enhet" in page  # who changed it, in the history table
+    history = page.split("Historik", 1)[1]
+    first_row = history.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    assert f"<td>{personas['unit_editor'].username}</td>" in first_row  # who
+    assert "Pågående → Ej påbörjad" in first_row  # old → new
 
 
 def test_invalid_status_gives_swedish_error_and_changes_nothing(personas, login, demo):
@@ -256,3 +262,25 @@ def test_draft_fills_current_analysis_without_saving(personas, login, demo, monk
     assert "Förslag för 2023." in page and "sparas först när du trycker på Spara" in page
     follow_up.refresh_from_db()
     assert follow_up.current_analysis != "Förslag för 2023."
+
+
+@pytest.mark.parametrize("who", READERS)
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_report_downloads_for_every_reading_role(personas, login, demo, who, fmt):
+    plan, follow_up, *_ = demo
+    url = reverse("plans:follow_up_report", args=[plan.slug, follow_up.year, fmt])
+    response = login(personas[who]).get(url)
+    assert response.status_code == 200
+    assert response.content[:4] == (b"%PDF" if fmt == "pdf" else b"PK\x03\x04")
+    assert login(personas["outsider"]).get(url).status_code == 403
+
+
+def test_personal_data_in_comment_is_redacted_and_the_editor_told(personas, login, demo):
+    plan, follow_up, own, _ = demo
+    url = reverse("plans:activity_status_edit", args=[own.pk, follow_up.year])
+    comment = "Kontakt 19121212-1212 eller 070-123 45 67 om ärendet."
+    page = login(personas["coordinator"]).post(url, {"status": "ongoing", "comment": comment}, follow=True)
+    stored = ActivityStatus.objects.get(activity=own, follow_up=follow_up).comment
+    assert "19121212-1212" not in stored and "070-123 45 67" not in stored
+    assert stored.startswith("Kontakt [borttaget: personnummer]")
+    assert "Vi tog bort 1 personnummer och 1 telefonnummer ur kommentaren" in page.content.decode()
