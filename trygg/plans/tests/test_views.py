@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from trygg.plans.models import ActivityStatus, StatusChange
 from trygg.plans.actions import do_set_activity_status
+from trygg.plans.models import ActivityStatus, StatusChange
 
 from .builders import build_plan
 
