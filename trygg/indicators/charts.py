@@ -67,13 +67,17 @@ class Chart:
     png: bytes
 
     def to_figure(self, caption: str | None = None) -> DocumentFigure:
-        """The chart as a block of the document model (caption defaults to the title)."""
+        """The chart as a block of the document model (caption defaults to the title).
+
+        The source line is drawn inside the chart (it stays with the picture when it is copied), so the
+        figure's own source is left empty, or the renderers would print it a second time; the text
+        alternative ends with the source instead, for screen readers and the DOCX alt text."""
         return DocumentFigure(
             svg=self.svg,
             png=self.png,
             caption=caption or self.title,
-            alt=self.description,
-            source=self.source,
+            alt=f"{self.description} {self.source}".strip(),
+            source="",
         )
 
 

@@ -20,6 +20,7 @@ CRIMES_PER_100K = "DEMO.anmalda_brott_per_100k"
 CRIMES_BY_CATEGORY = "DEMO.anmalda_brott_kategori"
 NTU_UNSAFE_EVENING = "DEMO.ntu_otrygghet_kvall"
 OPEN_COMPARISONS_RANK = "DEMO.oppna_jamforelser_rang"
+POPULATION = "DEMO.folkmangd"  # yearly, Kungälv and riket: turns the demo rates back into counts
 POPULATION_MONTHLY = "TAB6471.000007SF"  # SCB's real file, imported as is
 
 

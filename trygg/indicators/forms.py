@@ -80,3 +80,45 @@ class LocalIndicatorForm(forms.Form):
         if Indicator.objects.filter(code=code).exists():
             raise ValidationError(_("Det finns redan ett nyckeltal med koden %(code)s.") % {"code": code})
         return code
+
+
+class DashboardForm(forms.Form):
+    """The dashboard's GET form. Choices come from lists the view has read once (no queries here)."""
+
+    q = forms.CharField(label=_("Sök nyckeltal"), required=False, max_length=200)
+    indicator = forms.ChoiceField(label=_("Nyckeltal"), required=False)
+    regions = forms.MultipleChoiceField(
+        label=_("Områden"),
+        required=False,
+        help_text=_("Välj flera med Ctrl (Cmd på Mac) eller Skift."),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
+    )
+    breakdown = forms.ChoiceField(label=_("Uppdelning"), required=False)
+    compare = forms.MultipleChoiceField(
+        label=_("Jämför med"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    start = forms.IntegerField(label=_("Från år"), required=False, min_value=1900, max_value=2100)
+    end = forms.IntegerField(label=_("Till år"), required=False, min_value=1900, max_value=2100)
+
+    def __init__(self, data, *, indicators, regions, breakdowns=(), **kwargs):
+        from .dashboard import COMPARE_CHOICES, KIND_GROUPS, KIND_ORDER
+
+        super().__init__(data, **kwargs)
+        self.fields["indicator"].choices = [("", _("– välj nyckeltal –"))] + [
+            (i.code, f"{i.title} ({i.code})") for i in indicators
+        ]
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for info in sorted(regions.values(), key=lambda r: (KIND_ORDER.get(r.kind, 9), r.label)):
+            groups.setdefault(str(KIND_GROUPS.get(info.kind, info.kind)), []).append((info.code, info.label))
+        self.fields["regions"].choices = list(groups.items())
+        self.fields["breakdown"].choices = [("", _("Totalt"))] + [
+            (key, key.replace(";", ", ")) for key in breakdowns if key
+        ]
+        self.fields["compare"].choices = COMPARE_CHOICES
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start is not None and end is not None and start > end:
+            self.add_error("end", _("Till år kan inte vara före Från år."))
+        return data

@@ -52,16 +52,25 @@ class OpenComparisons:
     of: int = 290
     previous_rank: int | None = None  # the rank the year before
     inputs: Sequence[IndicatorValues] = ()
+    name: str = "Öppna jämförelser Trygghet och säkerhet"  # as written after "… kommuner i"
 
 
 @dataclass(frozen=True)
 class CountSeries:
-    counts: Mapping[int, int]  # year -> reported crimes
+    counts: Mapping[int, int | None]  # year -> reported crimes (None: missing or hidden as a small count)
     population: Mapping[int, float] = field(default_factory=dict)  # year -> inhabitants (for rates)
+    # Rates as published (e.g. Kolada's N07540, rounded): shown instead of the rate computed from a count.
+    published_rates: Mapping[int, float] = field(default_factory=dict)
 
     def rates(self) -> dict[int, float]:
         years = sorted(y for y in self.counts if self.counts[y] is not None and self.population.get(y))
-        return {y: rate_per_100k(self.counts[y], self.population[y]) for y in years}
+        rates = {y: rate_per_100k(self.counts[y], self.population[y]) for y in years}
+        rates.update({y: r for y, r in self.published_rates.items() if r is not None})
+        return dict(sorted(rates.items()))
+
+    def has_exposure(self, year: int) -> bool:
+        """A count and a population for the year: what the exact test of two rates needs."""
+        return self.counts.get(year) is not None and bool(self.population.get(year))
 
 
 @dataclass(frozen=True)
@@ -103,8 +112,25 @@ def draft_current_analysis(facts: AnalysisFacts) -> str:
     return "\n\n".join(p for p in paragraphs if p) + ("\n" if any(paragraphs) else "")
 
 
-def current_analysis_figures(facts: AnalysisFacts) -> list[Figure]:
-    """The section's charts as document figures, for the data the facts hold (same facts as the text)."""
+FIGURE_KEYS = ("rates", "categories", "ntu", "ntu_gender")
+
+
+def current_analysis_figures(
+    facts: AnalysisFacts,
+    *,
+    captions: Mapping[str, str] | None = None,
+    sources: Mapping[str, str] | None = None,
+) -> list[Figure]:
+    """The section's charts as document figures, for the data the facts hold (same facts as the text).
+
+    `captions` and `sources` override, per chart (keys in FIGURE_KEYS), the default caption and the source
+    line drawn inside the chart.
+    """
+    captions, sources = captions or {}, sources or {}
+
+    def source(key: str) -> dict[str, str]:
+        return {"source": sources[key]} if sources.get(key) else {}
+
     figures: list[Figure] = []
     rates = facts.total.rates() if facts.total else {}
     national = facts.national_total.rates() if facts.national_total else {}
@@ -112,12 +138,15 @@ def current_analysis_figures(facts: AnalysisFacts) -> list[Figure]:
         series = {facts.place: sorted(rates.items())}
         if national:
             series["Riket"] = sorted(national.items())
-        chart = charts.line_chart_rates(series, title=f"Anmälda brott per 100 000 invånare, {facts.place}")
-        figures.append(chart.to_figure("Anmälda brott per 100 000 invånare (alla brottskategorier)."))
+        title = f"Anmälda brott per 100 000 invånare, {facts.place}"
+        chart = charts.line_chart_rates(series, title=title, **source("rates"))
+        default = "Anmälda brott per 100 000 invånare (alla brottskategorier)."
+        figures.append(chart.to_figure(captions.get("rates", default)))
     if facts.categories:
         series = {_capitalise(name): sorted(counts.items()) for name, counts in facts.categories.items()}
-        chart = charts.category_counts_chart(series, title=f"Anmälda brott per brottskategori, {facts.place}")
-        figures.append(chart.to_figure("Antal anmälda brott per brottskategori."))
+        title = f"Anmälda brott per brottskategori, {facts.place}"
+        chart = charts.category_counts_chart(series, title=title, **source("categories"))
+        figures.append(chart.to_figure(captions.get("categories", "Antal anmälda brott per brottskategori.")))
     ntu = facts.ntu
     if ntu and ntu.kommun:
         series = {facts.municipality: _share_points(ntu.kommun)}
@@ -125,12 +154,14 @@ def current_analysis_figures(facts: AnalysisFacts) -> list[Figure]:
             series[ntu.polisregion_name or "Polisregion"] = _share_points(ntu.polisregion)
         if ntu.riket:
             series["Riket"] = _share_points(ntu.riket)
-        caption = f"Andel (%) som {ntu.question}, enligt NTU."
-        figures.append(charts.ntu_chart(series).to_figure(caption))
+        caption = captions.get("ntu", f"Andel (%) som {ntu.question}, enligt NTU.")
+        figures.append(charts.ntu_chart(series, **source("ntu")).to_figure(caption))
         if ntu.by_gender:
             gender = {label: _share_points(shares) for label, shares in ntu.by_gender.items()}
-            chart = charts.ntu_gender_chart(gender, title=f"Otrygghet efter kön, {facts.place}")
-            figures.append(chart.to_figure(f"Andel (%) som {ntu.question}, efter kön, {facts.place}."))
+            title = f"Otrygghet efter kön, {facts.place}"
+            chart = charts.ntu_gender_chart(gender, title=title, **source("ntu_gender"))
+            default = f"Andel (%) som {ntu.question}, efter kön, {facts.place}."
+            figures.append(chart.to_figure(captions.get("ntu_gender", default)))
     return figures
 
 
@@ -151,7 +182,7 @@ class _Draft:
         previous = f" ({f.year - 1}: plats {oj.previous_rank})" if oj.previous_rank else ""
         sentences = [
             f"{f.municipality} placerade sig år {f.year} på plats {oj.rank}{previous} av samtliga {oj.of} "
-            "kommuner i Öppna jämförelser Trygghet och säkerhet."
+            f"kommuner i {oj.name}."
         ]
         good: list[tuple[str, str]] = []  # (words, indicator) where the kommun is in the best quarter
         bad: list[tuple[str, str]] = []
@@ -207,6 +238,8 @@ class _Draft:
         ours, theirs = total.rates().get(f.year), national.rates().get(f.year)
         if ours is None or theirs is None:
             return ""
+        if not (total.has_exposure(f.year) and national.has_exposure(f.year)):
+            return ""  # published rates without counts and populations: nothing to test
         # The kommun's rate against the national rate: the same exact test, with populations as exposures.
         test = poisson_change_test(
             national.counts[f.year],

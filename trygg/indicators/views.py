@@ -1,18 +1,21 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import actions
-from .forms import ImportForm, LocalFigureForm, LocalIndicatorForm
+from . import actions, exports
+from .dashboard import Selection, default_region_codes, load_dashboard, region_index, search_indicators
+from .forms import DashboardForm, ImportForm, LocalFigureForm, LocalIndicatorForm
 from .importers.common import ImportValidationError
 from .importers.local_csv import template_csv
 from .models import ImportJob, Indicator, Observation
-from .permissions import can_import
+from .permissions import can_import, can_view
 from .suppression import suppress, suppression_note, threshold
 from .tasks import run_import_job
 
@@ -20,6 +23,93 @@ from .tasks import run_import_job
 def _require_import(request: HttpRequest) -> None:
     if not can_import(request.user):
         raise PermissionDenied
+
+
+def _require_view(request: HttpRequest) -> None:
+    if not can_view(request.user):
+        raise PermissionDenied
+
+
+def _dashboard_form(request: HttpRequest) -> tuple[DashboardForm, dict, dict]:
+    """The bound GET form (default regions when none are given), the indicators and the regions."""
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.only(
+            "code", "title", "unit", "source", "description", "higher_is_better", "breakdowns"
+        ).order_by("title", "code")
+    }
+    regions = region_index()
+    data = request.GET.copy()
+    if not data.getlist("regions"):
+        data.setlist("regions", default_region_codes(regions))
+    chosen = indicators.get(data.get("indicator", ""))
+    breakdowns = []
+    if chosen is not None and chosen.breakdowns:
+        breakdowns = list(
+            Observation.objects.filter(indicator=chosen)
+            .order_by("breakdown")
+            .values_list("breakdown", flat=True)
+            .distinct()
+        )
+    if data.get("breakdown") and data["breakdown"] not in breakdowns:
+        data.pop("breakdown")  # left over from another indicator: show the total instead
+    form = DashboardForm(data, indicators=indicators.values(), regions=regions, breakdowns=breakdowns)
+    return form, indicators, regions
+
+
+def _selection(form: DashboardForm, indicators: dict) -> Selection | None:
+    if not form.is_valid() or not form.cleaned_data["indicator"]:
+        return None
+    data = form.cleaned_data
+    return Selection(
+        indicator=indicators[data["indicator"]],
+        regions=tuple(data["regions"]),
+        breakdown=data["breakdown"],
+        start=data["start"],
+        end=data["end"],
+        compare=frozenset(data["compare"]),
+    )
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_view(request)
+    form, indicators, regions = _dashboard_form(request)
+    query = request.GET.get("q", "").strip()
+    selection = _selection(form, indicators)
+    data = load_dashboard(selection, regions) if selection else None
+    context = {
+        "form": form,
+        "query": query,
+        "results": search_indicators(indicators.values(), query) if query else [],
+        "dashboard": data,
+        "export_query": urlencode(selection.query_items()) if selection else "",
+        "can_import": can_import(request.user),
+    }
+    return render(request, "indicators/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _require_view(request)
+    form, indicators, regions = _dashboard_form(request)
+    selection = _selection(form, indicators)
+    if selection is None:
+        errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        return HttpResponseBadRequest(
+            _("Välj ett nyckeltal att ladda ned. %(errors)s") % {"errors": errors},
+            content_type="text/plain; charset=utf-8",
+        )
+    data = load_dashboard(selection, regions, with_chart=False)
+    if fmt == "xlsx":
+        content, content_type = exports.to_xlsx(data), exports.XLSX_CONTENT_TYPE
+    else:
+        content, content_type = exports.to_csv(data), exports.CSV_CONTENT_TYPE
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(data, fmt)}"'
+    return response
 
 
 @login_required
@@ -44,7 +134,11 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     _require_import(request)
     job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
-    return render(request, "indicators/import_job.html", {"job": job})
+    # htmx polls the same URL and swaps in only the progress part (django-template-partials).
+    template = "indicators/import_job.html"
+    if request.headers.get("HX-Request") == "true":
+        template += "#progress"
+    return render(request, template, {"job": job})
 
 
 @login_required

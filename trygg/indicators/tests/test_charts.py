@@ -107,8 +107,8 @@ def test_to_figure_gives_the_document_model_figure(rates_chart):
     figure = rates_chart.to_figure("Nedan graf visar anmälda brott per 100 000 invånare.")
     assert isinstance(figure, Figure)
     assert figure.caption == "Nedan graf visar anmälda brott per 100 000 invånare."
-    assert figure.alt == rates_chart.description
-    assert figure.source == "Källa: Brå"
+    assert figure.alt == f"{rates_chart.description} Källa: Brå"  # the source is drawn in the chart …
+    assert figure.source == ""  # … so the renderers must not print it a second time
     assert (figure.svg, figure.png) == (rates_chart.svg, rates_chart.png)
     assert rates_chart.to_figure().caption == rates_chart.title
 

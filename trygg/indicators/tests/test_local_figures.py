@@ -73,7 +73,7 @@ def test_demo_data_holds_the_reports_local_figures_and_marked_demo_series(db):
     assert value("DEMO.oppna_jamforelser_rang", "2023") == 71
     assert value("DEMO.oppna_jamforelser_rang", "2022") == 89
     demo = Indicator.objects.filter(code__startswith="DEMO.")
-    assert demo.count() == 4
+    assert demo.count() == 5
     assert set(demo.values_list("source", flat=True)) == {DEMO_SOURCE}
     assert not Indicator.objects.filter(code__startswith="DEMO.", is_local=True).exists()
     per_100k = Observation.objects.filter(indicator__code=CRIMES_PER_100K)

@@ -110,3 +110,28 @@ def test_an_invalid_upload_shows_the_form_again(personas, login, db):
     assert response.status_code == 200
     assert not ImportJob.objects.exists()
     assert "okand" in response.content.decode()
+
+
+def test_htmx_polls_only_the_progress_part_of_a_running_job(personas, login, db):
+    job = ImportJob.objects.create(kind="bra", file="x.csv", status="running", progress=40)
+    url = reverse("indicators:import_job", args=[job.pk])
+    client = login(personas["coordinator"])
+    page = client.get(url).content.decode()
+    assert "vendor/htmx/htmx.min.js" in page
+    assert f'hx-get="{url}" hx-trigger="every 1s"' in page
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page  # only without JavaScript
+    part = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert part.lstrip().startswith('<div id="import-status"')
+    assert "<html" not in part and 'value="40"' in part and 'hx-trigger="every 1s"' in part
+
+
+def test_htmx_polling_stops_when_the_job_is_finished(personas, login, db):
+    job = ImportJob.objects.create(
+        kind="bra", file="x.csv", status="done", progress=100, message="170 observationer lästa."
+    )
+    client = login(personas["coordinator"])
+    part = client.get(reverse("indicators:import_job", args=[job.pk]), headers={"HX-Request": "true"})
+    html = part.content.decode()
+    assert 'value="100"' in html and "170 observationer lästa." in html
+    assert "hx-trigger" not in html and "hx-get" not in html
+    assert reverse("indicators:dashboard") in html

@@ -1,0 +1,38 @@
+"""Small builders for statistics tests (plain functions, no fixtures)."""
+
+from django.utils import timezone
+
+from trygg.indicators.models import Indicator, Observation, Region
+
+
+def observe(indicator, region, year, value, breakdown="", status="ok", **extra):
+    return Observation(
+        indicator=indicator,
+        region=region,
+        period=str(year),
+        period_start=year,
+        period_end=year,
+        breakdown=breakdown,
+        value=value,
+        status=status,
+        imported_at=timezone.now(),
+        **extra,
+    )
+
+
+def national(years, n_kommuner, code="N07403"):
+    """Violent crimes per 100 000 for n kommuner (Kungälv included) and riket; Kungälv = 300 every year.
+
+    The others get 100, 150, 200, … so Kungälv is fifth lowest (rank 5) whenever n > 5. Kungälv and the
+    first five others share a peer group."""
+    indicator = Indicator.objects.get(code=code)
+    others = list(Region.objects.municipalities().exclude(code="1482").order_by("code")[: n_kommuner - 1])
+    kungalv = Region.objects.get(code="1482")
+    Region.objects.filter(pk__in=[kungalv.pk] + [r.pk for r in others[:5]]).update(group="Mellanstor kommun")
+    rows = []
+    for year in years:
+        rows.append(observe(indicator, kungalv, year, 300))
+        rows.append(observe(indicator, Region.objects.get(code="00"), year, 900))
+        rows += [observe(indicator, region, year, 100 + 50 * i) for i, region in enumerate(others)]
+    Observation.objects.bulk_create(rows)
+    return indicator
