@@ -1,0 +1,27 @@
+"""The statistics dashboard and the import page pass axe-core (WCAG 2.1 AA) and work by keyboard."""
+
+import pytest
+from django.core.management import call_command
+
+from trygg.conftest import assert_accessible
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+def test_reader_uses_dashboard_by_keyboard(live_server, page):
+    call_command("load_demo_plan", verbosity=0)
+    call_command("load_demo_indicators", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    page.goto(live_server.url + "/logga-in/")
+    page.get_by_label("Användarnamn").fill("politiker")
+    page.get_by_label("Lösenord").fill("trygg-demo")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="Statistik").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    search = page.get_by_label("Sök på titel eller kod")
+    search.fill("NTU")
+    search.press("Enter")
+    page.wait_for_load_state()
+    assert page.locator("main").inner_text().count("NTU") >= 1
+    assert_accessible(page)
