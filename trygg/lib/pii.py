@@ -7,7 +7,8 @@ shape and redacts them; the reporter is told what was removed and why (:func:`ex
 What is detected, and the rules (see docs/hotspots.md, "PII detection"):
 
 - ``personnummer``: ``YYMMDD-NNNC``, ``YYMMDD+NNNC``, ``YYMMDDNNNC``, ``YYYYMMDD-NNNC``, ``YYYYMMDDNNNC``
-  (a space may stand for the separator). Flagged only when the date is a real calendar date and the
+  (a space may stand for the separator, and any dash for the hyphen: word processors turn "-" into an en
+  dash, and text pasted from elsewhere brings U+2010-U+2015 and the minus sign U+2212). Flagged only when the date is a real calendar date and the
   Luhn check digit over the ten-digit form is right. A wrong check digit is not a personnummer; such a
   number is still redacted when it has the shape of a phone number (begins with 0), otherwise left alone
   (order numbers, case numbers and the like share the shape).
@@ -32,8 +33,9 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 PERSONNUMMER = "personnummer"
 SAMORDNINGSNUMMER = "samordningsnummer"
@@ -87,15 +89,21 @@ class RedactionResult:
         return bool(self.findings)
 
 
+# Characters that stand for a hyphen in pasted or word-processed text: hyphen-minus, hyphen, non-breaking
+# hyphen, figure dash, en dash, em dash, horizontal bar, minus sign. For use inside [...] classes.
+DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+# Spaces between digit groups: space, no-break space, thin space, narrow no-break space.
+SPACES = " \u00a0\u2009\u202f"
+
 # --- personnummer / samordningsnummer ------------------------------------------------------------
 
 _PNR = re.compile(
-    r"(?<![\w+\-])"  # not glued to a word, a number or a sign
+    rf"(?<![\w+{DASHES}])"  # not glued to a word, a number or a sign
     r"(?P<century>1[89]|20)?"
     r"(?P<yy>\d{2})(?P<mm>\d{2})(?P<dd>\d{2})"
-    r"(?P<sep>[-+ ]?)"
+    rf"(?P<sep>[{DASHES}+{SPACES}]?)"
     r"(?P<serial>\d{3})(?P<check>\d)"
-    r"(?![\w\-])"
+    rf"(?![\w{DASHES}])"
 )
 
 
@@ -136,17 +144,17 @@ def _personnummer_kind(match: re.Match[str]) -> str | None:
 
 # --- phone numbers -------------------------------------------------------------------------------
 
-_SEP = r"(?:[ \u00a0]?[-\u2013][ \u00a0]?|[ \u00a0]|\)[ \u00a0]?)?"
+_SEP = rf"(?:[{SPACES}]?[{DASHES}][{SPACES}]?|[{SPACES}]|\)[{SPACES}]?)?"
 _PHONE = re.compile(
-    r"(?<![\w+\-])"
+    rf"(?<![\w+{DASHES}])"
     r"(?:"
-    r"(?P<intl>(?:\+|00)46)[ \u00a0-]?(?:\(0\)[ \u00a0-]?)?"
+    rf"(?P<intl>(?:\+|00)46)[{SPACES}{DASHES}]?(?:\(0\)[{SPACES}{DASHES}]?)?"
     r"|\(?0"
     r")"
     rf"[1-9](?:{_SEP}\d){{5,8}}"
-    r"(?![\d\-])"
+    rf"(?![\d{DASHES}])"
 )
-_DATE_LIKE = re.compile(r"^\d{1,2}[-\u2013]\d{1,2}[-\u2013]\d{2,4}$")
+_DATE_LIKE = re.compile(rf"^\d{{1,2}}[{DASHES}]\d{{1,2}}[{DASHES}]\d{{2,4}}$")
 
 
 def _is_phone(match: re.Match[str]) -> bool:
@@ -167,8 +175,8 @@ _EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}
 
 _PLATE_LETTER = "ABCDEFGHJKLMNOPRSTUWXYZ"  # no I, Q, V
 _PLATE = re.compile(
-    rf"(?<![\w\-])(?P<letters>[{_PLATE_LETTER}]{{3}})[ \u00a0\-]?"
-    rf"(?P<digits>\d{{2}}[\d{_PLATE_LETTER.replace('O', '')}])(?![\w\-])"
+    rf"(?<![\w{DASHES}])(?P<letters>[{_PLATE_LETTER}]{{3}})[{SPACES}{DASHES}]?"
+    rf"(?P<digits>\d{{2}}[\d{_PLATE_LETTER.replace('O', '')}])(?![\w{DASHES}])"
 )
 # Capitalised abbreviations that appear before numbers in Swedish public-sector text. A real plate with
 # these letters is missed; that is accepted to keep statute and form references intact.
@@ -223,7 +231,8 @@ def redact(text: str) -> RedactionResult:
     return RedactionResult("".join(parts), findings)
 
 
-def _join_sv(items: list[str]) -> str:
+def join_sv(items: list[str]) -> str:
+    """'a', 'a och b', 'a, b och c'."""
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " och " + items[-1]
@@ -243,4 +252,45 @@ def explain(findings: Iterable[PiiFinding], where: str = "beskrivningen") -> str
         if counts[kind]:
             singular, plural = LABELS_SV[kind]
             parts.append(f"{counts[kind]} {singular if counts[kind] == 1 else plural}")
-    return f"Vi tog bort {_join_sv(parts)} ur {where}: personuppgifter hör inte hemma i lägesbilden."
+    return f"Vi tog bort {join_sv(parts)} ur {where}: personuppgifter hör inte hemma i lägesbilden."
+
+
+class TextTooLongError(ValueError):
+    """The redacted text no longer fits its column (placeholders are longer than most of what they
+    replace). The message is Swedish and names the field."""
+
+
+def redact_fields(obj: Any, wheres: Mapping[str, str]) -> tuple[str, list[PiiFinding]]:
+    """Redact the text attributes of ``obj`` named in ``wheres`` (``{attribute: where}``, where = the
+    Swedish definite form used in :func:`explain`, e.g. ``{"title": "rubriken"}``) in place.
+
+    Line endings become ``\\n`` and surrounding space is stripped. Returns one explanation for all the
+    attributes ("" when nothing was removed) and the findings. When ``obj`` is a Django model (duck-typed:
+    ``obj._meta.get_field``) a field's ``max_length`` is honoured: if a redacted text no longer fits,
+    :class:`TextTooLongError` is raised before any attribute is changed.
+    """
+    redacted: dict[str, RedactionResult] = {}
+    for name in wheres:
+        result = redact((getattr(obj, name) or "").replace("\r\n", "\n").strip())
+        max_length = _max_length(obj, name)
+        if max_length is not None and len(result.text) > max_length:
+            raise TextTooLongError(
+                f"Texten i {wheres[name]} blir längre än {max_length} tecken när personuppgifterna byts mot "
+                "[borttaget: …]. Korta texten och ta bort personuppgifterna."
+            )
+        redacted[name] = result
+    findings: list[PiiFinding] = []
+    where_found: list[str] = []
+    for name, result in redacted.items():
+        setattr(obj, name, result.text)
+        if result.findings:
+            findings += result.findings
+            where_found.append(wheres[name])
+    return explain(findings, where=join_sv(where_found)), findings
+
+
+def _max_length(obj: Any, name: str) -> int | None:
+    meta = getattr(obj, "_meta", None)
+    if meta is None:
+        return None
+    return getattr(meta.get_field(name), "max_length", None)

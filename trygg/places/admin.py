@@ -1,25 +1,35 @@
+"""The admin shows municipalities, districts and places read-only: boundaries are loaded with `manage.py
+load_municipality` (districts by the demo loader or a GIS import), and places are written through
+do_save_place (point checked against the boundary, H3 cells computed, texts redacted, audited), which the
+admin would bypass."""
+
 from django.contrib import admin
+
+from trygg.lib.admin_read_only import ReadOnlyAdmin
 
 from .models import District, Municipality, Place
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ReadOnlyAdmin):
+    app_list_url = "places:place_list"
     list_display = ("code", "name", "county_name")
     exclude = ("geometry",)
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(ReadOnlyAdmin):
+    app_list_url = "places:place_list"
     list_display = ("name", "municipality", "approximate")
+    list_select_related = ("municipality",)
     exclude = ("geometry",)
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
-    """Read-mostly: edits belong in the app's form, which validates the point and computes H3 cells."""
-
+class PlaceAdmin(ReadOnlyAdmin):
+    app_list_url = "places:place_list"
+    app_object_url = "places:place_edit"
     list_display = ("name", "kind", "district", "lat", "lon", "active")
     list_filter = ("kind", "district", "active")
+    list_select_related = ("district",)
     search_fields = ("name", "aliases")
-    readonly_fields = ("lat", "lon", "h3_r7", "h3_r8", "h3_r9", "municipality")

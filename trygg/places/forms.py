@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from trygg.lib.formfields import safe_formfield
 from trygg.lib.geo import GeoError, sweref99tm_to_wgs84
 
 from .actions import check_inside
@@ -17,6 +18,7 @@ class PlaceForm(forms.ModelForm):
 
     class Meta:
         model = Place
+        formfield_callback = safe_formfield
         fields = ["name", "kind", "district", "aliases", "description", "lat", "lon", "active"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 

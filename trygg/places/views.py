@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from trygg.lib.pii import TextTooLongError
+
 from . import geojson
 from .actions import do_save_place
 from .forms import PlaceForm
@@ -51,9 +53,15 @@ def _edit(request: HttpRequest, place: Place | None) -> HttpResponse:
     municipality = current_municipality()
     form = PlaceForm(request.POST or None, instance=place, municipality=municipality)
     if request.method == "POST" and form.is_valid():
-        saved = do_save_place(form.instance, acting_user=request.user)
-        messages.success(request, _("Platsen %(name)s är sparad.") % {"name": saved.name})
-        return redirect("places:place_list")
+        try:
+            saved, explanation = do_save_place(form.instance, acting_user=request.user)
+        except TextTooLongError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Platsen %(name)s är sparad.") % {"name": saved.name})
+            if explanation:
+                messages.warning(request, explanation)
+            return redirect("places:place_list")
     title = _("Ändra plats") if place else _("Ny plats")
     return render(request, "places/place_form.html", {"form": form, "title": title, "place": place})
 

@@ -1,7 +1,10 @@
 """Every write of lägesbild data goes through a do_* function here: validated, transactional, audited.
 
-Free text (incident descriptions, meeting notes) is redacted with trygg.lib.pii before it is stored; the
-caller shows the returned explanation to the person who wrote it.
+Every free-text field (incident descriptions, meeting notes, focus area problems, action titles and
+descriptions, the camera register's texts, category names and descriptions) is redacted with trygg.lib.pii
+before it is stored or audited; each do_save_* returns the explanation, which the caller shows to the person
+who wrote the text. Records made jointly (meetings, focus areas, actions) remember the user and the
+organisation that created them.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from trygg.places.actions import check_inside
 from trygg.places.boundary import cells_for_point, district_for_point
 from trygg.places.models import District, Municipality, Place, current_municipality
 
-from .models import Action, CameraSite, Category, FocusArea, Incident, Meeting
+from .models import INCIDENT_MAX_WINDOW, Action, CameraSite, Category, FocusArea, Incident, Meeting
 
 
 class SituationError(ValueError):
@@ -72,13 +75,34 @@ def apply_location(
         incident.h3_r7 = incident.h3_r8 = incident.h3_r9 = None
 
 
+def redact(obj, wheres: dict[str, str]) -> str:
+    """Redact obj's text fields in place ({field: Swedish definite form for the message}); return the
+    explanation ("" when nothing was removed). A text that no longer fits its column is refused."""
+    try:
+        explanation, _ = pii.redact_fields(obj, wheres)
+    except pii.TextTooLongError as exc:
+        raise SituationError(str(exc)) from None
+    return explanation
+
+
 def redact_into(obj, field: str, text: str, where: str) -> str:
-    """Store the redacted text on obj.field; return the explanation ("" when nothing was removed)."""
-    result = pii.redact((text or "").replace("\r\n", "\n").strip())
-    setattr(obj, field, result.text)
+    """Store the redacted text on obj.field, and the kinds removed on obj.redacted_kinds when the model
+    has that column; return the explanation ("" when nothing was removed)."""
+    setattr(obj, field, text)
+    try:
+        explanation, findings = pii.redact_fields(obj, {field: where})
+    except pii.TextTooLongError as exc:
+        raise SituationError(str(exc)) from None
     if hasattr(obj, "redacted_kinds"):
-        obj.redacted_kinds = ",".join(sorted({f.kind for f in result.findings}))
-    return pii.explain(result.findings, where=where)
+        obj.redacted_kinds = ",".join(sorted({f.kind for f in findings}))
+    return explanation
+
+
+def _stamp_creator(obj, acting_user) -> None:
+    """On a new joint record: who created it and for which organisation (kept if the user moves on)."""
+    if getattr(acting_user, "pk", None):
+        obj.created_by = acting_user
+        obj.created_by_organisation_id = getattr(acting_user, "organisation_id", None)
 
 
 INCIDENT_AUDIT_FIELDS = (
@@ -140,6 +164,11 @@ def do_save_incident(
     any personal data removed from the description)."""
     if incident.occurred_to is not None and incident.occurred_to < incident.occurred_from:
         raise SituationError("Sluttiden ligger före starttiden.")
+    if (
+        incident.occurred_to is not None
+        and incident.occurred_to - incident.occurred_from > INCIDENT_MAX_WINDOW
+    ):
+        raise SituationError(f"Ett tidsfönster får vara högst {INCIDENT_MAX_WINDOW.days} dagar.")
     created = incident.pk is None
     before = {} if created else _snapshot(Incident.objects.get(pk=incident.pk), INCIDENT_AUDIT_FIELDS)
     apply_location(incident, ctx or LocationContext.current(), place=place, lat=lat, lon=lon)
@@ -165,9 +194,9 @@ def do_save_incident(
 @transaction.atomic
 def do_save_meeting(meeting: Meeting, *, organisations, units, acting_user) -> tuple[Meeting, str]:
     created = meeting.pk is None
-    explanation = redact_into(meeting, "notes", meeting.notes, "anteckningarna")
+    explanation = redact(meeting, {"notes": "anteckningarna"})
     if created:
-        meeting.created_by = acting_user if getattr(acting_user, "pk", None) else None
+        _stamp_creator(meeting, acting_user)
     meeting.save()
     meeting.organisations.set(organisations)
     meeting.units.set(units)
@@ -181,12 +210,16 @@ def do_save_meeting(meeting: Meeting, *, organisations, units, acting_user) -> t
 
 
 @transaction.atomic
-def do_save_focus_area(focus_area: FocusArea, *, acting_user) -> FocusArea:
+def do_save_focus_area(focus_area: FocusArea, *, acting_user) -> tuple[FocusArea, str]:
+    """Create or update a focus area. Returns (focus area, explanation of personal data removed)."""
     if focus_area.place_id is None and focus_area.district_id is None:
         raise SituationError("Ett fokusområde behöver en plats eller en kommundel.")
     if not focus_area.weeks:
         raise SituationError("Ange hur många veckor fokusområdet gäller (minst 1).")
+    explanation = redact(focus_area, {"problem": "problembeskrivningen"})
     created = focus_area.pk is None
+    if created:
+        _stamp_creator(focus_area, acting_user)
     focus_area.save()
     record_audit(
         acting_user,
@@ -198,7 +231,7 @@ def do_save_focus_area(focus_area: FocusArea, *, acting_user) -> FocusArea:
             "weeks": [None, focus_area.weeks],
         },
     )
-    return focus_area
+    return focus_area, explanation
 
 
 ACTION_AUDIT_FIELDS = (
@@ -215,13 +248,15 @@ ACTION_AUDIT_FIELDS = (
 
 
 @transaction.atomic
-def do_save_action(action: Action, *, acting_user) -> Action:
+def do_save_action(action: Action, *, acting_user) -> tuple[Action, str]:
+    """Create or update an action. Returns (action, explanation of personal data removed)."""
     if action.start_date and action.due_date and action.due_date < action.start_date:
         raise SituationError("Slutdatum ligger före startdatum.")
+    explanation = redact(action, {"title": "rubriken", "description": "beskrivningen"})
     created = action.pk is None
     before = {} if created else _snapshot(Action.objects.get(pk=action.pk), ACTION_AUDIT_FIELDS)
     if created:
-        action.created_by = acting_user if getattr(acting_user, "pk", None) else None
+        _stamp_creator(action, acting_user)
     action.save()
     record_audit(
         acting_user,
@@ -229,7 +264,7 @@ def do_save_action(action: Action, *, acting_user) -> Action:
         action,
         _changes(before, _snapshot(action, ACTION_AUDIT_FIELDS)),
     )
-    return action
+    return action, explanation
 
 
 @transaction.atomic
@@ -246,13 +281,25 @@ def do_set_action_status(action: Action, status: str, *, acting_user) -> Action:
     return action
 
 
+CAMERA_TEXTS = {
+    "name": "namnet",
+    "area_description": "det bevakade området",
+    "purpose": "ändamålet",
+    "notes": "anteckningarna",
+}
+
+
 @transaction.atomic
-def do_save_camera(camera: CameraSite, *, acting_user, ctx: LocationContext | None = None) -> CameraSite:
+def do_save_camera(
+    camera: CameraSite, *, acting_user, ctx: LocationContext | None = None
+) -> tuple[CameraSite, str]:
+    """Create or update a camera site inside the municipality. Returns (camera, explanation)."""
     ctx = ctx or LocationContext.current()
     try:
         check_inside(ctx.municipality, camera.lat, camera.lon)
     except GeoError as exc:
         raise SituationError(str(exc)) from None
+    explanation = redact(camera, CAMERA_TEXTS)
     created = camera.pk is None
     camera.save()
     record_audit(
@@ -261,11 +308,13 @@ def do_save_camera(camera: CameraSite, *, acting_user, ctx: LocationContext | No
         camera,
         {"permit_status": [None, camera.permit_status], "imy_reference": [None, camera.imy_reference]},
     )
-    return camera
+    return camera, explanation
 
 
 @transaction.atomic
-def do_save_category(category: Category, *, acting_user) -> Category:
+def do_save_category(category: Category, *, acting_user) -> tuple[Category, str]:
+    """Create or update a category of the taxonomy. Returns (category, explanation)."""
+    explanation = redact(category, {"name": "namnet", "description": "beskrivningen"})
     created = category.pk is None
     category.save()
     record_audit(
@@ -274,4 +323,4 @@ def do_save_category(category: Category, *, acting_user) -> Category:
         category,
         {"name": [None, category.name], "active": [None, category.active]},
     )
-    return category
+    return category, explanation

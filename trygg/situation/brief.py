@@ -1,9 +1,11 @@
 """The meeting brief (underlag till lägesbildsmötet) as a trygg.documents Document.
 
 Period: from the day after the previous meeting up to and including the day before this meeting (14 days
-when there is no earlier meeting). Contents: new incidents by place and category against the usual level
-(the 12 weeks before the period, scaled to the period's length, with an exact test), hotspots (Gi* over the
-last 90 days), active focus areas, and open and overdue actions. A constant number of queries.
+when there is no earlier meeting). Contents: the last 4 weeks per week against the 12 weeks before and the
+same weeks a year earlier (temporal.compare_periods, exact test); new incidents by place and category
+against the usual level (the 12 weeks before the period, scaled to the period's length, an exact test per
+cell and Benjamini-Hochberg across the cells); hotspots (Gi* over the last 90 days); active focus areas; open
+and overdue actions. A constant number of queries.
 """
 
 from __future__ import annotations
@@ -12,14 +14,18 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count
+import numpy as np
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 from scipy import stats
 
 from trygg.documents.model import BulletList, Cover, Document, ListItem, Paragraph, Run, Section, Table
 from trygg.places.models import Municipality, Place
 
+from .hotspots import bh_reject
 from .models import Action, FocusArea, Incident, Meeting
 from .queries import IncidentFilter, hotspot_result, hotspot_rows
+from .temporal import YEAR_SHIFT, PeriodComparison, RateChange, compare_periods
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEFAULT_PERIOD_DAYS = 14
@@ -27,6 +33,8 @@ BASELINE_DAYS = 84
 HOTSPOT_DAYS = 90
 MAX_ROWS = 30
 NO_PLACE = "Utan namngiven plats"
+FDR_Q = 0.05  # Benjamini-Hochberg level across the place × category cells
+RECENT_WEEKS, TREND_BASELINE_WEEKS = 4, 12
 
 
 @dataclass(frozen=True)
@@ -62,12 +70,13 @@ class CountRow:
     count: int
     expected: float
     p_value: float
+    significant: bool = False  # rejected by Benjamini-Hochberg across all cells tested together
 
     @property
     def assessment(self) -> str:
-        if self.p_value < 0.05 and self.count > self.expected:
+        if self.significant and self.count > self.expected:
             return "Fler än vanligt"
-        if self.p_value < 0.05 and self.count < self.expected:
+        if self.significant and self.count < self.expected:
             return "Färre än vanligt"
         return "Som vanligt"
 
@@ -82,38 +91,64 @@ def rate_p_value(count: int, baseline: int, days: int, baseline_days: int) -> fl
 
 def count_rows(period: Period) -> tuple[list[CountRow], int, int]:
     """Rows per (place, category) present in the period or its baseline, the period's total and the
-    baseline's total. Two GROUP BY queries."""
+    baseline's total. One GROUP BY query counting both windows.
 
-    def grouped(start: dt.date, end: dt.date) -> dict[tuple[str, str], int]:
-        rows = (
-            Incident.objects.filter(occurred_from__gte=_at(start), occurred_from__lt=_at(end))
-            .order_by()
-            .values_list("place__name", "category__name")
-            .annotate(n=Count("id"))
+    Every cell present in either window is tested (exact test of equal daily rates); the cells are one
+    family, so "more/fewer than usual" needs Benjamini-Hochberg rejection at FDR_Q across all of them, not
+    p < 0.05 in the cell alone: with 100 cells, five would pass p < 0.05 by chance."""
+    baseline_start = _at(period.start - dt.timedelta(days=BASELINE_DAYS))
+    split = _at(period.start)
+    grouped = (
+        Incident.objects.filter(occurred_from__gte=baseline_start, occurred_from__lt=_at(period.end))
+        .order_by()
+        .values_list("place__name", "category__name")
+        .annotate(
+            current=Count("id", filter=Q(occurred_from__gte=split)),
+            baseline=Count("id", filter=Q(occurred_from__lt=split)),
         )
-        return {(p or NO_PLACE, c): n for p, c, n in rows}
-
-    current = grouped(period.start, period.end)
-    baseline = grouped(period.start - dt.timedelta(days=BASELINE_DAYS), period.start)
+    )
+    counts: dict[tuple[str, str], list[int]] = {}
+    for place, category, current, baseline in grouped:
+        cell = counts.setdefault((place or NO_PLACE, category), [0, 0])
+        cell[0] += current
+        cell[1] += baseline
+    cells = sorted(counts)
+    p_values = [rate_p_value(*counts[c], period.days, BASELINE_DAYS) for c in cells]
+    rejected = bh_reject(np.array(p_values), FDR_Q) if cells else np.zeros(0, dtype=bool)
     scale = period.days / BASELINE_DAYS
     rows = [
         CountRow(
-            place,
-            category,
-            current.get((place, category), 0),
-            baseline.get((place, category), 0) * scale,
-            rate_p_value(
-                current.get((place, category), 0),
-                baseline.get((place, category), 0),
-                period.days,
-                BASELINE_DAYS,
-            ),
+            place, category, counts[(place, category)][0], counts[(place, category)][1] * scale, p, bool(r)
         )
-        for place, category in set(current) | set(baseline)
+        for (place, category), p, r in zip(cells, p_values, rejected, strict=True)
     ]
-    rows = [r for r in rows if r.count > 0 or r.p_value < 0.05]
+    rows = [r for r in rows if r.count > 0 or r.significant]
     rows.sort(key=lambda r: (-r.count, r.place, r.category))
-    return rows, sum(current.values()), sum(baseline.values())
+    return rows, sum(c[0] for c in counts.values()), sum(c[1] for c in counts.values())
+
+
+def weekly_trend(end: dt.date) -> PeriodComparison:
+    """The last RECENT_WEEKS weeks before ``end`` against the TREND_BASELINE_WEEKS weeks before them and the
+    same weeks 52 weeks earlier (temporal.compare_periods). One query: incidents per local day in those
+    windows (their edges are local midnights, so day resolution is exact and the rows stay few whatever
+    the number of incidents)."""
+    recent_start = end - dt.timedelta(weeks=RECENT_WEEKS)
+    baseline_start = recent_start - dt.timedelta(weeks=TREND_BASELINE_WEEKS)
+    shift = dt.timedelta(days=int(YEAR_SHIFT / np.timedelta64(1, "D")))
+    windows = Q(occurred_from__gte=_at(baseline_start), occurred_from__lt=_at(end)) | Q(
+        occurred_from__gte=_at(recent_start - shift), occurred_from__lt=_at(end - shift)
+    )
+    per_day = (
+        Incident.objects.filter(windows)
+        .annotate(day=TruncDate("occurred_from", tzinfo=STOCKHOLM))
+        .order_by()
+        .values_list("day")
+        .annotate(n=Count("id"))
+    )
+    rows = list(per_day)
+    days = np.array([day for day, _ in rows], dtype="datetime64[D]").astype("datetime64[s]")
+    times = np.repeat(days, np.array([n for _, n in rows], dtype=np.int64))
+    return compare_periods(times, end=end, recent_weeks=RECENT_WEEKS, baseline_weeks=TREND_BASELINE_WEEKS)
 
 
 def _p(text: str, bold_prefix: str = "") -> Paragraph:
@@ -125,11 +160,94 @@ def _num(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
 
 
+def _p_text(p: float) -> str:
+    return "p < 0,001" if p < 0.001 else f"p = {p:.3f}".replace(".", ",")
+
+
+def _window_label(window) -> str:
+    start = window.start.astype("datetime64[D]").item()
+    last = (window.end - np.timedelta64(1, "D")).astype("datetime64[D]").item()
+    return f"{start:%Y-%m-%d} – {last:%Y-%m-%d}"
+
+
+def _change_sentence(change: RateChange, reference: str) -> str:
+    """What the exact test says about the last weeks against a reference window, without claiming more:
+    a small p says the difference is larger than chance usually gives, not why; a large p does not say
+    that nothing changed."""
+    if change.count == 0 and change.reference_count == 0:
+        return f"Inga händelser de senaste {RECENT_WEEKS} veckorna eller {reference}."
+    if change.ratio is None:
+        return (
+            f"{reference[0].upper()}{reference[1:]} registrerades inga händelser, så det finns ingen kvot att "
+            f"jämföra ({_p_text(change.p_value)})."
+        )
+    direction = "fler" if change.ratio > 1 else "färre"
+    if change.p_value < 0.05:
+        return (
+            f"Jämfört med {reference} registrerades {direction} händelser per vecka (kvot {_num2(change.ratio)}). "
+            f"Skillnaden är större än vad slumpen brukar ge (exakt test, {_p_text(change.p_value)}); "
+            "testet säger inte vad den beror på."
+        )
+    return (
+        f"Jämfört med {reference} är kvoten {_num2(change.ratio)}. Skillnaden ryms inom den slumpmässiga "
+        f"variationen (exakt test, {_p_text(change.p_value)}): det betyder inte att nivån är oförändrad, bara "
+        "att skillnaden inte går att skilja från slumpen."
+    )
+
+
+def _num2(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _trend_blocks(trend: PeriodComparison) -> list:
+    recent = trend.vs_baseline
+    rows = [
+        [
+            f"Senaste {RECENT_WEEKS} veckorna ({_window_label(trend.recent)})",
+            str(recent.count),
+            _num(recent.per_week),
+            "–",
+            "–",
+        ]
+    ]
+    for label, window, change in (
+        (f"De {TREND_BASELINE_WEEKS} veckorna före", trend.baseline, trend.vs_baseline),
+        (f"Samma {RECENT_WEEKS} veckor förra året", trend.last_year, trend.vs_last_year),
+    ):
+        rows.append(
+            [
+                f"{label} ({_window_label(window)})",
+                str(change.reference_count),
+                _num(change.reference_per_week),
+                _num2(change.ratio) if change.ratio is not None else "–",
+                _p_text(change.p_value),
+            ]
+        )
+    return [
+        Table(
+            ["Period", "Händelser", "Per vecka", "Kvot", "Exakt test"],
+            rows,
+            caption=f"Händelser per vecka: de senaste {RECENT_WEEKS} veckorna mot tidigare perioder",
+            numeric_columns=(1, 2, 3),
+        ),
+        _p(_change_sentence(trend.vs_baseline, f"de {TREND_BASELINE_WEEKS} veckorna före")),
+        _p(_change_sentence(trend.vs_last_year, f"samma {RECENT_WEEKS} veckor förra året")),
+        _p(
+            "Kvoten är antalet per vecka de senaste veckorna delat med antalet per vecka i jämförelseperioden. "
+            "Testet (exakt villkorligt binomialtest) förutsätter att händelserna inträffar oberoende av "
+            "varandra; flera rapporter om samma tillfälle eller en ändrad rapportering gör skillnader säkrare "
+            "än de är. De 12 veckorna före kan ligga under en annan årstid; jämförelsen med samma veckor förra "
+            "året tar hänsyn till årstiden men inte till förändringar sedan dess."
+        ),
+    ]
+
+
 def build_brief(meeting: Meeting, municipality: Municipality, *, today: dt.date | None = None) -> Document:
     today = today or meeting.date
     previous = meeting.previous()
     period = brief_period(meeting, previous)
     rows, total, baseline_total = count_rows(period)
+    trend = weekly_trend(meeting.date)
     expected_total = baseline_total * period.days / BASELINE_DAYS
     total_p = rate_p_value(total, baseline_total, period.days, BASELINE_DAYS)
 
@@ -160,7 +278,9 @@ def build_brief(meeting: Meeting, municipality: Municipality, *, today: dt.date 
         ),
         _p(
             f"{sum(1 for r in rows if r.assessment == 'Fler än vanligt')} kombinationer av plats och kategori har "
-            f"fler händelser än vanligt. {len(hot)} hotspots (Gi*) de senaste {HOTSPOT_DAYS} dagarna. "
+            "fler händelser än vanligt (efter korrigering för att många kombinationer prövas samtidigt). "
+            f"{len(hot)} celler med förhöjd koncentration av händelser (hotspots, Gi*) de senaste "
+            f"{HOTSPOT_DAYS} dagarna. "
             f"{len(actions)} öppna åtgärder, varav {sum(a.is_overdue(today) for a in actions)} försenade."
         ),
     ]
@@ -182,14 +302,19 @@ def build_brief(meeting: Meeting, municipality: Municipality, *, today: dt.date 
     incidents_blocks.append(
         _p(
             "Vanlig nivå är antalet under de 12 veckorna före perioden, omräknat till periodens längd. "
-            "”Fler än vanligt” betyder att skillnaden är statistiskt säker (exakt test, p < 0,05)."
+            "”Fler än vanligt” och ”Färre än vanligt” betyder att skillnaden håller även när alla kombinationer "
+            "av plats och kategori prövas samtidigt: ett exakt test per kombination och Benjamini–Hochbergs "
+            "korrigering, så att högst omkring 5 % av de markerade kombinationerna väntas vara falsklarm. "
+            "Övriga rader står som ”Som vanligt” även när antalet skiljer sig: skillnaden går inte att skilja "
+            "från slumpen."
         )
     )
 
     hotspot_blocks: list = [
         _p(
-            f"Celler (H3, upplösning {hot_filter.resolution}) med signifikant fler händelser än omgivningen de "
-            f"senaste {HOTSPOT_DAYS} dagarna, enligt Getis-Ord Gi* med kontroll av andelen falska upptäckter."
+            f"Celler (H3, upplösning {hot_filter.resolution}) med förhöjd koncentration av händelser de senaste "
+            f"{HOTSPOT_DAYS} dagarna jämfört med kommunen som helhet, enligt Getis-Ord Gi* med kontroll av "
+            "andelen falska upptäckter (Benjamini–Hochberg)."
         )
     ]
     if hot:
@@ -202,7 +327,7 @@ def build_brief(meeting: Meeting, municipality: Municipality, *, today: dt.date 
             )
         )
     else:
-        hotspot_blocks.append(_p("Inga signifikanta hotspots."))
+        hotspot_blocks.append(_p("Inga celler med förhöjd koncentration."))
 
     focus_blocks = (
         [
@@ -254,10 +379,11 @@ def build_brief(meeting: Meeting, municipality: Municipality, *, today: dt.date 
         ),
         sections=[
             Section("1", "Sammanfattning", summary),
-            Section("2", "Nya händelser per plats och kategori", incidents_blocks),
-            Section("3", "Hotspots", hotspot_blocks),
-            Section("4", "Aktiva fokusområden", focus_blocks),
-            Section("5", "Öppna och försenade åtgärder", action_blocks),
+            Section("2", "Utveckling de senaste veckorna", _trend_blocks(trend)),
+            Section("3", "Nya händelser per plats och kategori", incidents_blocks),
+            Section("4", "Hotspots", hotspot_blocks),
+            Section("5", "Aktiva fokusområden", focus_blocks),
+            Section("6", "Öppna och försenade åtgärder", action_blocks),
         ],
         with_contents=False,
     )

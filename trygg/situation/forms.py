@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trygg.accounts.models import Organisation, Unit
+from trygg.lib.formfields import BoundedDateField, SafeModelMultipleChoiceField, safe_formfield
 from trygg.lib.pii import NO_NAMES_NOTICE
 from trygg.places.models import District, Place
 
-from .models import Action, CameraSite, Category, FocusArea, Incident, Meeting
+from .models import INCIDENT_MAX_WINDOW, Action, CameraSite, Category, FocusArea, Incident, Meeting
 from .queries import DEFAULT_RESOLUTION, IncidentFilter
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -34,15 +35,15 @@ class DateTimeInput(forms.DateTimeInput):
 class FilterForm(forms.Form):
     """Period, categories and sources of the map, the table and the exports (GET parameters)."""
 
-    start = forms.DateField(label=_("Från och med"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("Till och med"), required=False, widget=DateInput())
-    category = forms.ModelMultipleChoiceField(
+    start = BoundedDateField(label=_("Från och med"), required=False, widget=DateInput())
+    end = BoundedDateField(label=_("Till och med"), required=False, widget=DateInput())
+    category = SafeModelMultipleChoiceField(
         label=_("Kategorier"),
         queryset=Category.objects.all(),
         required=False,
         help_text=_("Inget val visar alla kategorier."),
     )
-    source = forms.ModelMultipleChoiceField(
+    source = SafeModelMultipleChoiceField(
         label=_("Källor"),
         queryset=Organisation.objects.all(),
         required=False,
@@ -98,6 +99,7 @@ class IncidentForm(forms.ModelForm):
 
     class Meta:
         model = Incident
+        formfield_callback = safe_formfield
         fields = ["category", "occurred_from", "occurred_to", "place", "source_organisation", "description"]
         widgets = {
             "occurred_from": DateTimeInput(),
@@ -130,6 +132,12 @@ class IncidentForm(forms.ModelForm):
         start, end = data.get("occurred_from"), data.get("occurred_to")
         if start and end and end < start:
             self.add_error("occurred_to", _("Sluttiden ligger före starttiden."))
+        elif start and end and end - start > INCIDENT_MAX_WINDOW:
+            self.add_error(
+                "occurred_to",
+                _("Ett tidsfönster får vara högst %(days)s dagar. Ange det kortaste fönster du vet.")
+                % {"days": INCIDENT_MAX_WINDOW.days},
+            )
         if start and start > timezone.now() + dt.timedelta(hours=1):
             self.add_error("occurred_from", _("Tiden ligger i framtiden."))
         lat, lon = data.get("lat"), data.get("lon")
@@ -141,13 +149,13 @@ class IncidentForm(forms.ModelForm):
 
 
 class MeetingForm(forms.ModelForm):
-    organisations = forms.ModelMultipleChoiceField(
+    organisations = SafeModelMultipleChoiceField(
         label=_("Deltagande organisationer"),
         queryset=Organisation.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    units = forms.ModelMultipleChoiceField(
+    units = SafeModelMultipleChoiceField(
         label=_("Deltagande enheter"),
         queryset=Unit.objects.all(),
         required=False,
@@ -156,6 +164,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
+        formfield_callback = safe_formfield
         fields = ["date", "kind", "organisations", "units", "notes"]
         widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 5})}
         help_texts = {"notes": NO_NAMES_NOTICE}
@@ -164,6 +173,7 @@ class MeetingForm(forms.ModelForm):
 class FocusAreaForm(forms.ModelForm):
     class Meta:
         model = FocusArea
+        formfield_callback = safe_formfield
         fields = ["meeting", "place", "district", "category", "problem", "start", "weeks"]
         widgets = {"start": DateInput()}
 
@@ -185,6 +195,7 @@ class FocusAreaForm(forms.ModelForm):
 class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
+        formfield_callback = safe_formfield
         fields = [
             "title",
             "kind",
@@ -227,6 +238,7 @@ class ActionStatusForm(forms.Form):
 class CameraForm(forms.ModelForm):
     class Meta:
         model = CameraSite
+        formfield_callback = safe_formfield
         fields = [
             "name",
             "place",
@@ -265,4 +277,5 @@ class CameraForm(forms.ModelForm):
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
+        formfield_callback = safe_formfield
         fields = ["name", "slug", "description", "police_types", "order", "active"]

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 MAPPABLE_PRECISIONS = ("point", "place")
+# Longest time window an incident may have: a longer one says nothing about when it happened.
+INCIDENT_MAX_WINDOW = dt.timedelta(days=14)
 
 
 class Category(models.Model):
@@ -175,7 +177,44 @@ class Incident(models.Model):
         return self.occurred_to or self.occurred_from
 
 
-class Meeting(models.Model):
+class JointRecord(models.Model):
+    """A record the partners keep together (meeting, focus area, action): any writer may change it, and it
+    shows who created it. The organisation is stored, not looked up, so it stays right if the user later
+    moves to another organisation."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skapad av"),
+    )
+    created_by_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skapad av organisation"),
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def creator_label(self) -> str:
+        """The creating organisation, else the creating user's name, else "" (demo data, imports).
+        Expects created_by_organisation and created_by to be select_related on lists."""
+        if self.created_by_organisation_id:
+            return str(self.created_by_organisation)
+        if self.created_by_id:
+            return self.created_by.get_full_name() or self.created_by.get_username()
+        return ""
+
+
+class Meeting(JointRecord):
     class Kind(models.TextChoices):
         LST_WEEKLY = "lst_weekly", _("LST veckomöte")
         LST_BIWEEKLY = "lst_biweekly", _("LST varannan vecka")
@@ -193,10 +232,6 @@ class Meeting(models.Model):
         "accounts.Unit", blank=True, related_name="meetings", verbose_name=_("deltagande enheter")
     )
     notes = models.TextField(_("anteckningar"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -215,7 +250,7 @@ class FocusAreaQuerySet(models.QuerySet):
         return self.filter(start__lte=day, end__gt=day)
 
 
-class FocusArea(models.Model):
+class FocusArea(JointRecord):
     """Fokusområde: a place or district plus a problem, agreed for some weeks at a meeting."""
 
     meeting = models.ForeignKey(
@@ -254,7 +289,6 @@ class FocusArea(models.Model):
     start = models.DateField(_("från"))
     weeks = models.PositiveSmallIntegerField(_("antal veckor"), default=4)
     end = models.DateField(_("till"), editable=False)  # start + weeks, kept for filtering in SQL
-    created_at = models.DateTimeField(auto_now_add=True)
 
     objects = FocusAreaQuerySet.as_manager()
 
@@ -304,7 +338,7 @@ class ActionQuerySet(models.QuerySet):
         )
 
 
-class Action(models.Model):
+class Action(JointRecord):
     """Åtgärd decided at a meeting, usually for a focus area."""
 
     class Kind(models.TextChoices):
@@ -369,10 +403,6 @@ class Action(models.Model):
         related_name="situation_actions",
         verbose_name=_("aktivitet i planen"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ActionQuerySet.as_manager()

@@ -8,6 +8,8 @@
 | no role (outsider)   | no   | no                                                | no                |
 
 Partners read and write the lägesbild but cannot edit the plan (trygg.plans.permissions gives them read only).
+Meetings, focus areas and actions are joint work: every writer may change them whichever organisation created
+them (the pages show "Skapad av <organisation>"; every change is audited). See docs/lagesbild.md.
 """
 
 from __future__ import annotations
@@ -68,20 +70,26 @@ def get_incident_for_user(request, pk: int, write: bool = False) -> Incident:
 
 def get_meeting_for_user(request, pk: int, write: bool = False) -> Meeting:
     require_situation_access(request, write=write)
-    return get_object_or_404(Meeting, pk=pk)
+    return get_object_or_404(Meeting.objects.select_related("created_by", "created_by_organisation"), pk=pk)
 
 
 def get_focus_area_for_user(request, pk: int, write: bool = False) -> FocusArea:
     require_situation_access(request, write=write)
     return get_object_or_404(
-        FocusArea.objects.select_related("place", "district", "category", "meeting"), pk=pk
+        FocusArea.objects.select_related(
+            "place", "district", "category", "meeting", "created_by", "created_by_organisation"
+        ),
+        pk=pk,
     )
 
 
 def get_action_for_user(request, pk: int, write: bool = False) -> Action:
     require_situation_access(request, write=write)
     return get_object_or_404(
-        Action.objects.with_related().select_related("meeting", "focus_area__category"), pk=pk
+        Action.objects.with_related().select_related(
+            "meeting", "focus_area__category", "created_by", "created_by_organisation"
+        ),
+        pk=pk,
     )
 
 

@@ -21,7 +21,7 @@ from trygg.places.boundary import municipality_cells
 from trygg.places.geojson import boundary_feature, place_features, point
 from trygg.places.models import Municipality
 
-from . import hotspots
+from . import hotspots, temporal
 from .models import CameraSite, Incident
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -193,9 +193,9 @@ def weekday_hour_table(incidents: QuerySet[Incident], bin_hours: int = 3) -> lis
     pairs = list(incidents.order_by().values_list("occurred_from", "occurred_to"))
     table = np.zeros((7, 24))
     if pairs:
-        starts = hotspots.local_times([p[0] for p in pairs])
-        ends = hotspots.local_times([p[1] for p in pairs])
-        table = hotspots.aoristic_weekday_hour(starts, ends)
+        starts = temporal.local_times([p[0] for p in pairs])
+        ends = temporal.local_times([p[1] for p in pairs])
+        table = temporal.aoristic_weekday_hour(starts, ends)
     binned = table.reshape(7, 24 // bin_hours, bin_hours).sum(axis=2)
     days = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
     return [{"day": days[d], "values": [round(float(v), 1) for v in binned[d]]} for d in range(7)]

@@ -7,7 +7,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trygg.lib.pii import NO_NAMES_NOTICE, PiiFinding, explain, find_pii, redact
+from trygg.lib.pii import (
+    NO_NAMES_NOTICE,
+    PiiFinding,
+    TextTooLongError,
+    explain,
+    find_pii,
+    redact,
+    redact_fields,
+)
 
 SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
 
@@ -78,6 +86,28 @@ def test_samordningsnummer_has_sixty_added_to_the_day():
     assert kinds(f"Nummer {day_92[:6]}-{day_92[6:]}") == []
 
 
+# Hyphen, non-breaking hyphen, figure dash, en dash (what Word makes of "-"), em dash, horizontal bar, minus.
+DASH_VARIANTS = ["\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015", "\u2212"]
+
+
+@pytest.mark.parametrize("dash", DASH_VARIANTS)
+def test_a_personnummer_written_with_any_dash_is_found_and_redacted(dash):
+    for number in (f"19121212{dash}1212", f"121212{dash}1212"):
+        assert [(f.kind, f.text) for f in find_pii(f"Anmälare {number}, se ovan.")] == [
+            ("personnummer", number)
+        ]
+        assert redact(f"Anmälare {number}.").text == "Anmälare [borttaget: personnummer]."
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f"])
+def test_a_personnummer_with_a_no_break_space_as_separator_is_found(space):
+    assert kinds(f"pnr 121212{space}1212") == ["personnummer"]
+
+
+def test_a_wrong_check_digit_stays_unflagged_whatever_the_dash():
+    assert kinds("Ärende 19121212\u20131213 avslutat.") == []
+
+
 def test_a_plus_sign_is_only_accepted_in_the_ten_digit_form():
     assert kinds("19121212+1212") == []
 
@@ -130,6 +160,33 @@ def test_short_numbers_dates_times_and_amounts_are_not_phone_numbers(text):
     assert find_pii(text) == []
 
 
+@pytest.mark.parametrize("dash", DASH_VARIANTS)
+@pytest.mark.parametrize(
+    "template",
+    [
+        "070{d}123 45 67",
+        "031{d}12 34 56",
+        "0303 {d} 21 00 00",
+        "+46{d}70{d}123 45 67",
+        "08{d}123\u00a0456\u00a078",
+    ],
+)
+def test_phone_numbers_with_any_dash_are_found_whole(dash, template):
+    number = template.format(d=dash)
+    assert [(f.kind, f.text) for f in find_pii(f"Ring {number} i kväll.")] == [("phone", number)]
+
+
+@pytest.mark.parametrize("dash", DASH_VARIANTS)
+def test_ranges_of_years_times_and_dates_with_dashes_are_not_phone_numbers(dash):
+    for text in (
+        f"Åren 2019{dash}2023.",
+        f"Öppet 08.00{dash}16.30.",
+        f"Beslut 01{dash}02{dash}2023.",
+        f"Vecka 12{dash}14.",
+    ):
+        assert find_pii(text) == [], text
+
+
 def test_a_ten_digit_number_with_a_bad_check_digit_that_starts_with_zero_is_treated_as_a_phone_number():
     valid = with_check_digit("070123" + "456")
     wrong = valid[:-1] + str((int(valid[-1]) + 1) % 10)
@@ -159,6 +216,10 @@ def test_an_at_sign_without_a_domain_is_not_an_email():
 def test_swedish_registration_numbers_are_found(plate):
     found = find_pii(f"En bil med reg.nr {plate} stod parkerad.")
     assert [(f.kind, f.text) for f in found] == [("registration_number", plate)]
+
+
+def test_a_registration_number_with_an_en_dash_is_found():
+    assert kinds("Bil ABC\u2013123 stod kvar.") == ["registration_number"]
 
 
 @pytest.mark.parametrize(
@@ -277,3 +338,50 @@ def test_redacted_text_has_nothing_left_to_find(parts):
         for p in parts
     )
     assert len(result.findings) == n_pii
+
+
+class _Meta:
+    """Stands in for a Django model's _meta: redact_fields reads max_length from it."""
+
+    def __init__(self, lengths):
+        self.lengths = lengths
+
+    def get_field(self, name):
+        return type("F", (), {"max_length": self.lengths.get(name)})()
+
+
+class Record:
+    def __init__(self, lengths=None, **texts):
+        self._meta = _Meta(lengths or {})
+        self.__dict__.update(texts)
+
+
+def test_redact_fields_redacts_each_attribute_and_explains_once():
+    record = Record(
+        title="Ring 070-123 45 67", description="Mejla a@b.se\r\noch 19121212\u20131212 ", notes="Inget."
+    )
+    explanation, findings = redact_fields(
+        record, {"title": "rubriken", "description": "beskrivningen", "notes": "anteckningarna"}
+    )
+    assert record.title == "Ring [borttaget: telefonnummer]"
+    assert record.description == "Mejla [borttaget: e-postadress]\noch [borttaget: personnummer]"
+    assert record.notes == "Inget."
+    assert explanation == (
+        "Vi tog bort 1 personnummer, 1 telefonnummer och 1 e-postadress ur rubriken och beskrivningen: "
+        "personuppgifter hör inte hemma i lägesbilden."
+    )
+    assert sorted(f.kind for f in findings) == ["email", "personnummer", "phone"]
+
+
+def test_redact_fields_says_nothing_when_nothing_was_removed():
+    record = Record(title="  Väktare vid Komarken  ")
+    assert redact_fields(record, {"title": "rubriken"}) == ("", [])
+    assert record.title == "Väktare vid Komarken"
+
+
+def test_redact_fields_refuses_a_text_that_no_longer_fits_and_changes_nothing():
+    text = "x" * 15 + " 070-123 45 67"  # 29 characters; redacted 46
+    record = Record(lengths={"title": 30}, title=text, notes="Ring 070-123 45 67")
+    with pytest.raises(TextTooLongError, match="rubriken blir längre än 30 tecken"):
+        redact_fields(record, {"notes": "anteckningarna", "title": "rubriken"})
+    assert (record.title, record.notes) == (text, "Ring 070-123 45 67")

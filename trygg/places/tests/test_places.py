@@ -99,8 +99,9 @@ def test_study_area_cells_cover_every_place():
 def test_do_save_place_computes_cells_and_district_and_audits(personas):
     kungalv = load_demo_places("1482")
     place = Place(municipality=kungalv, name="Ny plats", kind="square", lat=57.8720, lon=11.9770)
-    do_save_place(place, acting_user=personas["coordinator"])
+    saved, explanation = do_save_place(place, acting_user=personas["coordinator"])
     place.refresh_from_db()
+    assert saved == place and explanation == ""
     assert place.h3_r9 == cell_for_point(57.8720, 11.9770, 9)
     assert place.district.name == "Kungälv tätort"
     event = AuditEvent.objects.get(object_type="places.place", object_id=str(place.pk))

@@ -129,3 +129,28 @@ def test_the_place_list_has_a_constant_number_of_queries(
     client.get(reverse("places:place_list"))
     with django_assert_max_num_queries(6):
         client.get(reverse("places:place_list"))
+
+
+def test_a_place_description_with_personal_data_is_redacted_and_the_coordinator_told(
+    personas, login, kungalv
+):
+    client = login(personas["coordinator"])
+    response = client.post(
+        reverse("places:place_create"),
+        form_data(description="Fastighetsvärd nås på 0303\u201321 00 00 eller vard@exempel.se."),
+        follow=True,
+    )
+    place = Place.objects.get(name="Testtorget")
+    assert (
+        place.description
+        == "Fastighetsvärd nås på [borttaget: telefonnummer] eller [borttaget: e-postadress]."
+    )
+    assert "Vi tog bort 1 telefonnummer och 1 e-postadress ur beskrivningen" in response.content.decode()
+
+
+def test_a_place_text_that_no_longer_fits_after_redaction_is_refused(personas, login, kungalv):
+    name = "x" * 138 + " 070-1234567"  # 150 characters, the most a name may have
+    response = login(personas["coordinator"]).post(reverse("places:place_create"), form_data(name=name))
+    assert response.status_code == 200
+    assert "Texten i namnet blir längre än 150 tecken" in response.content.decode()
+    assert not Place.objects.filter(name__startswith="xxx").exists()

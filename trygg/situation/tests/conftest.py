@@ -1,4 +1,5 @@
-"""Fixtures for lägesbild tests: Kungälv with its places, and small helpers to create incidents."""
+"""Fixtures for lägesbild tests: Kungälv with its places, small helpers to create incidents, and a small
+world with one object of every kind (used by the view and fuzz tests)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from trygg.accounts.models import Organisation
 from trygg.places.demo import load_demo_places
 from trygg.places.models import Place
 from trygg.situation.actions import LocationContext, apply_location
-from trygg.situation.models import Category, Incident
+from trygg.situation.models import Action, CameraSite, Category, FocusArea, Incident, Meeting
 from trygg.situation.taxonomy import seed_categories
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -54,3 +56,60 @@ def make_incident(ctx):
         return incident
 
     return _make
+
+
+@pytest.fixture
+def world(kungalv, personas, make_incident):
+    """Two incidents (one the partner's organisation reported), a meeting, a focus area, an action, a camera."""
+    today = timezone.localdate()
+    housing = Organisation.objects.create(name="Kungälvsbostäder", kind=Organisation.Kind.HOUSING)
+    own = make_incident(
+        "ungdomshang",
+        at(today - dt.timedelta(days=2), 21),
+        place="Komarken",
+        source_organisation=personas["partner"].organisation,
+        description="Häng vid porten.",
+    )
+    foreign = make_incident(
+        "skadegorelse",
+        at(today - dt.timedelta(days=3), 2),
+        place="Skarpe Nord",
+        source_organisation=housing,
+        description="=SUM(A1) klotter",
+    )
+    meeting = Meeting.objects.create(date=today - dt.timedelta(days=1), kind=Meeting.Kind.LST_BIWEEKLY)
+    area = FocusArea.objects.create(
+        meeting=meeting, place=Place.objects.get(name="Komarken"), problem="Häng", start=meeting.date, weeks=4
+    )
+    action = Action.objects.create(
+        focus_area=area, meeting=meeting, kind="guards", title="Väktare Komarken", start_date=meeting.date
+    )
+    camera = CameraSite.objects.create(
+        name="Kamera Vita fläcken", lat=57.8745, lon=11.956, purpose="Trygghet", permit_status="supervision"
+    )
+    return {
+        "own": own,
+        "foreign": foreign,
+        "meeting": meeting,
+        "area": area,
+        "action": action,
+        "camera": camera,
+        "category": Category.objects.get(slug="brand"),
+    }
+
+
+def incident_post(**extra) -> dict:
+    """A valid POST to the incident form (a drug sale at Utmarksvägen three hours ago), with overrides."""
+    now = timezone.localtime()
+    data = {
+        "category": Category.objects.get(slug="narkotikaforsaljning").pk,
+        "occurred_from": (now - dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
+        "occurred_to": "",
+        "place": Place.objects.get(name="Utmarksvägen").pk,
+        "lat": "",
+        "lon": "",
+        "source_organisation": "",
+        "description": "Misstänkt försäljning, ring 070-123 45 67.",
+    }
+    data.update(extra)
+    return data

@@ -148,7 +148,7 @@ def test_meeting_notes_are_redacted(kungalv, personas):
 def test_a_focus_area_needs_a_place_or_district_and_gets_its_end(kungalv, personas):
     with pytest.raises(SituationError):
         do_save_focus_area(FocusArea(problem="x", start=dt.date(2024, 5, 7), weeks=4), acting_user=None)
-    area = do_save_focus_area(
+    area, _ = do_save_focus_area(
         FocusArea(
             problem="Häng",
             place=Place.objects.get(name="Kode busstation"),
@@ -163,7 +163,7 @@ def test_a_focus_area_needs_a_place_or_district_and_gets_its_end(kungalv, person
 
 
 def test_action_status_changes_are_audited_and_overdue_is_computed(kungalv, personas):
-    action = do_save_action(
+    action, _ = do_save_action(
         Action(kind="guards", title="Väktare", due_date=dt.date(2024, 5, 1)), acting_user=personas["partner"]
     )
     assert action.is_overdue(dt.date(2024, 5, 2))
@@ -191,3 +191,111 @@ def test_a_camera_outside_the_municipality_is_refused(kungalv):
     with pytest.raises(SituationError, match="utanför"):
         do_save_camera(camera, acting_user=None)
     assert not CameraSite.objects.exists()
+
+
+# --- personal data in every free-text field --------------------------------------------------------
+
+
+def test_a_focus_area_problem_is_redacted_before_it_is_stored_and_audited(kungalv, personas):
+    area, explanation = do_save_focus_area(
+        FocusArea(
+            problem=f"Häng, anmälare {PNR} ringer från 070\u2013123 45 67",
+            place=Place.objects.get(name="Komarken"),
+            start=dt.date(2024, 5, 7),
+            weeks=4,
+        ),
+        acting_user=personas["partner"],
+    )
+    stored = FocusArea.objects.get(pk=area.pk).problem
+    assert stored == "Häng, anmälare [borttaget: personnummer] ringer från [borttaget: telefonnummer]"
+    assert explanation == (
+        "Vi tog bort 1 personnummer och 1 telefonnummer ur problembeskrivningen: "
+        "personuppgifter hör inte hemma i lägesbilden."
+    )
+    audit = AuditEvent.objects.get(action="focus_area.create")
+    assert PNR not in str(audit.changes) and "070" not in str(audit.changes)
+
+
+def test_an_action_title_and_description_are_redacted_before_they_are_stored_and_audited(kungalv, personas):
+    action, explanation = do_save_action(
+        Action(kind="information", title="Brev till ABC 123:s ägare", description="Kontakt: a.b@exempel.se"),
+        acting_user=personas["partner"],
+    )
+    action.refresh_from_db()
+    assert action.title == "Brev till [borttaget: registreringsnummer]:s ägare"
+    assert action.description == "Kontakt: [borttaget: e-postadress]"
+    assert "ur rubriken och beskrivningen" in explanation
+    audit = AuditEvent.objects.get(action="action.create")
+    assert "ABC 123" not in str(audit.changes)
+
+
+def test_an_edited_action_is_redacted_too(kungalv, personas):
+    action, _ = do_save_action(Action(kind="other", title="Väktare"), acting_user=personas["partner"])
+    action.description = f"Ring {PNR}"
+    _, explanation = do_save_action(action, acting_user=personas["coordinator"])
+    assert Action.objects.get(pk=action.pk).description == "Ring [borttaget: personnummer]"
+    assert "ur beskrivningen" in explanation
+
+
+def test_the_camera_registers_texts_are_redacted(kungalv):
+    camera = CameraSite(
+        name="Kamera Komarken",
+        area_description="Entré, kontakt 0303-21 00 00",
+        lat=57.881,
+        lon=11.963,
+        purpose="Trygghet",
+        permit_status="applied",
+        notes=f"Handläggare {PNR}",
+    )
+    saved, explanation = do_save_camera(camera, acting_user=None)
+    saved.refresh_from_db()
+    assert saved.notes == "Handläggare [borttaget: personnummer]"
+    assert saved.area_description == "Entré, kontakt [borttaget: telefonnummer]"
+    assert "ur det bevakade området och anteckningarna" in explanation
+
+
+def test_a_redacted_title_that_no_longer_fits_is_refused_and_nothing_is_written(kungalv):
+    title = "x" * 288 + " 070-1234567"  # 300 characters; the placeholder makes it longer
+    with pytest.raises(SituationError, match="rubriken blir längre än 300 tecken"):
+        do_save_action(Action(kind="other", title=title), acting_user=None)
+    assert not Action.objects.exists()
+
+
+# --- time windows and who created a joint record ----------------------------------------------------
+
+
+def test_an_incident_window_longer_than_fourteen_days_is_refused(kungalv, personas):
+    incident = new_incident(occurred_to=at("2024-05-18", 21))
+    place = Place.objects.get(name="Komarken")
+
+    def save():
+        do_save_incident(
+            incident, place=place, lat=None, lon=None, description="", acting_user=personas["partner"]
+        )
+
+    with pytest.raises(SituationError, match="högst 14 dagar"):
+        save()
+    assert not Incident.objects.exists()
+    incident.occurred_to = at("2024-05-17", 21)  # exactly 14 days is accepted
+    save()
+    assert Incident.objects.count() == 1
+
+
+def test_joint_records_remember_the_creating_organisation_and_editors_do_not_change_it(kungalv, personas):
+    partner, coordinator = personas["partner"], personas["coordinator"]
+    meeting, _ = do_save_meeting(
+        Meeting(date=dt.date(2024, 5, 7)), organisations=[], units=[], acting_user=partner
+    )
+    area, _ = do_save_focus_area(
+        FocusArea(problem="Häng", place=Place.objects.get(name="Komarken"), start=meeting.date, weeks=4),
+        acting_user=partner,
+    )
+    action, _ = do_save_action(Action(kind="guards", title="Väktare"), acting_user=partner)
+    for record in (meeting, area, action):
+        record.refresh_from_db()
+        assert (record.created_by, record.created_by_organisation) == (partner, partner.organisation)
+        assert record.creator_label == "Polisen"
+    action.title = "Ändrad av samordnaren"
+    do_save_action(action, acting_user=coordinator)
+    action.refresh_from_db()
+    assert action.created_by == partner and action.created_by_organisation == partner.organisation

@@ -8,6 +8,7 @@ import io
 import docx
 import pytest
 from pypdf import PdfReader
+from scipy import stats
 
 from trygg.documents.docx import render_docx
 from trygg.documents.model import Table
@@ -95,6 +96,7 @@ def test_the_brief_lists_counts_hotspots_focus_areas_and_open_overdue_actions(sc
     assert doc.cover.title == "Underlag lägesbildsmöte 2024-05-21"
     assert [s.title for s in doc.sections] == [
         "Sammanfattning",
+        "Utveckling de senaste veckorna",
         "Nya händelser per plats och kategori",
         "Hotspots",
         "Aktiva fokusområden",
@@ -139,3 +141,92 @@ def test_the_brief_renders_as_pdf_and_docx(scenario):
     document = docx.Document(io.BytesIO(render_docx(doc)))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "Komarken" in cells and "Fler än vanligt" in cells
+
+
+def paragraphs(doc, title) -> str:
+    section = next(s for s in doc.sections if s.title == title)
+    return " ".join(r.text for b in section.blocks if hasattr(b, "runs") for r in b.runs)
+
+
+def test_a_cell_that_passes_p_005_alone_is_not_flagged_after_benjamini_hochberg(scenario, make_incident):
+    # Rollsbo fires: 2 in the 12 weeks before, 3 in the 13-day period. Alone p = 0.019 < 0.05, but eleven
+    # place × category cells are tested together and BH needs p ≤ 2 × 0.05 / 11 at rank 2.
+    for day in (20, 50):
+        make_incident("brand", at(PREVIOUS - dt.timedelta(days=day), 12), place="Rollsbo")
+    for day in (2, 5, 8):
+        make_incident("brand", at(PREVIOUS + dt.timedelta(days=day), 12), place="Rollsbo")
+    quiet = ["Skarpe Nord", "Utmarksvägen", "Guntorpsvägen", "Mimers Hus"]
+    for i, place in enumerate(quiet):
+        for slug in ("nedskrapning", "ordningsstorning"):
+            make_incident(slug, at(PREVIOUS - dt.timedelta(days=10 + i), 12), place=place)
+    rows, _, _ = count_rows(brief_period(scenario, scenario.previous()))
+    rollsbo = next(r for r in rows if r.place == "Rollsbo")
+    assert rollsbo.count == 3 and rollsbo.p_value == pytest.approx(stats.binomtest(3, 5, 13 / 97).pvalue)
+    assert rollsbo.p_value < 0.05 and rollsbo.assessment == "Som vanligt"
+    assert next(r for r in rows if r.place == "Komarken").assessment == "Fler än vanligt"
+
+
+def test_the_brief_says_the_flags_are_corrected_for_many_comparisons(scenario):
+    doc = build_brief(scenario, current_municipality(), today=CURRENT)
+    text = paragraphs(doc, "Nya händelser per plats och kategori")
+    assert "Benjamini–Hochbergs korrigering" in text and "prövas samtidigt" in text
+    assert "efter korrigering för att många kombinationer prövas samtidigt" in paragraphs(
+        doc, "Sammanfattning"
+    )
+
+
+def test_the_brief_compares_the_last_four_weeks_with_the_twelve_before_and_the_same_weeks_last_year(
+    scenario, make_incident
+):
+    make_incident("brand", at("2023-04-25", 0, 5), place="Rollsbo")  # first minute of last year's window
+    make_incident("brand", at("2023-05-22", 23, 30), place="Rollsbo")  # 21:30 UTC, still 22 May locally
+    make_incident("brand", at("2023-05-23", 0, 10), place="Rollsbo")  # 22:10 UTC on the 22nd: outside
+    doc = build_brief(scenario, current_municipality(), today=CURRENT)
+    # Recent [2024-04-23, 2024-05-21): 2 + 2 weekly rows, the 10 at Komarken and 1 at Kode. Baseline
+    # [2024-01-30, 2024-04-23): weeks 2-11 of the two weekly series.
+    p_base = stats.binomtest(15, 35, 4 / 16).pvalue
+    p_year = stats.binomtest(15, 17, 1 / 2).pvalue
+    assert table_rows(doc, "Utveckling de senaste veckorna") == [
+        ["Senaste 4 veckorna (2024-04-23 – 2024-05-20)", "15", "3,8", "–", "–"],
+        [
+            "De 12 veckorna före (2024-01-30 – 2024-04-22)",
+            "20",
+            "1,7",
+            "2,25",
+            f"p = {p_base:.3f}".replace(".", ","),
+        ],
+        [
+            "Samma 4 veckor förra året (2023-04-25 – 2023-05-22)",
+            "2",
+            "0,5",
+            "7,50",
+            f"p = {p_year:.3f}".replace(".", ","),
+        ],
+    ]
+    text = paragraphs(doc, "Utveckling de senaste veckorna")
+    assert "Jämfört med de 12 veckorna före registrerades fler händelser per vecka (kvot 2,25)." in text
+    assert "större än vad slumpen brukar ge" in text and "testet säger inte vad den beror på" in text
+    assert "förutsätter att händelserna inträffar oberoende av varandra" in text
+
+
+def test_a_difference_within_chance_is_not_called_a_change(meetings, make_incident):
+    _, current = meetings
+    for week in range(16):  # one a week, every week: the same rate in every window
+        make_incident("brand", at(CURRENT - dt.timedelta(days=7 * week + 3), 12), place="Rollsbo")
+    doc = build_brief(current, current_municipality(), today=CURRENT)
+    rows = table_rows(doc, "Utveckling de senaste veckorna")
+    assert rows[1][1:4] == ["12", "1,0", "1,00"]
+    text = paragraphs(doc, "Utveckling de senaste veckorna")
+    assert "ryms inom den slumpmässiga variationen" in text
+    assert "det betyder inte att nivån är oförändrad" in text
+    assert "Samma 4 veckor förra året registrerades inga händelser" in text
+
+
+def test_hotspot_labels_are_swedish_and_the_same_in_the_brief_as_on_the_map(scenario):
+    doc = build_brief(scenario, current_municipality(), today=CURRENT)
+    labels = {row[2] for row in table_rows(doc, "Hotspots")}
+    assert labels and labels <= {
+        "Förhöjd koncentration (99 %)",
+        "Förhöjd koncentration (95 %)",
+        "Förhöjd koncentration (90 %)",
+    }

@@ -52,7 +52,7 @@ def test_partner_reports_at_a_place_and_sees_it_in_table_and_map(
     page.locator("#situation-map[data-loaded='true']").wait_for()
     overlay = page.locator("#situation-map .leaflet-overlay-pane path")
     assert overlay.count() >= 3  # boundary, a hotspot cell, the incident marker, the places
-    assert "1 händelser visas på kartan" in page.locator("#map-status").inner_text()
+    assert "1 händelse visas på kartan" in page.locator("#map-status").inner_text()
     page.locator("#situation-map").get_by_role("checkbox", name="Händelser").wait_for()
     assert_accessible(page)
 

@@ -7,60 +7,21 @@ import datetime as dt
 import io
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from trygg.accounts.models import Organisation
 from trygg.places.models import Place
 from trygg.situation.hotspots import hotspot_cache
 from trygg.situation.models import Action, CameraSite, Category, FocusArea, Incident, Meeting
 
-from .conftest import at
+from .conftest import at, incident_post
 
 READERS = ["admin", "coordinator", "unit_editor", "partner", "reader"]
 WRITERS = ["admin", "coordinator", "partner"]
 MANAGERS = ["admin", "coordinator"]
-
-
-@pytest.fixture
-def world(kungalv, personas, make_incident):
-    today = timezone.localdate()
-    housing = Organisation.objects.create(name="Kungälvsbostäder", kind=Organisation.Kind.HOUSING)
-    own = make_incident(
-        "ungdomshang",
-        at(today - dt.timedelta(days=2), 21),
-        place="Komarken",
-        source_organisation=personas["partner"].organisation,
-        description="Häng vid porten.",
-    )
-    foreign = make_incident(
-        "skadegorelse",
-        at(today - dt.timedelta(days=3), 2),
-        place="Skarpe Nord",
-        source_organisation=housing,
-        description="=SUM(A1) klotter",
-    )
-    meeting = Meeting.objects.create(date=today - dt.timedelta(days=1), kind=Meeting.Kind.LST_BIWEEKLY)
-    area = FocusArea.objects.create(
-        meeting=meeting, place=Place.objects.get(name="Komarken"), problem="Häng", start=meeting.date, weeks=4
-    )
-    action = Action.objects.create(
-        focus_area=area, meeting=meeting, kind="guards", title="Väktare Komarken", start_date=meeting.date
-    )
-    camera = CameraSite.objects.create(
-        name="Kamera Vita fläcken", lat=57.8745, lon=11.956, purpose="Trygghet", permit_status="supervision"
-    )
-    return {
-        "own": own,
-        "foreign": foreign,
-        "meeting": meeting,
-        "area": area,
-        "action": action,
-        "camera": camera,
-        "category": Category.objects.get(slug="brand"),
-    }
 
 
 def read_urls(w):
@@ -157,22 +118,6 @@ def test_only_the_reporting_organisation_or_a_coordinator_edits_an_incident(
 ):
     url = reverse("situation:incident_edit", args=[world["foreign"].pk])
     assert login(personas[who]).get(url).status_code == (200 if allowed else 403)
-
-
-def incident_post(**extra):
-    now = timezone.localtime()
-    data = {
-        "category": Category.objects.get(slug="narkotikaforsaljning").pk,
-        "occurred_from": (now - dt.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"),
-        "occurred_to": "",
-        "place": Place.objects.get(name="Utmarksvägen").pk,
-        "lat": "",
-        "lon": "",
-        "source_organisation": "",
-        "description": "Misstänkt försäljning, ring 070-123 45 67.",
-    }
-    data.update(extra)
-    return data
 
 
 def test_a_partner_reports_an_incident_at_a_place_and_is_told_about_redaction(personas, login, world):
@@ -461,3 +406,111 @@ def test_the_action_page_shows_the_effect_check(personas, login, world):
     page = login(personas["reader"]).get(reverse("situation:action_detail", args=[world["action"].pk]))
     assert "Effekt" in page.content.decode()
     assert page.context["effect"] is None or "går inte att säga" in page.context["effect"].text.lower()
+
+
+PNR = "19121212\u20131212"  # Skatteverket's test personnummer, with the en dash Word puts in
+
+
+def test_a_focus_area_problem_with_personal_data_is_redacted_and_the_writer_told(personas, login, world):
+    response = login(personas["partner"]).post(
+        reverse("situation:focus_area_create"),
+        {
+            "place": Place.objects.get(name="Kode busstation").pk,
+            "problem": f"Häng, anmälare {PNR}",
+            "start": "2024-05-21",
+            "weeks": "4",
+        },
+        follow=True,
+    )
+    area = FocusArea.objects.get(place__name="Kode busstation")
+    assert area.problem == "Häng, anmälare [borttaget: personnummer]"
+    page = response.content.decode()
+    assert "Vi tog bort 1 personnummer ur problembeskrivningen" in page
+    assert PNR not in page
+
+
+def test_an_action_title_and_description_with_personal_data_are_redacted_and_the_writer_told(
+    personas, login, world
+):
+    response = login(personas["partner"]).post(
+        reverse("situation:action_edit", args=[world["action"].pk]),
+        {
+            "title": "Väktare, ring 070\u2013123 45 67",
+            "kind": "guards",
+            "status": "planned",
+            "description": "Ägare till ABC 123 kontaktas.",
+        },
+        follow=True,
+    )
+    world["action"].refresh_from_db()
+    assert world["action"].title == "Väktare, ring [borttaget: telefonnummer]"
+    assert world["action"].description == "Ägare till [borttaget: registreringsnummer] kontaktas."
+    assert "ur rubriken och beskrivningen" in response.content.decode()
+
+
+def test_camera_notes_with_personal_data_are_redacted_and_the_coordinator_told(personas, login, world):
+    response = login(personas["coordinator"]).post(
+        reverse("situation:camera_edit", args=[world["camera"].pk]),
+        {
+            "name": "Kamera Vita fläcken",
+            "lat": "57.8745",
+            "lon": "11.956",
+            "purpose": "Trygghet",
+            "permit_status": "supervision",
+            "notes": "Kontakt: handlaggare@imy.se",
+        },
+        follow=True,
+    )
+    world["camera"].refresh_from_db()
+    assert world["camera"].notes == "Kontakt: [borttaget: e-postadress]"
+    assert "Vi tog bort 1 e-postadress ur anteckningarna" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["meeting_detail", "focus_area_detail", "action_detail"])
+def test_joint_records_say_which_organisation_created_them(personas, login, world, name):
+    key = {"meeting_detail": "meeting", "focus_area_detail": "area", "action_detail": "action"}[name]
+    record = world[key]
+    record.created_by = personas["partner"]
+    record.created_by_organisation = personas["partner"].organisation
+    record.save(update_fields=["created_by", "created_by_organisation"])
+    page = login(personas["reader"]).get(reverse(f"situation:{name}", args=[record.pk])).content.decode()
+    assert f"Skapad av Polisen {record.created_at:%Y-%m-%d}." in page
+    assert "Alla samverkansparter som skriver i lägesbilden kan ändra den" in page
+
+
+def test_a_partner_edits_a_meeting_another_organisation_created(personas, login, world):
+    housing = world["foreign"].source_organisation
+    world["meeting"].created_by_organisation = housing
+    world["meeting"].save(update_fields=["created_by_organisation"])
+    response = login(personas["partner"]).post(
+        reverse("situation:meeting_edit", args=[world["meeting"].pk]),
+        {"date": world["meeting"].date.isoformat(), "kind": "lst_weekly", "notes": "Ändrat av polisen."},
+    )
+    assert response.status_code == 302
+    world["meeting"].refresh_from_db()
+    assert world["meeting"].notes == "Ändrat av polisen."
+    assert world["meeting"].created_by_organisation == housing
+
+
+def test_the_map_page_gives_the_script_its_texts_with_singular_and_plural(personas, login, world):
+    page = login(personas["reader"]).get(reverse("situation:map")).content.decode()
+    assert 'data-msg-on-map-one="{n} händelse visas på kartan"' in page
+    assert 'data-msg-on-map-other="{n} händelser visas på kartan"' in page
+    assert 'data-msg-layer-incidents="Händelser"' in page
+    script = (settings.BASE_DIR / "trygg" / "static" / "situation" / "map.js").read_text(encoding="utf-8")
+    assert "händelser visas" not in script and "Kategori" not in script
+
+
+def test_the_legend_and_the_table_use_the_swedish_class_labels(personas, login, world, make_incident):
+    today = timezone.localdate()
+    for i in range(25):
+        make_incident("ordningsstorning", at(today - dt.timedelta(days=1 + i), 22), place="Vita fläcken")
+    client = login(personas["reader"])
+    legend = client.get(reverse("situation:map")).content.decode()
+    for label in ("Förhöjd koncentration (99 %)", "Låg koncentration (99 %)", "Ingen säker avvikelse"):
+        assert label in legend
+    assert "Hot spot" not in legend and "Cold spot" not in legend
+    hotspot_cache.invalidate()
+    table = client.get(reverse("situation:table"))
+    assert table.context["hot_rows"][0].label == "Förhöjd koncentration (99 %)"
+    assert "har förhöjd koncentration av händelser" in table.content.decode()

@@ -22,7 +22,7 @@ from ..permissions import (
     get_focus_area_for_user,
     require_situation_access,
 )
-from .common import form_page
+from .common import form_page, object_from_query
 
 ACTION_FILTERS = {
     "oppna": gettext_lazy("Öppna"),
@@ -50,8 +50,8 @@ def focus_area_list(request: HttpRequest) -> HttpResponse:
 
 def _edit_focus_area(request: HttpRequest, focus_area: FocusArea | None) -> HttpResponse:
     initial = {}
-    if focus_area is None:
-        meeting = Meeting.objects.filter(pk=request.GET.get("mote") or 0).first()
+    if focus_area is None and request.method == "GET":
+        meeting = object_from_query(request, Meeting.objects.all(), "mote", _("ett möte"))
         initial = {"meeting": meeting, "start": meeting.date if meeting else timezone.localdate(), "weeks": 4}
     return form_page(
         request,
@@ -119,9 +119,11 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 def _edit_action(request: HttpRequest, action: Action | None) -> HttpResponse:
     initial = {}
-    if action is None:
-        focus_area = FocusArea.objects.filter(pk=request.GET.get("fokusomrade") or 0).first()
-        meeting = Meeting.objects.filter(pk=request.GET.get("mote") or 0).first()
+    if action is None and request.method == "GET":
+        focus_area = object_from_query(
+            request, FocusArea.objects.select_related("meeting"), "fokusomrade", _("ett fokusområde")
+        )
+        meeting = object_from_query(request, Meeting.objects.all(), "mote", _("ett möte"))
         initial = {
             "focus_area": focus_area,
             "meeting": meeting or (focus_area.meeting if focus_area else None),

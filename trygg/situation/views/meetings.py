@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -45,16 +44,13 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 
 def _edit(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
-    def save(form: MeetingForm) -> Meeting:
-        saved, explanation = do_save_meeting(
+    def save(form: MeetingForm) -> tuple[Meeting, str]:
+        return do_save_meeting(
             form.instance,
             organisations=form.cleaned_data["organisations"],
             units=form.cleaned_data["units"],
             acting_user=request.user,
         )
-        if explanation:
-            messages.warning(request, explanation)
-        return saved
 
     initial = {} if meeting else {"date": timezone.localdate()}
     return form_page(

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from trygg.places.geojson import feature_collection, point
@@ -33,6 +34,24 @@ def _filter(request: HttpRequest):
         return form, default
     form = FilterForm(request.GET)
     return form, form.to_filter()
+
+
+def _filter_errors_json(form: FilterForm) -> JsonResponse:
+    return JsonResponse(
+        {"errors": form.errors.get_json_data()}, status=400, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def _filter_errors_text(form: FilterForm) -> HttpResponseBadRequest:
+    lines = [
+        f"{form.fields[name].label}: {message}" if name in form.fields else str(message)
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+    return HttpResponseBadRequest(
+        "\n".join([gettext("Filtret är felaktigt; inget exporterades."), *lines]) + "\n",
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def _legend() -> list[tuple[str, str]]:
@@ -66,7 +85,7 @@ def map_data(request: HttpRequest) -> JsonResponse:
     require_situation_access(request)
     form, filt = _filter(request)
     if form.is_bound and not form.is_valid():
-        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+        return _filter_errors_json(form)
     municipality = current_municipality()
     places = Place.objects.for_municipality(municipality).active().select_related("district")
     return JsonResponse(map_payload(filt, municipality, places), json_dumps_params={"ensure_ascii": False})
@@ -111,9 +130,13 @@ def table(request: HttpRequest) -> HttpResponse:
 
 
 def _export_rows(request: HttpRequest):
+    """(filter form, filter, incidents); an invalid filter gives no incidents rather than the default
+    period, so that a mistyped date never exports something other than what was asked for."""
     require_situation_access(request)
-    _, filt = _filter(request)
-    return filt, filt.incidents().with_related().order_by("occurred_from", "pk")[:EXPORT_LIMIT]
+    form, filt = _filter(request)
+    if form.is_bound and not form.is_valid():
+        return form, filt, None
+    return form, filt, filt.incidents().with_related().order_by("occurred_from", "pk")[:EXPORT_LIMIT]
 
 
 CSV_HEADERS = [
@@ -136,7 +159,9 @@ CSV_HEADERS = [
 @login_required
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
-    filt, incidents = _export_rows(request)
+    form, filt, incidents = _export_rows(request)
+    if incidents is None:
+        return _filter_errors_text(form)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="lagesbild_{filt.start}_{filt.end}.csv"'
     response.write("\ufeff")  # BOM so that Excel reads UTF-8
@@ -172,7 +197,9 @@ def _csv_safe(text: str) -> str:
 @require_GET
 def export_geojson(request: HttpRequest) -> JsonResponse:
     """Incidents as GeoJSON. Incidents without an exact location have geometry null (valid GeoJSON)."""
-    filt, incidents = _export_rows(request)
+    form, filt, incidents = _export_rows(request)
+    if incidents is None:
+        return _filter_errors_json(form)
     features = [
         {
             "type": "Feature",

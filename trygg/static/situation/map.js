@@ -1,10 +1,17 @@
 /* Lägesbild map page: draws the layers from the data endpoint with the vendored Leaflet.
-   Tiles are optional: when they fail to load, the boundary and all layers still show. */
+   Tiles are optional: when they fail to load, the boundary and all layers still show.
+   Every text shown comes from the page's data-msg-* attributes, translated by the template; counts use the
+   -one/-other pair with "{n}" for the number. */
 (function () {
   "use strict";
   var el = document.getElementById("situation-map");
   if (!el || !window.L) { return; }
   var statusEl = document.getElementById("map-status");
+  var msg = el.dataset;
+  function count(key, n) {
+    var template = n === 1 ? msg[key + "One"] : msg[key + "Other"];
+    return template.replace("{n}", String(n));
+  }
   var COLORS = {
     hot_99: "#b2182b", hot_95: "#d6604d", hot_90: "#f4a582", not_significant: "#9e9e9e",
     cold_90: "#92c5de", cold_95: "#4393c3", cold_99: "#2166ac"
@@ -58,7 +65,7 @@
                  fillColor: COLORS[f.properties["class"]], fillOpacity: significant ? 0.55 : 0.08 };
       },
       onEachFeature: function (f, layer) {
-        layer.bindPopup(popup([["Klass", f.properties.label], ["Antal händelser", String(f.properties.count)],
+        layer.bindPopup(popup([[msg.msgClass, f.properties.label], [msg.msgCount, String(f.properties.count)],
                                ["Gi* z", String(f.properties.z)]]));
       }
     }).addTo(map);
@@ -70,9 +77,9 @@
       },
       onEachFeature: function (f, layer) {
         var p = f.properties;
-        layer.bindPopup(popup([["Kategori", p.category], ["När", p.when], ["Plats", p.place], ["Källa", p.source],
-                               ["Beskrivning", p.description]],
-                              [incidentUrl.replace("/0/", "/" + p.id + "/"), "Visa händelsen"]));
+        layer.bindPopup(popup([[msg.msgCategory, p.category], [msg.msgWhen, p.when], [msg.msgPlace, p.place],
+                               [msg.msgSource, p.source], [msg.msgDescription, p.description]],
+                              [incidentUrl.replace("/0/", "/" + p.id + "/"), msg.msgShowIncident]));
       }
     }).addTo(map);
 
@@ -81,8 +88,8 @@
         return L.circleMarker(latlng, { radius: 6, color: "#0b3a5c", weight: 2, fillColor: "#2a81cb", fillOpacity: 0.9 });
       },
       onEachFeature: function (f, layer) {
-        layer.bindPopup(popup([["Plats", f.properties.name], ["Typ", f.properties.place_kind],
-                               ["Kommundel", f.properties.district]]));
+        layer.bindPopup(popup([[msg.msgPlace, f.properties.name], [msg.msgKind, f.properties.place_kind],
+                               [msg.msgDistrict, f.properties.district]]));
       }
     }).addTo(map);
 
@@ -91,30 +98,33 @@
         return L.circleMarker(latlng, { radius: 7, color: "#1b1b1b", weight: 2, fillColor: "#6b3fa0", fillOpacity: 0.9 });
       },
       onEachFeature: function (f, layer) {
-        layer.bindPopup(popup([["Trygghetskamera", f.properties.name], ["Status", f.properties.status],
-                               ["Ändamål", f.properties.purpose]]));
+        layer.bindPopup(popup([[msg.msgCamera, f.properties.name], [msg.msgStatus, f.properties.status],
+                               [msg.msgPurpose, f.properties.purpose]]));
       }
     }).addTo(map);
 
-    L.control.layers(null, {
-      "Hotspots": hotspots, "Händelser": incidents, "Platser": places, "Kameror": cameras
-    }, { collapsed: false }).addTo(map);
+    var overlays = {};
+    overlays[msg.msgLayerHotspots] = hotspots;
+    overlays[msg.msgLayerIncidents] = incidents;
+    overlays[msg.msgLayerPlaces] = places;
+    overlays[msg.msgLayerCameras] = cameras;
+    L.control.layers(null, overlays, { collapsed: false }).addTo(map);
 
     var meta = data.meta;
-    var text = meta.on_map + " händelser visas på kartan";
-    if (meta.not_on_map) { text += "; " + meta.not_on_map + " saknar exakt läge och visas bara i tabellen"; }
-    if (meta.truncated) { text += " (urvalet är för stort, begränsa perioden för att se alla)"; }
-    if (tileErrors) { text += ". Bakgrundskartan kunde inte laddas"; }
+    var text = count("msgOnMap", meta.on_map);
+    if (meta.not_on_map) { text += "; " + count("msgNotOnMap", meta.not_on_map); }
+    if (meta.truncated) { text += " (" + msg.msgTruncated + ")"; }
+    if (tileErrors) { text += ". " + msg.msgNoTiles; }
     setStatus(text + ".");
     el.setAttribute("data-loaded", "true");
   }
 
-  setStatus("Hämtar kartdata …");
+  setStatus(msg.msgLoading);
   fetch(el.dataset.endpoint, { credentials: "same-origin", headers: { Accept: "application/json" } })
     .then(function (response) {
       if (!response.ok) { throw new Error("HTTP " + response.status); }
       return response.json();
     })
     .then(draw)
-    .catch(function () { setStatus("Kartdata kunde inte hämtas. Använd tabellvyn."); });
+    .catch(function () { setStatus(msg.msgFailed); });
 }());

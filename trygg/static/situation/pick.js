@@ -1,5 +1,6 @@
 /* Incident form: click in the map to set the point (latitude/longitude fields), or pick a named place.
-   Without JavaScript the form works with the place list and the coordinate fields. */
+   Without JavaScript the form works with the place list and the coordinate fields. Texts come from the
+   map element's data-msg-* attributes (translated by the template). */
 (function () {
   "use strict";
   var el = document.getElementById("pick-map");
@@ -8,6 +9,7 @@
   var lonInput = document.getElementById(el.dataset.lonInput);
   var placeSelect = document.getElementById("id_place");
   var statusEl = document.getElementById("pick-status");
+  var msg = el.dataset;
   var marker = null;
   var placeCoords = {};
 
@@ -20,7 +22,7 @@
     if (announce) {
       latInput.value = latlng.lat.toFixed(6);
       lonInput.value = latlng.lng.toFixed(6);
-      setStatus("Vald punkt: " + latInput.value + ", " + lonInput.value + ".");
+      setStatus(msg.msgPoint.replace("{lat}", latInput.value).replace("{lon}", lonInput.value));
     }
   }
 
@@ -45,7 +47,7 @@
         L.marker(latlng, { alt: f.properties.name, title: f.properties.name, keyboard: false })
           .on("click", function () {
             if (placeSelect) { placeSelect.value = String(f.properties.id); }
-            setStatus("Vald plats: " + f.properties.name + ".");
+            setStatus(msg.msgPlace.replace("{name}", f.properties.name));
           })
           .addTo(map);
       });
@@ -56,7 +58,7 @@
       }
       el.setAttribute("data-loaded", "true");
     })
-    .catch(function () { setStatus("Kartan kunde inte laddas. Välj en plats i listan eller skriv in koordinater."); });
+    .catch(function () { setStatus(msg.msgFailed); });
 
   if (placeSelect) {
     placeSelect.addEventListener("change", function () {

@@ -41,6 +41,14 @@ class Command(BaseCommand):
                 continue
             result = getattr(module, function_name)()
             self.stdout.write(f"» Demodata: {module_name} {result or ''}".rstrip())
+        # With statistics loaded, add the drafted "Statistiken i korthet" to section 3 of the demo report.
+        try:
+            from trygg.indicators.demo import add_statistics_draft_to_demo
+        except ImportError:
+            pass
+        else:
+            if add_statistics_draft_to_demo():
+                self.stdout.write("» Demodata: utkast till nulägesanalys från statistiken")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demoinloggningar (lösenord för alla: {DEMO_PASSWORD}):"))
         for user in users:
