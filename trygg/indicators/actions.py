@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,12 @@ DATA_DIR = regions.DATA_DIR
 ProgressCallback = Callable[[int, int], None]
 
 
+# Indicators that carry each kommun's population (a total per year): Kolada's N01951 and SCB's population
+# tables (content "Folkmängd"); recognised by code or by title. DEMO.* figures never form peer groups.
+POPULATION_CODES = ("N01951",)
+_POPULATION_TITLES = ("folkmängd", "invånare totalt")
+
+
 @dataclass(slots=True)
 class ImportResult:
     source: str
@@ -37,16 +44,21 @@ class ImportResult:
     updated: int
     skipped: int
     indicators_created: int
+    unchanged: int = 0
+    groups_updated: int = 0  # kommuner whose population and peer group were set from this import
 
     @property
     def summary(self) -> str:
         text = (
-            f"{self.source}: {self.rows} observationer lästa, {self.created} nya, {self.updated} uppdaterade"
+            f"{self.source}: {self.rows} observationer lästa, {self.created} nya, {self.updated} uppdaterade, "
+            f"{self.unchanged} oförändrade"
         )
         if self.indicators_created:
             text += f", {self.indicators_created} nya indikatorer"
         if self.skipped:
             text += f", {self.skipped} borttagna rader hoppades över"
+        if self.groups_updated:
+            text += f"; folkmängd och kommungrupp uppdaterade för {self.groups_updated} kommuner"
         return text + "."
 
 
@@ -63,6 +75,10 @@ def do_import_observations(
         result.rows,
         result.created,
     )
+    # Kommun populations in the file: the peer groups (Region.group) follow them in the same transaction.
+    groups = sum(
+        do_update_region_groups(code, acting_user=acting_user) for code in _population_codes_in(parsed)
+    )
     return ImportResult(
         source=parsed.source_label,
         rows=result.rows,
@@ -70,7 +86,59 @@ def do_import_observations(
         updated=result.updated,
         skipped=parsed.skipped,
         indicators_created=result.indicators_created,
+        unchanged=result.unchanged,
+        groups_updated=groups,
     )
+
+
+def is_population_indicator(code: str, title: str, unit: str, is_local: bool) -> bool:
+    if is_local or code.startswith("DEMO.") or unit != Indicator.Unit.COUNT:
+        return False
+    folded = title.casefold()
+    return code in POPULATION_CODES or folded.startswith(_POPULATION_TITLES)
+
+
+def _population_codes_in(parsed: ParsedImport) -> list[str]:
+    """Population indicators of which the file holds a kommun total (one small query)."""
+    codes = set(map(operator.itemgetter(0), parsed.rows))
+    candidates = [
+        code
+        for code, title, unit, local in Indicator.objects.filter(code__in=codes).values_list(
+            "code", "title", "unit", "is_local"
+        )
+        if is_population_indicator(code, title, unit, local)
+    ]
+    if not candidates:
+        return []
+    municipal = {
+        row[0]
+        for row in parsed.rows
+        if row[0] in candidates and row[5] == "" and row[6] is not None and len(row[1]) == 4
+    }
+    return sorted(municipal)
+
+
+def population_source() -> str | None:
+    """The population indicator with kommun totals of the latest year (most kommuner on a tie), or None."""
+    from django.db.models import Count, Max
+
+    rows = (
+        Observation.objects.filter(
+            region__kind=Region.Kind.MUNICIPALITY, breakdown="", status=OK, value__isnull=False
+        )
+        .exclude(indicator__code__startswith="DEMO.")
+        .filter(indicator__unit=Indicator.Unit.COUNT, indicator__is_local=False)
+        .values("indicator__code", "indicator__title")
+        .annotate(latest=Max("period_end"), kommuner=Count("region", distinct=True))
+    )
+    found = [
+        (row["latest"], row["kommuner"], row["indicator__code"])
+        for row in rows
+        if is_population_indicator(
+            row["indicator__code"], row["indicator__title"], Indicator.Unit.COUNT, False
+        )
+    ]
+    return max(found)[2] if found else None
 
 
 def do_import_file(

@@ -45,6 +45,10 @@ KIND_ORDER = {
     Region.Kind.MUNICIPALITY: 3,
 }
 MIN_RANKED = 10  # below this many kommuner with a value, a place "bland kommunerna" says little
+GROUPS_HOWTO = gettext_lazy(
+    "Importera folkmängd från SCB för att jämföra med kommungruppen (eller Koladas N01951); "
+    "kommungrupperna bildas av folkmängden vid importen eller med manage.py update_region_groups."
+)
 _SUB_YEAR = re.compile(r"[MK]\d")  # months and quarters: the chart draws years only
 
 
@@ -72,6 +76,11 @@ def region_index() -> dict[str, RegionInfo]:
         "code", "kind", "name", "short_name", "county__code", "police_region__code", "group"
     ).order_by("code")
     return {row[0]: RegionInfo(*row) for row in rows}
+
+
+def groups_missing(index: dict[str, RegionInfo]) -> bool:
+    """No kommun has a peer group yet (no population imported)."""
+    return not any(info.group for info in index.values() if info.kind == Region.Kind.MUNICIPALITY)
 
 
 def home_code() -> str:
@@ -306,8 +315,7 @@ def _add_peer_medians(dashboard: Dashboard, kommuner: list[str], index, values) 
     missing = [index[c].label for c in kommuner if not index[c].group]
     if missing:
         dashboard.notes.append(
-            _("Kommungrupp saknas för %(names)s (grupperna bildas när folkmängden har lästs in).")
-            % {"names": ", ".join(missing)}
+            _("Kommungrupp saknas för %(names)s.") % {"names": ", ".join(missing)} + " " + str(GROUPS_HOWTO)
         )
     for group in groups:
         key = f"{COMPARE_PEERS}:{group}"

@@ -16,6 +16,12 @@ from .importers.common import IndicatorSpec, ParsedImport, guess_higher_is_bette
 from .regions import DATA_DIR
 
 DEMO_SOURCE = "Demodata (ej officiell statistik)"
+DEMO_PLAN_SLUG = "trygg-i-kungalv"
+# Heads the drafted block in the demo follow-up's section 3; also how a second call recognises it.
+DRAFT_HEADING = "**Statistiken i korthet**"
+DRAFT_HEADING_LINE = (
+    f"{DRAFT_HEADING} (utkast framtaget av Trygg ur statistiken; samordnaren granskar och redigerar)"
+)
 CRIMES_PER_100K = "DEMO.anmalda_brott_per_100k"
 CRIMES_BY_CATEGORY = "DEMO.anmalda_brott_kategori"
 NTU_UNSAFE_EVENING = "DEMO.ntu_otrygghet_kvall"
@@ -91,3 +97,28 @@ def load_demo_indicators(*, acting_user=None, with_population: bool = True) -> D
             importers.parse_jsonstat(data), acting_user=acting_user
         ).rows
     return DemoResult(region_count, catalogue.indicators_created, demo.rows, population)
+
+
+def add_statistics_draft_to_demo(year: int = 2023, *, acting_user=None) -> bool:
+    """Append the drafted "Statistiken i korthet" to the demo follow-up's section 3; True if it was added.
+
+    The demo plan's section 3 is the reference report's hand-written text; the draft from the statistics
+    (report_section.draft_for) follows it under a bold heading line, so the demo report shows both. Nothing
+    is added when the demo plan or the statistics are missing, or when the heading is already there (a
+    second call changes nothing). Written through the plans app's own action, which audits it.
+    """
+    from trygg.plans.actions import do_update_follow_up
+    from trygg.plans.models import FollowUp
+
+    from .report_section import draft_for
+
+    follow_up = FollowUp.objects.select_related("plan").filter(plan__slug=DEMO_PLAN_SLUG, year=year).first()
+    if follow_up is None or DRAFT_HEADING in follow_up.current_analysis:
+        return False
+    draft = draft_for(follow_up).strip()
+    if not draft:
+        return False
+    text = follow_up.current_analysis.rstrip()
+    new_text = "\n\n".join(part for part in (text, DRAFT_HEADING_LINE, draft) if part) + "\n"
+    do_update_follow_up(follow_up, {"current_analysis": new_text}, acting_user=acting_user)
+    return True

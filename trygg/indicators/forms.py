@@ -122,3 +122,35 @@ class DashboardForm(forms.Form):
         if start is not None and end is not None and start > end:
             self.add_error("end", _("Till år kan inte vara före Från år."))
         return data
+
+
+class CompositeForm(forms.Form):
+    """The "Sammanvägt index" page's GET form; choices from lists the view has read (no queries here)."""
+
+    indicators = forms.MultipleChoiceField(
+        label=_("Nyckeltal i indexet"),
+        help_text=_("Välj minst två. Välj flera med Ctrl (Cmd på Mac) eller Skift."),
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+    )
+    year = forms.TypedChoiceField(label=_("År"), coerce=int)
+
+    MAX_INPUTS = 12
+
+    def __init__(self, data, *, indicators, years, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["indicators"].choices = [
+            (
+                i.code,
+                f"{i.title} ({i.code}, {_('högre är bättre') if i.higher_is_better else _('lägre är bättre')})",
+            )
+            for i in indicators
+        ]
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+
+    def clean_indicators(self):
+        codes = list(dict.fromkeys(self.cleaned_data["indicators"]))
+        if len(codes) < 2:
+            raise ValidationError(_("Välj minst två nyckeltal."))
+        if len(codes) > self.MAX_INPUTS:
+            raise ValidationError(_("Välj högst %(n)s nyckeltal.") % {"n": self.MAX_INPUTS})
+        return codes

@@ -17,22 +17,33 @@ from .analysis import (
     DEFAULT_ALPHA,
     RankResult,
     ShareEstimate,
-    change_phrase,
-    consecutive_significant_changes,
     describe_share_change,
     describe_share_comparison,
     format_number,
     format_p_value,
     format_share,
-    in_a_row_phrase,
-    poisson_change_test,
     rank,
     rate_per_100k,
+)
+from .changes import (
+    DEFAULT_TREND_YEARS,
+    MIN_DISPERSION_YEARS,
+    Dispersion,
+    change_dispersion,
+    change_phrase,
+    consecutive_significant_changes,
+    count_dispersion,
+    in_a_row_phrase,
+    poisson_change_test,
     trend,
 )
 
 # "betydligt lägre" needs a significant difference AND at least this relative size (20 %).
 SUBSTANTIAL_RATIO = 0.2
+# The years the tests look at: the latest ten (over longer periods crime series have breaks — new
+# counting rules, new offences — that a smooth path cannot follow and that would only inflate the
+# dispersion). Trends are over the latest DEFAULT_TREND_YEARS years ("sedan 2020" in 2023).
+SERIES_YEARS = 10
 
 
 @dataclass(frozen=True)
@@ -171,7 +182,7 @@ def current_analysis_figures(
 class _Draft:
     def __init__(self, facts: AnalysisFacts) -> None:
         self.f = facts
-        self.used_count_test = False
+        self.count_tests: set[str] = set()  # "exact" and/or "adjusted" (quasi-Poisson) tests used
         self.used_trend = False
         self.used_share_test = False
 
@@ -199,17 +210,31 @@ class _Draft:
             sentences.append(f"I jämförelsen är {f.municipality} " + ", men ".join(clauses) + ".")
         return " ".join(sentences)
 
+    def _recent(self, counts: Mapping[int, int | None]) -> list[tuple[int, int]]:
+        """The latest SERIES_YEARS years up to the report's year with a count, sorted."""
+        year = self.f.year
+        return [
+            (y, c) for y, c in sorted(counts.items()) if c is not None and year - SERIES_YEARS < y <= year
+        ]
+
+    def _test(self, *args, dispersion: Dispersion | None):
+        self.count_tests.add("adjusted" if dispersion is not None else "exact")
+        return poisson_change_test(*args, alpha=self.f.alpha, dispersion=dispersion)
+
     def total_crimes(self) -> str:
         f, total = self.f, self.f.total
         if total is None or f.year not in total.counts:
             return ""
         sentences = []
-        series = [(y, c) for y, c in sorted(total.counts.items()) if c is not None]
-        run = consecutive_significant_changes(series, f.alpha)
+        series = self._recent(total.counts)
+        # With five years or more, each change is tested against the extra-Poisson variation of the other
+        # years (quasi-Poisson); with fewer, the exact Poisson test.
+        adjusted = len(series) >= MIN_DISPERSION_YEARS
+        run = consecutive_significant_changes(series, f.alpha, over_dispersion=adjusted)
         latest = run.changes[-1] if run.changes else None
         statistics = "den preliminära brottsstatistiken" if f.preliminary else "brottsstatistiken"
         if latest and latest[0] == f.year:
-            self.used_count_test = True
+            self.count_tests.add("adjusted" if adjusted else "exact")
             change = latest[1]
             numbers = f"{format_number(change.count_prev)} år {f.year - 1}, {format_number(change.count_curr)} år {f.year}"
             if change.significant:
@@ -227,11 +252,13 @@ class _Draft:
                     f"sammanlagda antalet anmälda brott i {f.place} {format_number(change.count_curr)} år {f.year} "
                     f"mot {format_number(change.count_prev)} år {f.year - 1}, {change_phrase(change)}."
                 )
-        sentences.append(self._against_riket())
-        sentences.append(self._trend_total())
+        # The level against riket: the spread of the kommun's other years.
+        dispersion = count_dispersion(series, exclude={f.year}) if adjusted else None
+        sentences.append(self._against_riket(dispersion))
+        sentences.append(self._trend_total(series))
         return " ".join(s for s in sentences if s)
 
-    def _against_riket(self) -> str:
+    def _against_riket(self, dispersion: Dispersion | None) -> str:
         f, total, national = self.f, self.f.total, self.f.national_total
         if national is None:
             return ""
@@ -240,15 +267,15 @@ class _Draft:
             return ""
         if not (total.has_exposure(f.year) and national.has_exposure(f.year)):
             return ""  # published rates without counts and populations: nothing to test
-        # The kommun's rate against the national rate: the same exact test, with populations as exposures.
-        test = poisson_change_test(
+        # The kommun's rate against the national rate: the same test, with populations as exposures and
+        # the kommun's year-to-year dispersion (riket's count is so large that its own noise hardly counts).
+        test = self._test(
             national.counts[f.year],
             total.counts[f.year],
             national.population[f.year],
             total.population[f.year],
-            f.alpha,
+            dispersion=dispersion,
         )
-        self.used_count_test = True
         numbers = f"{format_number(ours)} jämfört med {format_number(theirs)} år {f.year}"
         if not test.significant:
             return (
@@ -263,13 +290,12 @@ class _Draft:
             f"{format_p_value(test.p_value, test.alpha)})."
         )
 
-    def _trend_total(self) -> str:
+    def _trend_total(self, series: list[tuple[int, int]]) -> str:
         f, total = self.f, self.f.total
-        counts = {y: c for y, c in total.counts.items() if c is not None}
-        per_capita = all(total.population.get(y) for y in counts)
+        per_capita = all(total.population.get(y) for y, _ in series)
         exposure = dict(total.population) if per_capita else None
-        result = trend(sorted(counts.items()), alpha=f.alpha, counts=True, exposure=exposure)
-        if result.direction == "none" or max(counts) != f.year:
+        result = trend(series, DEFAULT_TREND_YEARS, f.alpha, counts=True, exposure=exposure)
+        if result.direction == "none" or series[-1][0] != f.year:
             return ""
         self.used_trend = True
         word = "sjunkande" if result.direction == "decreasing" else "stigande"
@@ -286,12 +312,14 @@ class _Draft:
         sentences: list[str] = []
         not_significant: dict[str, list[str]] = {"increase": [], "decrease": []}
         for name, counts in f.categories.items():
-            series = {y: c for y, c in counts.items() if c is not None}
-            sentences.append(self._category_trend(name, series))
+            recent = self._recent(counts)
+            series = dict(recent)
+            sentences.append(self._category_trend(name, recent))
             if f.year not in series or f.year - 1 not in series:
                 continue
-            change = poisson_change_test(series[f.year - 1], series[f.year], alpha=f.alpha)
-            self.used_count_test = True
+            change = self._test(
+                series[f.year - 1], series[f.year], dispersion=change_dispersion(recent, f.year)
+            )
             numbers = f"från {format_number(change.count_prev)} till {format_number(change.count_curr)}"
             if change.significant:
                 verb = "ökat" if change.direction == "increase" else "minskat"
@@ -305,13 +333,18 @@ class _Draft:
                 sentences.append(_not_significant_sentence(direction, items, f.year - 1))
         return " ".join(s for s in sentences if s)
 
-    def _category_trend(self, name: str, series: Mapping[int, int]) -> str:
+    def _category_trend(self, name: str, series: list[tuple[int, int]]) -> str:
         f = self.f
-        result = trend(sorted(series.items()), alpha=f.alpha, counts=True)
-        if result.direction == "none" or max(series, default=None) != f.year:
+        if not series or series[-1][0] != f.year:
+            return ""
+        result = trend(series, DEFAULT_TREND_YEARS, f.alpha, counts=True)
+        if result.direction == "none":
             return ""
         self.used_trend = True
-        start, end = series[result.since_year], series[f.year]
+        values = dict(series)
+        start, end = values[result.since_year], values[f.year]
+        if start == 0:
+            return ""  # no percentage from zero
         verb = "minskat" if end < start else "ökat"
         percent = format_number(abs(end - start) / start * 100)
         word = "sjunkande" if result.direction == "decreasing" else "stigande"
@@ -361,16 +394,25 @@ class _Draft:
     def method(self) -> str:
         parts = []
         alpha = format_number(self.f.alpha, 2)
-        if self.used_count_test:
+        if "adjusted" in self.count_tests:
             parts.append(
-                "Förändringar i antal anmälda brott kallas statistiskt säkerställda när ett exakt test "
+                "Förändringar i antal anmälda brott kallas statistiskt säkerställda när testet ger "
+                f"p < {alpha}. När minst fem års värden finns tar testet hänsyn till att antalen kan variera "
+                "mer mellan åren än ren slump (kvasi-Poisson: spridningen skattas ur de övriga årens variation "
+                "kring en jämn kurva, bland de senaste upp till tio åren), och det är aldrig mindre försiktigt "
+                "än ett exakt test (villkorat binomialtest för Poissonfördelade antal)."
+            )
+        if "exact" in self.count_tests:
+            few = " för serier med färre än fem år" if "adjusted" in self.count_tests else ""
+            parts.append(
+                f"Förändringar i antal anmälda brott{few} kallas statistiskt säkerställda när ett exakt test "
                 f"(villkorat binomialtest för Poissonfördelade antal) ger p < {alpha}."
             )
         if self.used_trend:
             parts.append(
-                "En trend anges bara när den senaste perioden i samma riktning omfattar minst tre år och "
-                "lutningen i en log-linjär Poissonregression (med hänsyn till extra spridning mellan åren) är "
-                f"statistiskt säkerställd (p < {alpha})."
+                f"En trend anges bara när lutningen över de senaste {_number_word(DEFAULT_TREND_YEARS)} åren i "
+                "en log-linjär Poissonregression är statistiskt säkerställd (p < "
+                f"{alpha}), med hänsyn till extra spridning mellan åren skattad över hela serien."
             )
         if self.used_share_test:
             parts.append(
@@ -381,6 +423,13 @@ class _Draft:
 
 
 # --- Helpers ------------------------------------------------------------------------------------------
+
+
+_NUMBER_WORDS = ("noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio")
+
+
+def _number_word(n: int) -> str:
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
 
 
 def _capitalise(text: str) -> str:

@@ -124,13 +124,27 @@ def _fold(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _by_name() -> dict[str, str]:
-    """Folded names → code: full name ("Kungälvs kommun"), short name ("Kungälv") and a few aliases."""
+    """Folded names → code. A bare name is the kommun ("Stockholm", "Uppsala", "Gotland"); "… län" the län,
+    "Polisregion …" the polisregion, "Riket"/"Hela landet"/"Sverige" riket. Short names of län and
+    polisregioner ("Västra Götaland", "Väst") are used only where no kommun has that name."""
     names: dict[str, str] = {}
-    for row in all_regions():
-        for name in (row.name, row.short_name):
-            names.setdefault(_fold(name), row.code)
     for alias in ("riket", "hela landet", "sverige", "hela riket", "totalt"):
         names[alias] = RIKET_CODE
+    rows = all_regions()
+    by_kind = {
+        kind: [r for r in rows if r.kind == kind] for kind in (_KIND_MUNICIPALITY, _KIND_COUNTY, _KIND_POLICE)
+    }
+    for row in by_kind[_KIND_MUNICIPALITY]:  # kommuner first: a bare name means the kommun
+        for name in (row.name, row.short_name):
+            names.setdefault(_fold(name), row.code)
+    names.setdefault("region gotland", "0980")  # Gotlands kommun's own name
+    for row in by_kind[_KIND_COUNTY]:
+        names.setdefault(_fold(row.name), row.code)  # "Stockholms län"
+        names.setdefault(_fold(f"{row.short_name} län"), row.code)  # "Stockholm län"
+    for row in by_kind[_KIND_POLICE]:
+        names.setdefault(_fold(row.name), row.code)  # "Polisregion Stockholm"
+    for row in by_kind[_KIND_COUNTY] + by_kind[_KIND_POLICE]:
+        names.setdefault(_fold(row.short_name), row.code)  # only where no kommun has the name
     return names
 
 

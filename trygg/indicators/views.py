@@ -10,8 +10,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import actions, exports
-from .dashboard import Selection, default_region_codes, load_dashboard, region_index, search_indicators
-from .forms import DashboardForm, ImportForm, LocalFigureForm, LocalIndicatorForm
+from .composite import (
+    DEFAULT_INPUTS,
+    MIN_INPUTS,
+    default_codes,
+    kommun_years,
+    load_composite,
+    rankable_indicators,
+)
+from .dashboard import (
+    GROUPS_HOWTO,
+    Selection,
+    default_region_codes,
+    groups_missing,
+    load_dashboard,
+    region_index,
+    search_indicators,
+)
+from .forms import CompositeForm, DashboardForm, ImportForm, LocalFigureForm, LocalIndicatorForm
 from .importers.common import ImportValidationError
 from .importers.local_csv import template_csv
 from .models import ImportJob, Indicator, Observation
@@ -86,8 +102,44 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "dashboard": data,
         "export_query": urlencode(selection.query_items()) if selection else "",
         "can_import": can_import(request.user),
+        "groups_howto": GROUPS_HOWTO if groups_missing(regions) else "",
     }
     return render(request, "indicators/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def composite(request: HttpRequest) -> HttpResponse:
+    """Sammanvägt index: the chosen indicators as one 0–100 score and a rank for every kommun."""
+    _require_view(request)
+    indicators = {i.code: i for i in rankable_indicators()}
+    data = request.GET.copy()
+    asked = data.getlist("indicators")
+    if asked:
+        years_by = kommun_years([c for c in asked if c in indicators][: CompositeForm.MAX_INPUTS])
+        chosen = [c for c in asked if c in indicators]
+    else:  # Öppna jämförelser's four inputs, when the catalogue has them
+        years_by = kommun_years(
+            [c for alternatives in DEFAULT_INPUTS for c in alternatives if c in indicators]
+        )
+        chosen = default_codes(indicators, years_by)
+        data.setlist("indicators", chosen)
+    counts: dict[int, int] = {}
+    for code in chosen:
+        for year in years_by.get(code, ()):
+            counts[year] = counts.get(year, 0) + 1
+    years = sorted(counts, reverse=True)
+    if not data.get("year") and years:
+        # The latest year at least two of the chosen indicators have values for.
+        data["year"] = str(next((y for y in years if counts[y] >= MIN_INPUTS), years[0]))
+    form = CompositeForm(data, indicators=indicators.values(), years=years)
+    page = None
+    if form.is_valid():
+        page = load_composite(
+            [indicators[c] for c in form.cleaned_data["indicators"]], form.cleaned_data["year"]
+        )
+    context = {"form": form, "page": page, "no_years": not years}
+    return render(request, "indicators/composite.html", context)
 
 
 @login_required

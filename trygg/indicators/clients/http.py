@@ -12,6 +12,9 @@ from django.conf import settings
 
 DEFAULT_USER_AGENT = "Trygg/0.1 (+kommunens kontaktadress)"
 RETRY_STATUSES = {429, 502, 503, 504}
+# A server's Retry-After is honoured in full up to this many seconds; asking for longer fails at once
+# (retrying earlier than asked would only be refused again and counts against us).
+RETRY_AFTER_CAP = 600.0
 
 
 class ApiError(Exception):
@@ -22,7 +25,7 @@ def user_agent() -> str:
     return getattr(settings, "TRYGG_HTTP_USER_AGENT", DEFAULT_USER_AGENT)
 
 
-def retry_after_seconds(header: str | None, fallback: float) -> float:
+def retry_after_seconds(header: str | None, fallback: float | None) -> float | None:
     """Retry-After as seconds or an HTTP date; the fallback when absent or unreadable."""
     if not header:
         return fallback
@@ -31,7 +34,7 @@ def retry_after_seconds(header: str | None, fallback: float) -> float:
         return float(header)
     try:
         when = email.utils.parsedate_to_datetime(header)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return fallback
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
@@ -49,13 +52,15 @@ class JsonClient:
         timeout: float = 30.0,
         max_retries: int = 5,
         max_wait: float = 120.0,
+        retry_after_cap: float = RETRY_AFTER_CAP,
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.session = session or requests.Session()
         self.timeout = timeout
         self.max_retries = max_retries
-        self.max_wait = max_wait
+        self.max_wait = max_wait  # longest wait of our own back-off (1, 2, 4 … s)
+        self.retry_after_cap = max(retry_after_cap, max_wait)
         self.sleep = sleep
         self.requests_made = 0
 
@@ -74,8 +79,17 @@ class JsonClient:
                 self.sleep(min(2.0**attempt, self.max_wait))
                 continue
             if response.status_code in RETRY_STATUSES and attempt < self.max_retries:
-                wait = retry_after_seconds(response.headers.get("Retry-After"), 2.0**attempt)
-                self.sleep(min(wait, self.max_wait))
+                stated = retry_after_seconds(response.headers.get("Retry-After"), None)
+                if stated is None:
+                    self.sleep(min(2.0**attempt, self.max_wait))
+                elif stated <= self.retry_after_cap:
+                    self.sleep(stated)  # never earlier than the server asked
+                else:
+                    raise ApiError(
+                        f"{url} svarade med HTTP {response.status_code} och ber om {stated:.0f} sekunders "
+                        f"väntan (Retry-After), längre än de {self.retry_after_cap:.0f} sekunder Trygg väntar. "
+                        "Försök igen senare."
+                    )
                 continue
             if response.status_code >= 400:
                 raise ApiError(f"{url} svarade med HTTP {response.status_code}.")

@@ -14,15 +14,19 @@ import io
 
 from .. import regions
 from .common import (
+    NON_FINITE,
+    UNIT_COUNT,
     ErrorList,
     ImportValidationError,
     IndicatorSpec,
     ParsedImport,
     breakdown_key,
     decode_text,
+    is_non_finite_number,
     make_row,
     parse_period,
     parse_value,
+    show,
 )
 
 DEFAULT_INDICATOR = IndicatorSpec(
@@ -107,10 +111,17 @@ def parse_bra(data: bytes | str, *, indicator: IndicatorSpec | None = None) -> P
                 (not crime, "brottskategori saknas"),
                 (period is None, f'perioden {raw_period!r} är inte ett år (t.ex. "År, 2016")'),
                 (region is None, f"okänd region {raw_region!r}"),
-                (parsed is None, f'värdet {raw_value!r} är inte ett tal eller ".."'),
             )
             if failed
         ]
+        if parsed is None:
+            problems.append(
+                f"värdet {show(raw_value)} {NON_FINITE}"
+                if is_non_finite_number(raw_value)
+                else f'värdet {show(raw_value)} är inte ett tal eller ".."'
+            )
+        elif parsed.value is not None and parsed.value < 0 and spec.unit == UNIT_COUNT:
+            problems.append(f"värdet {show(raw_value)} är negativt, men ett antal kan inte vara negativt")
         if problems:
             errors.add(f"Rad {line_no}: {'; '.join(problems)}.")
             if errors.full:

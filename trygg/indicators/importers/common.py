@@ -28,6 +28,11 @@ UNIT_OTHER = "annan"
 
 MAX_ERRORS = 20
 MAX_BREAKDOWN_LENGTH = 255
+MAX_EXACT_INT = 2**53  # integers up to this size are exact floats: the parsers' fast path
+# json.loads refuses integers longer than Python's int()/str() limit (4 300 digits) with a plain ValueError.
+TOO_LONG_INTEGER = (
+    "{label} innehåller ett heltal med fler än 4 300 siffror; ett sådant värde kan inte vara statistik."
+)
 
 
 class Row(NamedTuple):
@@ -71,6 +76,9 @@ class ParsedImport:
     update_indicators: bool = False
     skipped: int = 0
     notes: list[str] = field(default_factory=list)
+    # Local figures (the CSV template): rows may only go to local indicators (Indicator.is_local).
+    only_local: bool = False
+    row_lines: list[int] | None = None  # the file's line of each row, for messages naming the row
 
 
 class ImportValidationError(ValueError):
@@ -135,7 +143,7 @@ def parse_period(text: str | int) -> Period | None:
 
     Returns None when the text is not a period.
     """
-    if isinstance(text, bool):
+    if isinstance(text, bool) or (isinstance(text, int) and not 1800 <= text <= 2100):
         return None
     raw = str(text).strip()
     preliminary = bool(_RE_PREL.search(raw))
@@ -186,8 +194,8 @@ def parse_value(raw: object) -> ParsedValue | None:
     if isinstance(raw, bool):
         return None
     if isinstance(raw, (int, float)):
-        value = float(raw)
-        return ParsedValue(value, OK) if math.isfinite(value) else None
+        value = _finite(raw)
+        return ParsedValue(value, OK) if value is not None else None
     text = str(raw).strip().strip('"').strip()
     folded = text.casefold()
     if folded in _SUPPRESSED_SYMBOLS:
@@ -213,8 +221,54 @@ def fast_value(raw: object) -> ParsedValue | None:
     if type(raw) is float:
         return ParsedValue(raw, OK) if math.isfinite(raw) else None
     if type(raw) is int:
-        return ParsedValue(float(raw), OK)
+        value = _finite(raw)
+        return ParsedValue(value, OK) if value is not None else None
     return parse_value(raw)
+
+
+def _finite(raw: int | float) -> float | None:
+    """A JSON/Python number as a finite float; None for inf, NaN and integers beyond float (> ~1.8e308)."""
+    try:
+        value = float(raw)
+    except OverflowError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def is_non_finite_number(raw: object) -> bool:
+    """True when a refused cell is written as a number that is not a finite float: 1e999, a 400-digit
+    integer, Infinity, NaN. Such values must be refused (they would be stored as inf) with their own message."""
+    if isinstance(raw, bool):
+        return False
+    if isinstance(raw, (int, float)):
+        return _finite(raw) is None
+    if not isinstance(raw, str):
+        return False
+    text = _RE_SPACES.sub("", raw.strip().strip('"')).removesuffix("%").replace("−", "-").replace(",", ".")
+    if text.lstrip("+-").casefold() in {"inf", "infinity", "nan"}:
+        return True
+    if text.count(".") > 1 or not _RE_NUMBER.match(text):
+        return False
+    return not math.isfinite(float(text))
+
+
+NON_FINITE = "är inte ett ändligt tal (för stort, oändligt eller NaN)"
+
+
+def show(raw: object, limit: int = 20) -> str:
+    """A cell for an error message: quoted, cut to `limit` characters; never fails on a huge integer
+    (str() refuses integers with more than 4 300 digits)."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw.bit_length() > 1000:
+        digits = int(raw.bit_length() * 0.30103) + 1
+        return f"(ett heltal med omkring {digits} siffror)"
+    return repr(str(raw)[:limit])
+
+
+def value_problem(raw: object) -> str:
+    """Why a value cell was refused, as a Swedish sentence part: "värdet '1e999' är inte ett ändligt tal …"."""
+    if is_non_finite_number(raw):
+        return f"värdet {show(raw)} {NON_FINITE}"
+    return f"värdet {show(raw)} är inte ett tal"
 
 
 # --- breakdowns ----------------------------------------------------------------------------------------------

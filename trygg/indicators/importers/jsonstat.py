@@ -24,9 +24,11 @@ from .. import regions
 from .common import (
     GENDER,
     GENDER_DIMENSION_NAMES,
+    MAX_EXACT_INT,
     MISSING,
     OK,
     SUPPRESSED,
+    TOO_LONG_INTEGER,
     ErrorList,
     ImportValidationError,
     IndicatorSpec,
@@ -38,6 +40,7 @@ from .common import (
     guess_unit,
     make_row,
     parse_period,
+    value_problem,
 )
 
 TIME_IDS = {"tid", "time", "år", "ar", "year", "period", "månad", "manad", "month", "kvartal"}
@@ -58,11 +61,19 @@ def _load(data: bytes | str | dict) -> dict:
         raise ImportValidationError(
             [f"Filen är inte giltig JSON: {exc.msg} (rad {exc.lineno}, kolumn {exc.colno})."]
         ) from exc
+    except ValueError as exc:  # an integer longer than Python's limit for int() (4 300 digits)
+        raise ImportValidationError([TOO_LONG_INTEGER.format(label="Filen")]) from exc
     except RecursionError as exc:
         raise ImportValidationError(["Filen är för djupt nästlad för att vara JSON-stat."]) from exc
     if not isinstance(loaded, dict):
         raise ImportValidationError(["Filen är inte ett JSON-stat-dataset (toppnivån är inte ett objekt)."])
     return loaded
+
+
+def _is_index(key: object) -> bool:
+    """A cell index written as a JSON object key: ASCII digits only ("²".isdigit() is True, but int() refuses
+    it) and short enough for int() (which refuses more than 4 300 digits)."""
+    return isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 18
 
 
 def _check_structure(js: dict) -> tuple[list[str], list[int]]:
@@ -134,7 +145,7 @@ def _check_structure(js: dict) -> tuple[list[str], list[int]]:
             )
     elif isinstance(values, dict):
         for key in values:
-            if not (isinstance(key, str) and key.isdigit() and int(key) < cells):
+            if not (_is_index(key) and int(key) < cells):
                 raise ImportValidationError([f"JSON-stat: värdeindex {key!r} ligger utanför tabellen."])
     else:
         raise ImportValidationError(['JSON-stat: fältet "value" saknas.'])
@@ -163,9 +174,7 @@ def _statuses(js: dict, cells: int) -> dict[int, str]:
     if isinstance(raw, list):
         return {i: s for i, s in enumerate(raw) if isinstance(s, str) and s}
     if isinstance(raw, dict):
-        return {
-            int(k): s for k, s in raw.items() if isinstance(k, str) and k.isdigit() and isinstance(s, str)
-        }
+        return {int(k): s for k, s in raw.items() if _is_index(k) and isinstance(s, str)}
     raise ImportValidationError(['JSON-stat: fältet "status" har fel form.'])
 
 
@@ -295,7 +304,9 @@ def _cells(
     append = rows.append
     for index, combo in enumerate(itertools.product(*dim_parts)):
         raw = values[index]
-        if type(raw) is int or (type(raw) is float and math.isfinite(raw)):
+        if type(raw) is float and math.isfinite(raw):
+            value, status = raw, OK
+        elif type(raw) is int and -MAX_EXACT_INT <= raw <= MAX_EXACT_INT:
             value, status = float(raw), OK
         elif raw is None:
             symbol = statuses.get(index)
@@ -303,7 +314,7 @@ def _cells(
         else:
             parsed = fast_value(raw)
             if parsed is None:
-                errors.add(f"Cell {index}: värdet {str(raw)[:20]!r} är inte ett tal.")
+                errors.add(f"Cell {index}: {value_problem(raw)}.")
                 if errors.full:
                     break
                 continue

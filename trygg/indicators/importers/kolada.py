@@ -10,6 +10,7 @@ Municipality "0000" is riket and "00LL" a län (see regions.normalise_code).
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import math
@@ -19,9 +20,11 @@ from collections.abc import Iterable
 from .. import regions
 from .common import (
     GENDER,
+    MAX_EXACT_INT,
     MISSING,
     OK,
     SUPPRESSED,
+    TOO_LONG_INTEGER,
     ErrorList,
     ImportValidationError,
     IndicatorSpec,
@@ -32,6 +35,8 @@ from .common import (
     make_row,
     parse_period,
     parse_value,
+    show,
+    value_problem,
 )
 
 SOURCE = "Kolada (RKA)"
@@ -54,6 +59,8 @@ def load_json(data: bytes | str | dict | list, *, label: str = "Kolada-svaret") 
         raise ImportValidationError(
             [f"{label} är inte giltig JSON: {exc.msg} (rad {exc.lineno}, kolumn {exc.colno})."]
         ) from exc
+    except ValueError as exc:  # an integer longer than Python's limit for int() (4 300 digits)
+        raise ImportValidationError([TOO_LONG_INTEGER.format(label=label)]) from exc
     except RecursionError as exc:
         raise ImportValidationError([f"{label} är för djupt nästlat."]) from exc
 
@@ -82,7 +89,7 @@ def parse_kolada(data: bytes | str | dict | list) -> ParsedImport:
                 continue
             kpi, municipality, raw_period = item.get("kpi"), item.get("municipality"), item.get("period")
             if not isinstance(kpi, str) or not _RE_KPI.match(kpi):
-                errors.add(f"Kolada-svaret {where}: ogiltigt nyckeltals-id {str(kpi)[:20]!r}.")
+                errors.add(f"Kolada-svaret {where}: ogiltigt nyckeltals-id {show(kpi)}.")
                 continue
             if not isinstance(municipality, str | int) or isinstance(municipality, bool):
                 municipality = repr(municipality)[:20]  # hashable, and never a valid code
@@ -90,7 +97,7 @@ def parse_kolada(data: bytes | str | dict | list) -> ParsedImport:
                 region_cache[municipality] = regions.normalise_code(municipality)
             region = region_cache[municipality]
             if region is None:
-                errors.add(f"Kolada-svaret {where} ({kpi}): okänd kommun/region {str(municipality)[:20]!r}.")
+                errors.add(f"Kolada-svaret {where} ({kpi}): okänd kommun/region {show(municipality)}.")
                 continue
             if not isinstance(raw_period, str | int) or isinstance(raw_period, bool):
                 raw_period = repr(raw_period)[:20]
@@ -98,9 +105,7 @@ def parse_kolada(data: bytes | str | dict | list) -> ParsedImport:
                 periods[raw_period] = parse_period(raw_period)
             period = periods[raw_period]
             if period is None:
-                errors.add(
-                    f"Kolada-svaret {where} ({kpi}, {region}): ogiltig period {str(raw_period)[:20]!r}."
-                )
+                errors.add(f"Kolada-svaret {where} ({kpi}, {region}): ogiltig period {show(raw_period)}.")
                 continue
             values = item.get("values")
             if not isinstance(values, list):
@@ -118,22 +123,21 @@ def parse_kolada(data: bytes | str | dict | list) -> ParsedImport:
                 if breakdown is None:
                     errors.add(
                         f"Kolada-svaret {where} ({kpi}, {region}, {period.label}): "
-                        f"okänt kön {str(value_item.get('gender'))[:10]!r} (T, K eller M)."
+                        f"okänt kön {show(value_item.get('gender'), 10)} (T, K eller M)."
                     )
                     continue
                 raw = value_item.get("value")
                 if type(raw) is float and math.isfinite(raw):
                     value, status = raw, OK
-                elif type(raw) is int:
+                elif type(raw) is int and -MAX_EXACT_INT <= raw <= MAX_EXACT_INT:
                     value, status = float(raw), OK
                 elif raw is None:
                     value, status = None, MISSING
                 else:
-                    parsed = parse_value(raw) if isinstance(raw, str) else None
+                    parsed = parse_value(raw) if isinstance(raw, str | int | float) else None
                     if parsed is None:
                         errors.add(
-                            f"Kolada-svaret {where} ({kpi}, {region}, {period.label}): "
-                            f"värdet {str(raw)[:20]!r} är inte ett tal."
+                            f"Kolada-svaret {where} ({kpi}, {region}, {period.label}): {value_problem(raw)}."
                         )
                         continue
                     value, status = parsed
@@ -153,7 +157,12 @@ def parse_kolada(data: bytes | str | dict | list) -> ParsedImport:
 
 # --- the KPI catalogue ---------------------------------------------------------------------------------------
 
-_RE_PAIR_PREFIX = re.compile(r"^(NTU|Osäkerhetstal)\s*[-–]\s*", re.IGNORECASE)
+# A margin KPI ("Osäkerhetstal - X") belongs to the KPI whose title is X, which Kolada may prefix with its
+# survey ("NTU - X", "Medborgarundersökningen - X"). Titles are compared without prefix, case, spacing before
+# "(" ("andel(%)" = "andel (%)"), then by similarity for Kolada's own typos ("trakaserier").
+_RE_PAIR_PREFIX = re.compile(r"^(NTU|Osäkerhetstal|Medborgarundersökningen)\s*[-–]\s*", re.IGNORECASE)
+_RE_BEFORE_PAREN = re.compile(r"\s*\(")
+PAIR_SIMILARITY = 0.93  # difflib ratio; the closest real pair below exact is 0.945, unrelated titles < 0.9
 
 
 def _truthy(value: object) -> bool:
@@ -186,11 +195,20 @@ def catalogue_specs(entries: Iterable[dict]) -> list[IndicatorSpec]:
     by_core: dict[str, str] = {}
     for spec in specs:
         if not spec.title.casefold().startswith("osäkerhetstal"):
-            by_core.setdefault(_RE_PAIR_PREFIX.sub("", spec.title).casefold(), spec.code)
+            by_core.setdefault(_title_core(spec.title), spec.code)
     for spec in specs:
         if spec.title.casefold().startswith("osäkerhetstal"):
-            spec.margin_for = by_core.get(_RE_PAIR_PREFIX.sub("", spec.title).casefold(), "")
+            core = _title_core(spec.title)
+            match = by_core.get(core)
+            if match is None:
+                close = difflib.get_close_matches(core, list(by_core), n=1, cutoff=PAIR_SIMILARITY)
+                match = by_core[close[0]] if close else ""
+            spec.margin_for = match
     return specs
+
+
+def _title_core(title: str) -> str:
+    return " ".join(_RE_BEFORE_PAREN.sub(" (", _RE_PAIR_PREFIX.sub("", title)).casefold().split())
 
 
 def parse_catalogue(data: bytes | str | dict) -> ParsedImport:

@@ -14,6 +14,7 @@ from .. import regions
 from .bra import sniff_delimiter
 from .common import (
     GENDER,
+    NON_FINITE,
     UNIT_COUNT,
     UNIT_OTHER,
     UNIT_PER_100K,
@@ -26,9 +27,11 @@ from .common import (
     breakdown_key,
     decode_text,
     gender_code,
+    is_non_finite_number,
     make_row,
     parse_period,
     parse_value,
+    show,
 )
 
 LOCAL_SOURCE = "Lokal uppgift"
@@ -69,6 +72,14 @@ _UNITS = {
     "per 1000": UNIT_PER_1000,
     "annan": UNIT_OTHER,
 }
+# Counts, shares and rates are never negative (as on the manual entry page); "annan" may be.
+_UNIT_WORDS = {
+    UNIT_COUNT: "ett antal kan inte vara negativt",
+    UNIT_PERCENT: "en andel kan inte vara negativ",
+    UNIT_PER_100K: "ett antal per 100 000 kan inte vara negativt",
+    UNIT_PER_1000: "ett antal per 1 000 kan inte vara negativt",
+}
+_NOT_NEGATIVE = set(_UNIT_WORDS)
 _YES = {"ja", "j", "x", "1", "true", "prel", "prel."}
 _NO = {"", "nej", "n", "0", "false"}
 
@@ -106,6 +117,7 @@ def parse_local_csv(data: bytes | str, *, default_region: str = "") -> ParsedImp
     errors = ErrorList()
     specs: dict[str, IndicatorSpec] = {}
     rows: list[tuple] = []
+    lines: list[int] = []  # the CSV row of each parsed row, for the writer's messages
     for line_no, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
             continue
@@ -125,14 +137,18 @@ def parse_local_csv(data: bytes | str, *, default_region: str = "") -> ParsedImp
         if period is None:
             problems.append(f"perioden {cell['period']!r} är inte ett år (t.ex. 2023 eller 2021-2022)")
         parsed = parse_value(cell["värde"])
-        if parsed is None:
+        unit = _UNITS.get(cell.get("enhet", "").casefold())
+        if parsed is None and is_non_finite_number(cell["värde"]):
+            problems.append(f"värdet {show(cell['värde'])} {NON_FINITE}")
+        elif parsed is None:
             problems.append(
-                f"värdet {cell['värde']!r} är inte ett tal (lämna tomt eller skriv .. om uppgift saknas)"
+                f"värdet {show(cell['värde'])} är inte ett tal (lämna tomt eller skriv .. om uppgift saknas)"
             )
+        elif parsed.value is not None and parsed.value < 0 and unit in _NOT_NEGATIVE:
+            problems.append(f"värdet {show(cell['värde'])} är negativt, men {_UNIT_WORDS[unit]}")
         gender = gender_code(cell.get("kön", ""))
         if gender is None:
             problems.append(f"kön {cell.get('kön')!r} ska vara K, M eller tomt")
-        unit = _UNITS.get(cell.get("enhet", "").casefold())
         if unit is None:
             problems.append(
                 f"enheten {cell.get('enhet')!r} ska vara antal, procent, per 100 000 eller per 1 000"
@@ -165,7 +181,15 @@ def parse_local_csv(data: bytes | str, *, default_region: str = "") -> ParsedImp
         rows.append(
             make_row(code, region, period, breakdown_key(parts), parsed.value, parsed.status, prel in _YES)
         )
+        lines.append(line_no)
     errors.raise_if_any()
     if not rows:
         raise ImportValidationError(["CSV-filen innehåller inga datarader."])
-    return ParsedImport(source_label="Lokala nyckeltal", rows=rows, indicators=list(specs.values()))
+    # only_local: the writer refuses rows for official (non-local) indicators, naming their CSV row.
+    return ParsedImport(
+        source_label="Lokala nyckeltal",
+        rows=rows,
+        indicators=list(specs.values()),
+        only_local=True,
+        row_lines=lines,
+    )

@@ -1,5 +1,8 @@
 """Small builders for statistics tests (plain functions, no fixtures)."""
 
+import re
+from html import unescape
+
 from django.utils import timezone
 
 from trygg.indicators.models import Indicator, Observation, Region
@@ -36,3 +39,13 @@ def national(years, n_kommuner, code="N07403"):
         rows += [observe(indicator, region, year, 100 + 50 * i) for i, region in enumerate(others)]
     Observation.objects.bulk_create(rows)
     return indicator
+
+
+def html_table(html: str, table_id: str) -> list[list[str]]:
+    """The table with this id as rows of cell texts (header row first), tags and entities removed."""
+    body = re.search(rf'<table id="{table_id}".*?</table>', html, re.S).group(0)
+    rows = []
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S):
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        rows.append([unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells])
+    return rows

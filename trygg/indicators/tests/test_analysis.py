@@ -1,8 +1,7 @@
-"""Tests of the statistics behind the nulägesanalys. Expected values are computed by hand (exact binomial
-sums with math.comb, worked examples), not by calling scipy the way the code does."""
+"""Tests of the statistics behind the nulägesanalys: formatting, rates, shares, ranking, the composite.
+Expected values are computed by hand (worked examples), not by calling numpy the way the code does.
+The change test and trends are in test_changes.py."""
 
-import math
-import re
 from fractions import Fraction
 
 import numpy as np
@@ -14,37 +13,19 @@ from trygg.indicators.analysis import (
     NBSP,
     MinMaxEqualWeight,
     ShareEstimate,
-    change_phrase,
     compare_shares,
     composite_index,
-    consecutive_significant_changes,
     count_from_rate,
-    describe_change,
     describe_share_change,
     describe_share_comparison,
-    describe_trend,
     format_number,
     format_p_value,
-    in_a_row_phrase,
     peer_comparison,
-    poisson_change_test,
     quartile_phrase,
     rank,
     rate_per_100k,
     share_interval,
-    trend,
 )
-
-
-def binomial_pmf(k: int, n: int, p: Fraction) -> Fraction:
-    return math.comb(n, k) * p**k * (1 - p) ** (n - k)
-
-
-def two_sided_exact_p(b: int, n: int, p: Fraction) -> float:
-    """Sum of the probabilities of all outcomes no more likely than the observed one (exact fractions)."""
-    observed = binomial_pmf(b, n, p)
-    return float(sum(pr for k in range(n + 1) if (pr := binomial_pmf(k, n, p)) <= observed))
-
 
 # --- Swedish formatting ---------------------------------------------------------------------------------
 
@@ -97,255 +78,6 @@ def test_rate_refuses_population_that_is_not_positive(population):
 def test_rate_refuses_negative_count():
     with pytest.raises(ValueError, match="negativt"):
         rate_per_100k(-1, 100)
-
-
-# --- Exact change test ---------------------------------------------------------------------------------
-
-
-def test_change_100_to_70_matches_the_hand_computed_binomial_p():
-    result = poisson_change_test(100, 70)
-    # n = 170, p0 = 1/2: symmetric, so p = 2 * P(X <= 70).
-    expected = float(2 * sum(Fraction(math.comb(170, k), 2**170) for k in range(71)))
-    assert result.p_value == pytest.approx(expected, rel=1e-9)
-    assert result.p_value == pytest.approx(0.02584, abs=1e-5)
-    assert result.direction == "decrease"
-    assert result.significant
-    assert result.ratio == pytest.approx(0.7)
-    assert result.relative_change == pytest.approx(-0.3)
-
-
-def test_change_with_unequal_exposures_matches_hand_computation():
-    # 20 crimes among 1 000 inhabitants, then 45 among 1 500: rate 2 % -> 3 %, p0 = 1500 / 2500 = 3/5.
-    result = poisson_change_test(20, 45, exposure_prev=1000, exposure_curr=1500)
-    assert result.p_value == pytest.approx(two_sided_exact_p(45, 65, Fraction(3, 5)), rel=1e-9)
-    assert result.direction == "increase"
-    assert result.ratio == pytest.approx(1.5)
-
-
-def test_same_rate_with_different_exposures_is_unchanged_with_p_one():
-    result = poisson_change_test(30, 45, exposure_prev=1000, exposure_curr=1500)
-    assert result.direction == "unchanged"
-    assert result.p_value == pytest.approx(1.0)
-    assert not result.significant
-
-
-def test_equal_counts_give_p_one():
-    result = poisson_change_test(50, 50)
-    assert result.p_value == pytest.approx(1.0)
-    assert result.direction == "unchanged"
-    assert change_phrase(result) == "ingen förändring"
-
-
-def test_from_five_to_zero_is_not_significant_but_six_to_zero_is():
-    # All n crimes in one year: P = 2 * (1/2)^n for n = 5 and n = 6.
-    five = poisson_change_test(5, 0)
-    six = poisson_change_test(6, 0)
-    assert five.p_value == pytest.approx(2 / 32)
-    assert not five.significant
-    assert six.p_value == pytest.approx(2 / 64)
-    assert six.significant
-    assert six.ratio == 0
-
-
-def test_change_from_zero_has_infinite_ratio():
-    result = poisson_change_test(0, 6)
-    assert result.direction == "increase"
-    assert math.isinf(result.ratio)
-    assert result.relative_change is None
-    assert result.significant
-
-
-def test_zero_and_zero_is_no_change_without_ratio():
-    result = poisson_change_test(0, 0)
-    assert result.p_value == 1.0
-    assert result.direction == "unchanged"
-    assert result.ratio is None
-    assert result.ci is None
-    assert not result.significant
-
-
-def test_rate_ratio_interval_is_clopper_pearson():
-    result = poisson_change_test(100, 70)
-    n, b = 170, 70
-
-    def tail_at_least(pi):
-        return sum(math.comb(n, k) * pi**k * (1 - pi) ** (n - k) for k in range(b, n + 1))
-
-    def tail_at_most(pi):
-        return sum(math.comb(n, k) * pi**k * (1 - pi) ** (n - k) for k in range(b + 1))
-
-    low_pi = result.ci_low / (1 + result.ci_low)  # equal exposures: ratio = pi / (1 - pi)
-    high_pi = result.ci_high / (1 + result.ci_high)
-    # The defining property of the exact interval: each tail probability is alpha/2 at its bound.
-    assert tail_at_least(low_pi) == pytest.approx(0.025, abs=1e-6)
-    assert tail_at_most(high_pi) == pytest.approx(0.025, abs=1e-6)
-    assert result.ci_low < 0.7 < result.ci_high < 1
-
-
-@pytest.mark.parametrize(
-    "args, message",
-    [
-        ((-1, 5), "heltal"),
-        ((2.5, 5), "heltal"),
-        ((None, 5), "heltal"),
-        ((1, 5, 0, 1), "Exponeringen"),
-        ((1, 5, 1, 1, 1.5), "Signifikansnivån"),
-    ],
-)
-def test_change_test_rejects_bad_input_in_swedish(args, message):
-    with pytest.raises(ValueError, match=message):
-        poisson_change_test(*args)
-
-
-def test_describe_change_words():
-    assert (
-        describe_change(poisson_change_test(100, 70), "antalet anmälda brott", since=2022)
-        == "Antalet anmälda brott visar en statistiskt säkerställd minskning (p = 0,026) jämfört med 2022."
-    )
-    assert describe_change(poisson_change_test(100, 90), "antalet anmälda brott") == (
-        "Antalet anmälda brott visar en minskning som inte är statistiskt säkerställd (p = 0,51)."
-    )
-    assert (
-        change_phrase(poisson_change_test(5, 0))
-        == "en minskning som inte är statistiskt säkerställd (p = 0,063)"
-    )
-
-
-@given(
-    st.integers(min_value=0, max_value=3000),
-    st.integers(min_value=0, max_value=3000),
-    st.sampled_from([0.01, 0.05, 0.1]),
-)
-def test_wording_claims_significance_only_when_the_test_says_so(a, b, alpha):
-    result = poisson_change_test(a, b, alpha=alpha)
-    text = describe_change(result, "antalet brott")
-    claims = re.search(r"en statistiskt säkerställd (ökning|minskning)", text) is not None
-    assert claims == result.significant
-    if not result.significant:
-        assert "statistiskt säkerställd" not in text.replace("inte är statistiskt säkerställd", "")
-
-
-# --- In a row ---------------------------------------------------------------------------------------------
-
-KUNGALV_TOTAL = [(2019, 4210), (2020, 4460), (2021, 4400), (2022, 3905), (2023, 3598)]
-
-
-def test_two_significant_decreases_in_a_row():
-    run = consecutive_significant_changes(KUNGALV_TOTAL)
-    assert run.direction == "decrease"
-    assert run.years == 2  # 2020 -> 2021 is not significant, 2019 -> 2020 was an increase
-    assert [year for year, _ in run.changes] == [2020, 2021, 2022, 2023]
-    assert run.latest.count_curr == 3598
-    assert in_a_row_phrase(run.years) == "för andra året i rad"
-
-
-def test_a_missing_year_breaks_the_run():
-    run = consecutive_significant_changes([(2020, 4400), (2021, 3905), (2023, 3400), (2024, 3000)])
-    assert run.years == 1
-    assert [year for year, _ in run.changes] == [2021, 2024]
-
-
-def test_no_run_when_the_latest_change_is_not_significant():
-    run = consecutive_significant_changes([(2021, 4400), (2022, 3905), (2023, 3900)])
-    assert run.years == 0
-    assert run.direction is None
-
-
-def test_a_change_of_direction_ends_the_run():
-    run = consecutive_significant_changes([(2021, 3000), (2022, 4000), (2023, 3000)])
-    assert (run.direction, run.years) == ("decrease", 1)
-
-
-def test_in_a_row_phrases():
-    assert in_a_row_phrase(1) == ""
-    assert in_a_row_phrase(3) == "för tredje året i rad"
-    assert in_a_row_phrase(12) == "för 12:e året i rad"
-
-
-# --- Trend ------------------------------------------------------------------------------------------------
-
-
-def test_falling_since_the_peak_year():
-    series = [(2016, 8000), (2017, 8300), (2018, 8600), (2019, 9000), (2020, 9700), (2021, 9200),
-              (2022, 8500), (2023, 7800)]  # fmt: skip
-    result = trend(series)
-    assert result.direction == "decreasing"
-    assert result.since_year == 2020
-    assert result.years == 4
-    assert describe_trend(result) == "sjunkande sedan 2020"
-
-
-def test_trend_slope_of_an_exact_exponential_decline():
-    series = [(year, 1000 * math.exp(-0.1 * (year - 2018))) for year in range(2018, 2024)]
-    result = trend(series)
-    assert result.slope == pytest.approx(-0.1)
-    assert result.annual_change == pytest.approx(math.expm1(-0.1))
-    assert result.since_year == 2018
-    assert result.direction == "decreasing"
-
-
-def test_small_step_against_the_trend_is_tolerated_large_is_not():
-    small_blip = [(2016, 100), (2017, 95), (2018, 96), (2019, 90), (2020, 86), (2021, 82)]
-    assert trend(small_blip).since_year == 2016
-    big_blip = [(2016, 100), (2017, 95), (2018, 105), (2019, 96), (2020, 90), (2021, 84)]
-    assert trend(big_blip).since_year == 2018
-
-
-def test_run_shorter_than_min_years_is_no_trend():
-    series = [(2019, 100), (2020, 120), (2021, 110), (2022, 100), (2023, 90)]
-    assert trend(series, min_years=3).since_year == 2020
-    assert trend(series, min_years=5).direction == "none"
-    assert describe_trend(trend(series, min_years=5)) == ""
-
-
-def test_zigzag_is_no_trend():
-    assert trend([(2019, 100), (2020, 90), (2021, 101), (2022, 92), (2023, 99)]).direction == "none"
-
-
-def test_trend_needs_at_least_three_years():
-    with pytest.raises(ValueError, match="minst tre år"):
-        trend([(2022, 1), (2023, 2)], min_years=2)
-    assert trend([(2022, 1), (2023, 2)]).direction == "none"
-
-
-def test_counts_are_never_more_certain_than_poisson_noise():
-    smooth_rise = [(2020, 500), (2021, 510), (2022, 520), (2023, 545)]
-    # On the values alone the four points are nearly a straight line ...
-    assert trend(smooth_rise).direction == "increasing"
-    # ... but as counts, the counting noise (sd ~ 22) makes the rise too small to call a trend.
-    as_counts = trend(smooth_rise, counts=True)
-    assert as_counts.direction == "none"
-    assert as_counts.p_value > 0.1
-
-
-def test_poisson_trend_slope_solves_the_score_equations_and_its_p_is_the_poisson_z_test():
-    series = [(2020, 500), (2021, 510), (2022, 520), (2023, 545)]
-    result = trend(series, counts=True)
-    t = np.array([y for y, _ in series], dtype=float) - 2021.5
-    y = np.array([c for _, c in series], dtype=float)
-    beta = result.slope
-    mu = y.sum() / np.exp(beta * t).sum() * np.exp(beta * t)  # intercept from sum(y) = sum(mu)
-    assert float(np.sum((y - mu) * t)) == pytest.approx(0, abs=1e-6)  # score equation for the slope
-    assert float(np.sum((y - mu) ** 2 / mu)) / 2 < 1  # no overdispersion: plain Poisson z-test
-    info = np.array([[mu.sum(), (mu * t).sum()], [(mu * t).sum(), (mu * t * t).sum()]])
-    se = math.sqrt(np.linalg.inv(info)[1, 1])
-    assert result.p_value == pytest.approx(math.erfc(abs(beta / se) / math.sqrt(2)), rel=1e-6)
-
-
-def test_count_trend_per_inhabitant_uses_population_as_exposure():
-    counts = [(2020, 4460), (2021, 4400), (2022, 3905), (2023, 3598)]
-    population = {2020: 44_950, 2021: 45_300, 2022: 45_650, 2023: 46_000}
-    per_capita = trend(counts, counts=True, exposure=population)
-    plain = trend(counts, counts=True)
-    assert per_capita.direction == plain.direction == "decreasing"
-    assert per_capita.since_year == 2020
-    # A growing population makes the per-capita decline steeper.
-    assert per_capita.slope < plain.slope
-
-
-def test_exposure_without_counts_is_refused():
-    with pytest.raises(ValueError, match="counts=True"):
-        trend([(2021, 1.0), (2022, 2.0), (2023, 3.0)], exposure={2021: 1, 2022: 1, 2023: 1})
 
 
 # --- NTU shares -------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Live clients against saved responses through a fake transport: no network."""
 
 import json
+from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote
 
 import pytest
@@ -13,6 +14,8 @@ from trygg.indicators.clients.scb import ScbClient, split_selection
 from trygg.indicators.importers import parse_jsonstat, parse_kolada
 from trygg.indicators.importers.common import merge
 from trygg.indicators.models import Observation
+
+EMPTY_PAGE = {"values": [], "next_url": None}
 
 
 class FakeResponse:
@@ -96,6 +99,34 @@ def test_kolada_backs_off_on_429_honouring_retry_after():
     assert client.kpis(["N07540"]) == []
     assert waits == [7.0, 2.0]  # Retry-After, then exponential back-off (2 ** attempt)
     assert len(session.calls) == 3
+
+
+def test_a_retry_after_longer_than_our_own_back_off_is_waited_in_full():
+    # max_wait bounds Trygg's own back-off; a server that asks for 300 s is not asked again after 120 s.
+    waits = []
+    answers = iter([FakeResponse(503, headers={"Retry-After": "300"}), FakeResponse(payload=EMPTY_PAGE)])
+    session = FakeSession(lambda url, params, n: next(answers))
+    client = KoladaClient("https://k/v3/", session=session, sleep=waits.append, max_wait=120)
+    assert client.kpis(["N07540"]) == []
+    assert waits == [300.0]
+
+
+def test_a_retry_after_beyond_the_cap_fails_at_once_in_swedish():
+    waits = []
+    session = FakeSession(lambda url, params, n: FakeResponse(429, headers={"Retry-After": "3600"}))
+    client = KoladaClient("https://k/v3/", session=session, sleep=waits.append)
+    with pytest.raises(ApiError, match="ber om 3600 sekunders väntan \\(Retry-After\\), längre än de 600"):
+        client.kpis(["N07540"])
+    assert waits == [] and len(session.calls) == 1  # no early retry
+
+
+def test_a_retry_after_date_is_honoured():
+    later = (datetime.now(UTC) + timedelta(seconds=200)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    waits = []
+    answers = iter([FakeResponse(429, headers={"Retry-After": later}), FakeResponse(payload=EMPTY_PAGE)])
+    session = FakeSession(lambda url, params, n: next(answers))
+    KoladaClient("https://k/v3/", session=session, sleep=waits.append).kpis(["N07540"])
+    assert 190 < waits[0] <= 200
 
 
 def test_kolada_gives_up_with_a_swedish_error_after_max_retries():

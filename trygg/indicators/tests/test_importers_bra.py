@@ -25,7 +25,7 @@ def test_importing_the_real_bra_file_is_idempotent_and_creates_its_indicator(sha
     data = (shared_data / BRA_FILE).read_bytes()
     assert actions.do_import_file("bra", data).created == 170
     again = actions.do_import_file("bra", data)
-    assert (again.created, again.updated) == (0, 170)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 170)
     assert Observation.objects.count() == 170
     total = Observation.objects.get(
         indicator__code="BRA.anmalda_brott", region__code="00", period="2016", breakdown=""

@@ -54,7 +54,7 @@ def test_our_cell_order_matches_pyjstats_own_dataframe_on_the_real_file(scb, sha
 def test_importing_the_real_file_twice_is_idempotent(scb, regions):
     first = actions.do_import_observations(parse_jsonstat(scb))
     second = actions.do_import_observations(parse_jsonstat(scb))
-    assert (first.created, second.created, second.updated) == (2772, 0, 2772)
+    assert (first.created, second.created, second.updated, second.unchanged) == (2772, 0, 0, 2772)
     assert Observation.objects.count() == 2772
     obs = Observation.objects.get(region__code="14", period="2026M01", breakdown="ålder=0-9")
     assert obs.value == 170041

@@ -20,7 +20,23 @@ def test_real_catalogue_seeds_184_kpis_with_units_and_margins(catalogue):
     ntu = Indicator.objects.get(code="N07609")
     assert ntu.unit == "procent"
     assert Indicator.objects.get(code="N07657").margin_for == ntu
-    assert Indicator.objects.filter(margin_for__isnull=False).count() == 48
+    # 48 NTU pairs, the 21 Medborgarundersökningen pairs (U016xx → N006xx, one with Kolada's typo
+    # "trakaserier") and Folkhälsomyndighetens U01532 → U01420; U01664/U01665 have no target in the file.
+    assert Indicator.objects.filter(margin_for__isnull=False).count() == 70
+    medborgar = dict(
+        Indicator.objects.filter(code__startswith="U016", margin_for__isnull=False).values_list(
+            "code", "margin_for__code"
+        )
+    )
+    assert len(medborgar) == 21
+    assert all(target == "N006" + code[4:] for code, target in medborgar.items())
+    assert Indicator.objects.get(code="U01615").margin_for.code == "N00615"
+    assert Indicator.objects.get(code="U01532").margin_for.code == "U01420"
+    assert set(
+        Indicator.objects.filter(margin_for__isnull=True, title__startswith="Osäkerhetstal").values_list(
+            "code", flat=True
+        )
+    ) == {"U01664", "U01665"}
     assert Indicator.objects.get(code="N00301").unit == "index"
 
 

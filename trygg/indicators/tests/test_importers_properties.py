@@ -18,12 +18,25 @@ PROPERTY_SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
+# Numbers of any size: unbounded integers, integers beyond float (> 1.8e308, which float() refuses with
+# OverflowError), and floats including inf and NaN (json.dumps writes them as Infinity / NaN, which
+# json.loads reads back).
 json_scalars = (
     st.none()
     | st.booleans()
-    | st.integers(-(10**6), 10**12)
-    | st.floats(allow_nan=True)
+    | st.integers()
+    | st.integers(min_value=10**300, max_value=10**400).flatmap(lambda n: st.sampled_from([n, -n]))
+    | st.floats(allow_nan=True, allow_infinity=True)
     | st.text(max_size=8)
+)
+# Raw JSON number tokens json.dumps cannot produce from Python values: digit strings beyond Python's
+# 4 300-digit int() limit (json.loads raises a plain ValueError), exponents beyond float.
+raw_numbers = (
+    st.integers(min_value=300, max_value=6000).map(lambda n: "9" * n)
+    | st.integers(min_value=309, max_value=99999).map(lambda e: f"1e{e}")
+    | st.sampled_from(["-1e999", "Infinity", "-Infinity", "NaN", "1E400", "-" + "9" * 4400])
+    | st.integers().map(str)
+    | st.floats().map(lambda f: json.dumps(f))
 )
 json_values = st.recursive(
     json_scalars,
@@ -111,6 +124,9 @@ PX_TOKENS = st.sampled_from(
         "-",
         "1",
         "2.5",
+        "1e999",
+        "9" * 400,
+        "-Infinity",
         "\n",
         " ",
         "abc",
@@ -127,6 +143,14 @@ VALID_PX = (
 
 CSV_CELLS = st.sampled_from(
     [
+        "1e999",
+        "-1e999",
+        "9" * 5000,
+        "inf",
+        "Infinity",
+        "NaN",
+        "-5",
+        "1 234 567 890 123 456 789 012 345 678 901 234 567 890",
         "",
         "..",
         "-",
@@ -213,6 +237,48 @@ def test_mutated_jsonstat_never_crashes_or_half_writes(regions, path, replacemen
     if isinstance(node, dict) or isinstance(node, list) and isinstance(last, int) and last < len(node):
         node[last] = replacement
     _import_must_be_all_or_nothing("jsonstat", json.dumps(js).encode())
+
+
+def _with_raw_number(payload, path, token: str) -> bytes:
+    """The payload as JSON with the value at `path` written as a raw number token."""
+    payload = copy.deepcopy(payload)
+    node = payload
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = "__RAW_NUMBER__"
+    return json.dumps(payload).replace('"__RAW_NUMBER__"', token).encode()
+
+
+@PROPERTY_SETTINGS
+@given(cell=st.integers(0, 11), token=raw_numbers)
+def test_jsonstat_with_numbers_of_any_size_never_crashes(regions, cell, token):
+    _import_must_be_all_or_nothing("jsonstat", _with_raw_number(VALID_JSONSTAT, ["value", cell], token))
+
+
+@PROPERTY_SETTINGS
+@given(
+    path=st.sampled_from(
+        [
+            ["values", 0, "values", 0, "value"],
+            ["values", 1, "values", 0, "value"],
+            ["values", 0, "period"],
+            ["values", 0, "municipality"],
+            ["values", 0, "kpi"],
+            ["values", 0, "values", 0, "gender"],
+        ]
+    ),
+    token=raw_numbers,
+)
+def test_kolada_with_numbers_of_any_size_never_crashes(catalogue, path, token):
+    _import_must_be_all_or_nothing("kolada", _with_raw_number(VALID_KOLADA, path, token))
+
+
+@PROPERTY_SETTINGS
+@given(token=raw_numbers, position=st.integers(0, 3))
+def test_px_data_with_numbers_of_any_size_never_crashes(regions, token, position):
+    cells = ["1", '".."', "-", "4"]
+    cells[position] = token
+    _import_must_be_all_or_nothing("px", VALID_PX.replace('1 ".." - 4', " ".join(cells)).encode("cp1252"))
 
 
 @PROPERTY_SETTINGS

@@ -104,3 +104,13 @@ def test_progress_is_reported_per_batch(regions, monkeypatch):
     values = {("1482", y, ""): 1.0 for y in range(2018, 2023)}
     actions.do_import_observations(_parsed(values), progress=lambda done, total: calls.append((done, total)))
     assert calls == [(2, 5), (4, 5), (5, 5)]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_later_file_without_margin_keeps_the_margin_on_both_paths(regions, fast):
+    actions.do_import_observations(_parsed({("1482", 2022, ""): 20.0}, margin=3.0), fast=fast)
+    same = actions.do_import_observations(_parsed({("1482", 2022, ""): 20.0}), fast=fast)
+    assert (same.created, same.updated, same.unchanged) == (0, 0, 1)
+    changed = actions.do_import_observations(_parsed({("1482", 2022, ""): 21.0}), fast=fast)
+    assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 0)
+    assert _snapshot() == [("T.x", "1482", "2022", "", 21.0, "ok", 3.0)]

@@ -36,6 +36,11 @@ def all_kommuner(codes, seed, mean, sd, kungalv):
     return values
 
 
+# A smooth rise to 2019 and a fall since: significant falls in 2022 and 2023, not in 2021.
+TOTAL = [4057, 4414, 4578, 4793, 4794, 4834, 4676, 4533, 4263, 3947]
+POPULATION = [42_300, 42_900, 43_600, 44_300, 44_800, 45_300, 45_800, 46_400, 47_000, 47_500]
+
+
 @pytest.fixture(scope="module")
 def kungalv():
     codes = kommun_codes()
@@ -58,9 +63,10 @@ def kungalv():
                 IndicatorValues("personskador", all_kommuner(codes, 5, 12, 2, 12)),  # middle: not mentioned
             ],
         ),
+        # Ten years: each change is tested against the spread of the other years (quasi-Poisson).
         total=CountSeries(
-            {2019: 4210, 2020: 4460, 2021: 4400, 2022: 3905, 2023: 3598},
-            {2019: 44_600, 2020: 44_950, 2021: 45_300, 2022: 45_650, 2023: 46_000},
+            dict(zip(range(2014, 2024), TOTAL, strict=True)),
+            dict(zip(range(2014, 2024), POPULATION, strict=True)),
         ),
         national_total=CountSeries(
             {2019: 1_549_000, 2020: 1_566_000, 2021: 1_509_000, 2022: 1_478_000, 2023: 1_470_000},
@@ -115,7 +121,7 @@ def test_significant_decrease_for_the_second_year_in_a_row(draft):
     assert (
         "Enligt den preliminära brottsstatistiken från Brottsförebyggande rådet (Brå) för år 2023 har Kungälvs "
         "kommun för andra året i rad en statistiskt säkerställd minskning av det sammanlagda antalet anmälda "
-        "brott (3\u00a0905 år 2022, 3\u00a0598 år 2023; p < 0,001)." in draft
+        "brott (4\u00a0263 år 2022, 3\u00a0947 år 2023; p < 0,001)." in draft
     )
 
 
@@ -154,11 +160,40 @@ def test_ntu_increase_within_the_margin_is_not_claimed(draft):
 
 
 def test_method_sentence_states_test_and_level(draft):
+    # The total has ten years (over-dispersion allowed for), the categories four (exact test).
+    assert (
+        "Förändringar i antal anmälda brott kallas statistiskt säkerställda när testet ger p < 0,05. När minst "
+        "fem års värden finns tar testet hänsyn till att antalen kan variera mer mellan åren än ren slump "
+        "(kvasi-Poisson" in draft
+    )
+    assert (
+        "Förändringar i antal anmälda brott för serier med färre än fem år kallas statistiskt säkerställda när "
+        "ett exakt test (villkorat binomialtest för Poissonfördelade antal) ger p < 0,05." in draft
+    )
+    assert "En trend anges bara när lutningen över de senaste fyra åren" in draft
+    assert "felmarginalerna (konfidensintervallen) inte överlappar" in draft
+
+
+def test_short_series_state_only_the_exact_test(kungalv):
+    total = CountSeries({2021: 4400, 2022: 3905, 2023: 3598}, {})
+    text = draft_current_analysis(dataclasses.replace(kungalv, total=total, national_total=None))
+    assert "kvasi-Poisson" not in text
     assert (
         "Förändringar i antal anmälda brott kallas statistiskt säkerställda när ett exakt test (villkorat "
-        "binomialtest för Poissonfördelade antal) ger p < 0,05." in draft
+        "binomialtest för Poissonfördelade antal) ger p < 0,05." in text
     )
-    assert "felmarginalerna (konfidensintervallen) inte överlappar" in draft
+
+
+def test_a_wobbling_total_is_not_called_significant(kungalv):
+    # ±5 % from year to year around 4 000: the latest fall of 7 % is ordinary for this series.
+    wobble = [4000, 4350, 3900, 4300, 3950, 4400, 4020, 4380, 4100, 3800]
+    total = CountSeries(dict(zip(range(2014, 2024), wobble, strict=True)), {})
+    text = draft_current_analysis(dataclasses.replace(kungalv, total=total, national_total=None))
+    assert (
+        "var det sammanlagda antalet anmälda brott i Kungälv 3\u00a0800 år 2023 mot 4\u00a0100 år 2022, en "
+        "minskning som inte är statistiskt säkerställd" in text
+    )
+    assert "i rad" not in text and "trend i antalet" not in text
 
 
 def test_draft_is_plain_markdown_paragraphs(draft):
@@ -213,7 +248,7 @@ def test_figures_for_the_section(kungalv):
     figures = current_analysis_figures(kungalv)
     assert [type(f) for f in figures] == [Figure] * 4
     assert figures[0].caption == "Anmälda brott per 100 000 invånare (alla brottskategorier)."
-    assert "Kungälv 2023: 7\u00a0822; Riket 2023: 13\u00a0934." in figures[0].alt
+    assert "Kungälv 2023: 8\u00a0309; Riket 2023: 13\u00a0934." in figures[0].alt
     assert "Stöld- och tillgreppsbrott 2023: 1\u00a0105" in figures[1].alt
     assert "Polisregion Väst 2023: 29 procent" in figures[2].alt
     assert "Kvinnor 2023: 31 procent" in figures[3].alt

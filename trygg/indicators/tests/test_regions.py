@@ -78,6 +78,42 @@ def test_it_resolves_names_as_bra_writes_them(name, expected):
 
 
 @pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # A bare name is the kommun, even where a län or polisregion has the same short name.
+        ("Stockholm", "0180"),
+        ("Uppsala", "0380"),
+        ("Jönköping", "0680"),
+        ("Kalmar", "0880"),
+        ("Örebro", "1880"),
+        ("Gotland", "0980"),
+        ("Region Gotland", "0980"),
+        ("Stockholms kommun", "0180"),
+        # "… län" is the län.
+        ("Stockholms län", "01"),
+        ("Uppsala län", "03"),
+        ("Jönköpings län", "06"),
+        ("Kalmar län", "08"),
+        ("Örebro län", "18"),
+        ("Gotlands län", "09"),
+        ("Stockholm län", "01"),
+        # "Polisregion …" is the polisregion.
+        ("Polisregion Stockholm", "PR-STHLM"),
+        ("polisregion bergslagen", "PR-BERGSLAGEN"),
+        # Riket under its usual names.
+        ("Riket", "00"),
+        ("Hela landet", "00"),
+        ("Sverige", "00"),
+        # Short names no kommun has still find their län or polisregion.
+        ("Västra Götaland", "14"),
+        ("Bergslagen", "PR-BERGSLAGEN"),
+    ],
+)
+def test_bare_names_are_kommuner_and_lan_and_polisregion_need_their_word(name, expected):
+    assert regions.resolve(name) == expected
+
+
+@pytest.mark.parametrize(
     ("population", "group"),
     [
         (48647, "Mellanstor kommun (15 000–49 999 inv.)"),

@@ -149,7 +149,11 @@ def test_draft_describes_the_ntu_change_without_overclaiming(demo_follow_up):
         in draft
     )
     ntu_paragraph = next(p for p in draft.split("\n\n") if "20 procent 2022" in p)
-    assert "statistiskt säkerställd" not in ntu_paragraph
+    change, *comparisons = ntu_paragraph.split(". ")
+    assert "statistiskt säkerställd" not in change
+    # Polisregion Väst (27 ± 1,2) overlaps Kungälv (23 ± 3,5); riket (29 ± 0,5) does not.
+    assert "än i Polisregion Väst (27 procent), men skillnaden ligger inom felmarginalen" in comparisons[0]
+    assert "än i riket (29 procent); skillnaden är statistiskt säkerställd" in comparisons[1]
     # The demo has no margins for women and men: their shares are drawn but never compared in the text.
     assert "kvinnorna" not in draft
 
