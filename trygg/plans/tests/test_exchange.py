@@ -10,7 +10,7 @@ import yaml
 from django.core.management import CommandError, call_command
 
 from trygg.accounts.models import Unit
-from trygg.plans.demo import DEMO_PLAN_PATH, load_demo_plan
+from trygg.plans.demo import load_demo_plan
 from trygg.plans.exchange import (
     PlanImportError,
     export_plan,
@@ -477,9 +477,6 @@ def test_broken_yaml_names_the_line(db, tmp_path):
     assert info.value.errors[0].startswith("Filen är inte giltig YAML (rad ")
 
 
-@pytest.mark.skipif(
-    not DEMO_PLAN_PATH.exists(), reason=f"demo data {DEMO_PLAN_PATH} has not been written yet"
-)
 def test_demo_plan_loads_27_activities_with_2023_statuses_and_reloading_changes_nothing(db):
     result = load_demo_plan()
 
@@ -539,9 +536,6 @@ def test_import_command_records_the_named_user_in_the_history(sample_plan, tmp_p
     assert Unit.objects.filter(name="Säkerhetsenheten").count() == 1
 
 
-@pytest.mark.skipif(
-    not DEMO_PLAN_PATH.exists(), reason=f"demo data {DEMO_PLAN_PATH} has not been written yet"
-)
 def test_load_demo_plan_command_is_idempotent(db, capsys):
     call_command("load_demo_plan")
     call_command("load_demo_plan")

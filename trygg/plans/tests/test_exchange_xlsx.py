@@ -5,7 +5,7 @@ from io import BytesIO
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from trygg.plans.demo import DEMO_PLAN_PATH, load_demo_plan
+from trygg.plans.demo import load_demo_plan
 from trygg.plans.exchange import (
     PlanImportError,
     export_plan,
@@ -266,9 +266,6 @@ def test_missing_sheet_and_missing_columns_give_a_clear_error(sample_plan):
     ]
 
 
-@pytest.mark.skipif(
-    not DEMO_PLAN_PATH.exists(), reason=f"demo data {DEMO_PLAN_PATH} has not been written yet"
-)
 def test_demo_plan_round_trips_exactly_through_json_and_xlsx(db):
     plan = load_demo_plan().plan
     expected = export_plan_json(plan)
