@@ -1,32 +1,61 @@
-"""Shared test personas: one user per role, plus an outsider (an account with no role)."""
+"""Shared test personas: one user per role in municipality A (Kungälv), plus an outsider (an account with no
+role); and municipality B (Ale) for tenant-isolation tests."""
 
 import pytest
 
-from trygg.accounts.models import Organisation, Role, Unit, User
+from trygg.accounts.models import Membership, Organisation, Role, Unit, User
+from trygg.places.loading import load_municipality
+
+MUNICIPALITY_A = "1482"  # Kungälv, the demo municipality (TRYGG_MUNICIPALITY_CODE)
+MUNICIPALITY_B = "1440"  # Ale, its neighbour in lokalpolisområde Kungälv/Ale
 
 
-def make_user(username: str, role: str = Role.READER, units=(), organisation=None, **extra) -> User:
-    user = User.objects.create_user(username=username, password="pw-" + username, role=role, **extra)
+def make_user(
+    username: str, role: str = Role.READER, units=(), organisation=None, municipality=None, **extra
+) -> User:
+    """A user with `role` in `municipality` (default: A, loaded when missing); Role.NONE gives no membership."""
+    user = User.objects.create_user(username=username, password="pw-" + username, **extra)
     if organisation is not None:
         user.organisation = organisation
         user.save(update_fields=["organisation"])
+    if role:
+        municipality = municipality or load_municipality(MUNICIPALITY_A)
+        Membership.objects.create(user=user, municipality=municipality, role=role)
     if units:
         user.units.set(units)
     return user
 
 
-@pytest.fixture
-def unit(db):
-    return Unit.objects.get_or_create(name="Säkerhetsenheten")[0]
+def grant(user: User, municipality, role: str) -> User:
+    """Give `user` a role in another municipality; returns a fresh instance (roles are cached per instance)."""
+    Membership.objects.update_or_create(user=user, municipality=municipality, defaults={"role": role})
+    return User.objects.get(pk=user.pk)
 
 
 @pytest.fixture
-def other_unit(db):
-    return Unit.objects.get_or_create(name="Sektor Trygghet och Stöd")[0]
+def municipality(db):
+    """Municipality A (Kungälv) with its boundary."""
+    return load_municipality(MUNICIPALITY_A)
 
 
 @pytest.fixture
-def personas(db, unit):
+def other_municipality(db):
+    """Municipality B (Ale) with its boundary."""
+    return load_municipality(MUNICIPALITY_B)
+
+
+@pytest.fixture
+def unit(municipality):
+    return Unit.objects.get_or_create(municipality=municipality, name="Säkerhetsenheten")[0]
+
+
+@pytest.fixture
+def other_unit(municipality):
+    return Unit.objects.get_or_create(municipality=municipality, name="Sektor Trygghet och Stöd")[0]
+
+
+@pytest.fixture
+def personas(municipality, unit):
     police = Organisation.objects.get_or_create(name="Polisen", kind=Organisation.Kind.POLICE)[0]
     return {
         "admin": make_user("admin", Role.ADMIN, is_staff=True, is_superuser=True),

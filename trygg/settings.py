@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "trygg.indicators",
     "trygg.places",
     "trygg.situation",
+    "trygg.demo",  # only the load_demo command; no production module imports it
 ]
 
 MIDDLEWARE = [

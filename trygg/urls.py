@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from trygg.accounts import views as account_views
 from trygg.plans import views as plan_views
 
 urlpatterns = [
     path("", plan_views.home, name="home"),
     path("logga-in/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("kommun/", account_views.switch_municipality, name="switch_municipality"),
     path("admin/", admin.site.urls),
     path("planer/", include("trygg.plans.urls")),
     path("statistik/", include("trygg.indicators.urls")),

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,15 +30,21 @@ class Organisation(models.Model):
 
 
 class Unit(models.Model):
-    """An organisational unit of the municipality (sektor, enhet) that can own activities."""
+    """An organisational unit of a municipality (sektor, enhet) that can own activities."""
 
-    name = models.CharField(_("namn"), max_length=200, unique=True)
+    municipality = models.ForeignKey(
+        "places.Municipality", on_delete=models.PROTECT, related_name="units", verbose_name=_("kommun")
+    )
+    name = models.CharField(_("namn"), max_length=200)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="units"
     )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="unit_name_unique_in_municipality")
+        ]
         verbose_name = _("enhet")
         verbose_name_plural = _("enheter")
 
@@ -55,20 +62,62 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
-    role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.NONE, blank=True)
+    """A person with a role per municipality (Membership). A superuser is administrator everywhere."""
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="users"
     )
     units = models.ManyToManyField(Unit, blank=True, related_name="users", verbose_name=_("enheter"))
 
-    @property
-    def effective_role(self) -> str:
+    @cached_property
+    def roles_by_municipality(self) -> dict[int, str]:
+        """{municipality id: role}; every municipality is ADMIN for a superuser. One query per request."""
+        if not (self.is_authenticated and self.is_active):
+            return {}
         if self.is_superuser:
-            return Role.ADMIN
-        return self.role
+            from trygg.places.models import Municipality
 
-    def has_role(self, *roles: str) -> bool:
-        return self.is_authenticated and self.is_active and self.effective_role in roles
+            return dict.fromkeys(Municipality.objects.values_list("pk", flat=True), Role.ADMIN)
+        return dict(self.memberships.values_list("municipality_id", "role"))
+
+    def role_in(self, municipality) -> str:
+        """The user's role in a municipality (object or id); Role.NONE when they have none there."""
+        key = getattr(municipality, "pk", municipality)
+        return self.roles_by_municipality.get(key, Role.NONE)
+
+    def has_role_in(self, municipality, *roles: str) -> bool:
+        return self.role_in(municipality) in roles
+
+    def municipality_ids(self, *roles: str) -> list[int]:
+        """Ids of the municipalities where the user holds one of `roles` (any role when none are given)."""
+        return sorted(
+            m for m, role in self.roles_by_municipality.items() if role and (not roles or role in roles)
+        )
+
+    def has_role_anywhere(self, *roles: str) -> bool:
+        return bool(self.municipality_ids(*roles))
+
+
+class Membership(models.Model):
+    """A user's role in one municipality. A police officer of a lokalpolisområde is partner in each of its
+    municipalities; a coordinator of a kommunalförbund is coordinator in each member municipality."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    municipality = models.ForeignKey(
+        "places.Municipality", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("kommun")
+    )
+    role = models.CharField(_("roll"), max_length=20, choices=Role.choices[1:])
+
+    class Meta:
+        ordering = ["user", "municipality"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "municipality"], name="one_role_per_user_municipality")
+        ]
+        verbose_name = _("behörighet")
+        verbose_name_plural = _("behörigheter")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} i {self.municipality}"
 
 
 class AuditEvent(models.Model):

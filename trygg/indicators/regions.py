@@ -6,17 +6,19 @@ Canonical region codes in Trygg:
 - kommun: four digits (``"1482"`` = Kungälv),
 - polisregion: ``"PR-…"`` codes defined here (``"PR-VAST"``), since no statistics agency owns one.
 
-The kommun and län lists are read from the CSV files shipped in ``trygg/indicators/data`` (see SOURCE.md).
+The kommun and län lists are read from the CSV files shipped in ``trygg/lib/data`` (``trygg.lib.sweden``).
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from trygg.lib.sweden import read_csv
+
+# The indicator catalogue and demo files (the kommun and län lists are in trygg/lib/data).
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 RIKET_CODE = "00"
@@ -73,11 +75,6 @@ def police_region_for_county() -> dict[str, str]:
     return {county: code for code, _name, counties in POLICE_REGIONS for county in counties}
 
 
-def _read_csv(name: str) -> list[dict[str, str]]:
-    with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 @lru_cache(maxsize=1)
 def all_regions() -> tuple[RegionRow, ...]:
     """Every region Trygg knows, parents before children (riket, polisregioner, län, kommuner)."""
@@ -87,7 +84,7 @@ def all_regions() -> tuple[RegionRow, ...]:
         RegionRow(code, _KIND_POLICE, name, name.removeprefix("Polisregion "))
         for code, name, _ in POLICE_REGIONS
     ]
-    for row in _read_csv("counties.csv"):
+    for row in read_csv("counties.csv"):
         code = row["county_code"].zfill(2)
         rows.append(
             RegionRow(
@@ -98,7 +95,7 @@ def all_regions() -> tuple[RegionRow, ...]:
                 police_region_code=police[code],
             )
         )
-    for row in _read_csv("municipalities.csv"):
+    for row in read_csv("municipalities.csv"):
         county = row["county_code"].zfill(2)
         rows.append(
             RegionRow(

@@ -18,7 +18,7 @@ from shapely.ops import transform
 
 from trygg.lib.geo import Boundary, OutsideBoundaryError, cells_for_point
 
-from .models import District, Municipality
+from .models import District, Municipality, MunicipalityNotLoaded
 
 TOLERANCE_M = 500.0
 
@@ -45,7 +45,16 @@ def _boundary(geometry_json: str, name: str, tolerance_m: float) -> Boundary:
 
 def municipality_boundary(municipality: Municipality, tolerance_m: float = TOLERANCE_M) -> Boundary:
     """The boundary used to accept or reject points (buffered by the tolerance)."""
-    return _boundary(json.dumps(municipality.geometry, sort_keys=True), municipality.full_name, tolerance_m)
+    return _boundary(_geometry_json(municipality), municipality.full_name, tolerance_m)
+
+
+def _geometry_json(municipality: Municipality) -> str:
+    if not municipality.geometry:
+        raise MunicipalityNotLoaded(
+            f"Kommungränsen för {municipality.full_name} saknas. Kör 'manage.py load_municipality "
+            f"--code {municipality.code}' för att läsa in den."
+        )
+    return json.dumps(municipality.geometry, sort_keys=True)
 
 
 def boundary_of(geometry: dict, name: str) -> Boundary:
@@ -69,4 +78,4 @@ def _cells(geometry_json: str, resolution: int) -> np.ndarray:
 def municipality_cells(municipality: Municipality, resolution: int) -> np.ndarray:
     """Every H3 cell overlapping the municipality: the study area of the hotspot analysis, so that cells
     without incidents count as zeros rather than being left out."""
-    return _cells(json.dumps(municipality.geometry, sort_keys=True), resolution)
+    return _cells(_geometry_json(municipality), resolution)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import csv
+import copy
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
+
+from trygg.lib.sweden import county_names
 
 from .models import Municipality
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BOUNDARIES = DATA_DIR / "swedish_municipalities.geojson"
-COUNTIES = DATA_DIR / "counties.csv"
 SOURCE = "github.com/okfse/sweden-geojson (Valmyndigheten), förenklad"
 
 
@@ -20,16 +22,16 @@ class UnknownMunicipality(ValueError):
     pass
 
 
-def _county_names() -> dict[str, str]:
-    with COUNTIES.open(encoding="utf-8") as fh:
-        return {row["county_code"]: row["county_name"] for row in csv.DictReader(fh)}
+@lru_cache(maxsize=2)
+def _features(path: Path) -> dict[str, dict]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {feature["properties"].get("id"): feature for feature in data["features"]}
 
 
 def boundary_feature(code: str, path: Path = BOUNDARIES) -> dict:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    for feature in data["features"]:
-        if feature["properties"].get("id") == code:
-            return feature
+    feature = _features(path).get(code)
+    if feature is not None:
+        return copy.deepcopy(feature)
     raise UnknownMunicipality(f"Kommunkoden {code!r} finns inte i {path.name} (fyra siffror, t.ex. 1482).")
 
 
@@ -44,7 +46,7 @@ def load_municipality(code: str) -> Municipality:
         defaults={
             "name": props["kom_namn"],
             "county_code": county_code,
-            "county_name": _county_names().get(county_code, ""),
+            "county_name": county_names().get(county_code, ""),
             "geometry": feature["geometry"],
             "source": SOURCE,
         },

@@ -6,17 +6,21 @@ spatial database is required. Points carry H3 cell ids at a few resolutions as i
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
 class Municipality(models.Model):
+    """A municipality hosted by this installation: the owner of every domain row (plans, places, incidents,
+    meetings, local indicators …). Its SCB kommunkod is also the code of its statistics Region
+    (``trygg.indicators.regions.region_for``). Users hold a role per municipality (accounts.Membership)."""
+
     code = models.CharField(_("kommunkod"), max_length=4, unique=True)
     name = models.CharField(_("namn"), max_length=100)  # short name as in Polisen's feed: "Kungälv"
     county_code = models.CharField(_("länskod"), max_length=2, blank=True)
     county_name = models.CharField(_("län"), max_length=100, blank=True)
-    geometry = models.JSONField(_("gräns (GeoJSON)"))
+    # Null until the boundary is loaded (manage.py load_municipality); the lägesbild map needs it.
+    geometry = models.JSONField(_("gräns (GeoJSON)"), null=True, blank=True)
     source = models.CharField(_("källa"), max_length=300, blank=True)
 
     class Meta:
@@ -33,17 +37,7 @@ class Municipality(models.Model):
 
 
 class MunicipalityNotLoaded(LookupError):
-    """The configured municipality has no boundary in the database yet (run load_municipality)."""
-
-
-def current_municipality() -> Municipality:
-    code = settings.TRYGG_MUNICIPALITY_CODE
-    try:
-        return Municipality.objects.get(code=code)
-    except Municipality.DoesNotExist:
-        raise MunicipalityNotLoaded(
-            f"Kommunen {code} saknas. Kör 'manage.py load_municipality' för att läsa in kommungränsen."
-        ) from None
+    """A municipality has no boundary in the database yet (run load_municipality)."""
 
 
 class District(models.Model):

@@ -7,12 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from trygg.accounts.tenancy import require_current_municipality
 from trygg.lib.pii import TextTooLongError
 
 from . import geojson
 from .actions import do_save_place
 from .forms import PlaceForm
-from .models import District, Place, current_municipality
+from .models import District, Place
 from .permissions import can_manage_places, get_place_for_user, require_places_access
 
 
@@ -20,7 +21,7 @@ from .permissions import can_manage_places, get_place_for_user, require_places_a
 @require_GET
 def place_list(request: HttpRequest) -> HttpResponse:
     require_places_access(request)
-    municipality = current_municipality()
+    municipality = require_current_municipality(request)
     places = Place.objects.for_municipality(municipality).select_related("district")
     districts = District.objects.filter(municipality=municipality)
     return render(
@@ -40,7 +41,7 @@ def place_list(request: HttpRequest) -> HttpResponse:
 def places_geojson(request: HttpRequest) -> JsonResponse:
     """The boundary, districts and places as one FeatureCollection."""
     require_places_access(request)
-    municipality = current_municipality()
+    municipality = require_current_municipality(request)
     features = [geojson.boundary_feature(municipality)]
     features += geojson.district_features(District.objects.filter(municipality=municipality))
     features += geojson.place_features(
@@ -50,7 +51,7 @@ def places_geojson(request: HttpRequest) -> JsonResponse:
 
 
 def _edit(request: HttpRequest, place: Place | None) -> HttpResponse:
-    municipality = current_municipality()
+    municipality = require_current_municipality(request)
     form = PlaceForm(request.POST or None, instance=place, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         try:

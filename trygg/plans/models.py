@@ -31,7 +31,9 @@ class Plan(models.Model):
     )
     slug = models.SlugField(unique=True)
     name = models.CharField(_("namn"), max_length=300)
-    municipality = models.CharField(_("kommun"), max_length=100, default="Kungälvs kommun")
+    municipality = models.ForeignKey(
+        "places.Municipality", on_delete=models.PROTECT, related_name="plans", verbose_name=_("kommun")
+    )
     period_start = models.PositiveSmallIntegerField(_("gäller från år"))
     period_end = models.PositiveSmallIntegerField(_("gäller till och med år"))
     adopted_by = models.CharField(_("antagen av"), max_length=200, blank=True)

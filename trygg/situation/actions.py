@@ -18,7 +18,7 @@ from trygg.lib import pii
 from trygg.lib.geo import GeoError
 from trygg.places.actions import check_inside
 from trygg.places.boundary import cells_for_point, district_for_point
-from trygg.places.models import District, Municipality, Place, current_municipality
+from trygg.places.models import District, Municipality, Place
 
 from .models import INCIDENT_MAX_WINDOW, Action, CameraSite, Category, FocusArea, Incident, Meeting
 
@@ -35,8 +35,7 @@ class LocationContext:
     districts: list[District]
 
     @classmethod
-    def current(cls) -> LocationContext:
-        municipality = current_municipality()
+    def of(cls, municipality: Municipality) -> LocationContext:
         return cls(municipality, list(District.objects.filter(municipality=municipality)))
 
 

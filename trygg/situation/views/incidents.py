@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from trygg.accounts.models import AuditEvent
-from trygg.places.models import current_municipality
+from trygg.accounts.tenancy import require_current_municipality
 
 from ..actions import SituationError, do_save_incident
 from ..forms import IncidentForm
@@ -21,7 +21,7 @@ from ..permissions import can_edit_incident, get_incident_for_user, require_situ
 
 
 def _form_page(request: HttpRequest, form: IncidentForm, incident: Incident | None) -> HttpResponse:
-    municipality = current_municipality()
+    municipality = require_current_municipality(request)
     return render(
         request,
         "situation/incident_form.html",

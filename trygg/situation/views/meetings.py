@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from trygg.accounts.tenancy import require_current_municipality
 from trygg.documents.docx import render_docx
 from trygg.documents.html import render_html
 from trygg.documents.pdf import render_pdf
-from trygg.places.models import current_municipality
 
 from ..actions import do_save_meeting
 from ..brief import build_brief
@@ -81,7 +81,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
-    doc = build_brief(meeting, current_municipality(), today=timezone.localdate())
+    doc = build_brief(meeting, require_current_municipality(request), today=timezone.localdate())
     return render(
         request,
         "situation/meeting_detail.html",
@@ -102,7 +102,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _brief_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
-    doc = build_brief(meeting, current_municipality(), today=timezone.localdate())
+    doc = build_brief(meeting, require_current_municipality(request), today=timezone.localdate())
     if fmt == "pdf":
         content, content_type = render_pdf(doc), "application/pdf"
     else:

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
+from trygg.accounts.tenancy import require_current_municipality
 from trygg.places.geojson import feature_collection, point
-from trygg.places.models import Place, current_municipality
+from trygg.places.models import Place
 
 from ..forms import FilterForm
 from ..hotspots import CLASS_LABELS_SV, CLASSES
@@ -86,7 +87,7 @@ def map_data(request: HttpRequest) -> JsonResponse:
     form, filt = _filter(request)
     if form.is_bound and not form.is_valid():
         return _filter_errors_json(form)
-    municipality = current_municipality()
+    municipality = require_current_municipality(request)
     places = Place.objects.for_municipality(municipality).active().select_related("district")
     return JsonResponse(map_payload(filt, municipality, places), json_dumps_params={"ensure_ascii": False})
 
@@ -96,7 +97,7 @@ def map_data(request: HttpRequest) -> JsonResponse:
 def table(request: HttpRequest) -> HttpResponse:
     require_situation_access(request)
     form, filt = _filter(request)
-    municipality = current_municipality()
+    municipality = require_current_municipality(request)
     incidents = filt.incidents()
     page = Paginator(incidents.with_related(), 50).get_page(request.GET.get("sida"))
     by_place = list(
