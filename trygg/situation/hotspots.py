@@ -6,7 +6,9 @@ comparison, aoristic weekday × hour) live in trygg.situation.temporal.
 
 - :func:`counts_per_cell` — incidents -> (cells, counts).
 - :func:`gi_star` — Getis-Ord Gi* z-scores over H3 k-ring neighbourhoods (binary weights, self included),
-  two-sided normal p-values, Benjamini-Hochberg classes (:func:`fdr_classes`).
+  p-values from the conditional null of trygg.situation.hotspot_inference (exact by default; Monte Carlo,
+  esda-style permutation or the old normal approximation on request), Benjamini-Hochberg classes
+  (:func:`fdr_classes`); :func:`choose_scale` picks resolution and k from the data.
 - :data:`hotspot_cache` — small LRU cache keyed on (period, resolution, filter), explicit invalidation.
 """
 
@@ -24,6 +26,20 @@ import h3
 import h3.api.numpy_int as h3_np
 import numpy as np
 from scipy import sparse, stats
+
+from .hotspot_inference import (
+    DEFAULT_PERMUTATIONS,
+    INFERENCES,
+    Inference,
+    Scale,
+    choose_scale,
+    exact_inference,
+    monte_carlo_inference,
+    null_probabilities,
+    permutation_inference,
+)
+
+__all__ = ["Scale", "choose_scale"]  # re-exported for the views
 
 HOT_99, HOT_95, HOT_90 = "hot_99", "hot_95", "hot_90"
 NOT_SIGNIFICANT = "not_significant"
@@ -216,7 +232,12 @@ def study_area_cells(cells: Any, k: int = 1, study_area: Any | None = None) -> n
 
 @dataclass(frozen=True)
 class GiStarResult:
-    """Per cell of the study area (sorted by cell id): count, Gi* z-score, two-sided p, FDR class."""
+    """Per cell of the study area (sorted by cell id): count, Gi* z-score, two-sided p, FDR class.
+
+    ``z`` is the Gi* z-score (an effect size, equal to esda's ``Zs``); ``p`` comes from ``inference``
+    (see trygg.situation.hotspot_inference). ``cold_possible`` says whether any cell could have been a
+    cold spot at all (an empty neighbourhood reaching p ≤ alpha): when False the legend leaves out the cold
+    classes, since they cannot fire on data this sparse."""
 
     cells: np.ndarray
     counts: np.ndarray
@@ -225,6 +246,10 @@ class GiStarResult:
     classes: np.ndarray
     n_neighbours: np.ndarray
     k: int
+    inference: str = "normal"
+    permutations: int | None = None
+    cold_possible: bool = True
+    alpha: float = 0.10
 
     def __len__(self) -> int:
         return int(self.cells.size)
@@ -236,11 +261,22 @@ class GiStarResult:
         """Boolean mask of hot and cold spots."""
         return self.classes != NOT_SIGNIFICANT
 
+    def legend_classes(self) -> tuple[str, ...]:
+        """The classes the legend should offer: those allowed by ``alpha``, cold ones only when possible."""
+        shown = []
+        for q, hot, cold in FDR_LEVELS:
+            if q <= self.alpha + 1e-12:
+                shown.append(hot)
+                if self.cold_possible:
+                    shown.append(cold)
+        order = {c: i for i, c in enumerate(CLASSES)}
+        return tuple(sorted([*shown, NOT_SIGNIFICANT], key=order.__getitem__))
+
     def rows(self, only_significant: bool = False) -> list[dict[str, Any]]:
         """Plain dicts (cell as int and as H3 string) for templates, JSON and the list alternative
         to the map, strongest z first."""
         idx = np.flatnonzero(self.significant()) if only_significant else np.arange(len(self))
-        idx = idx[np.argsort(-np.abs(self.z[idx]), kind="stable")]
+        idx = idx[np.lexsort((-np.abs(self.z[idx]), self.p[idx]))]  # smallest p, then largest |z|
         return [
             {
                 "cell": int(self.cells[i]),
@@ -293,13 +329,27 @@ def gi_star(
     k: int = 1,
     study_area: Any | None = None,
     alpha: float = 0.10,
+    *,
+    inference: str = "exact",
+    exposure: tuple[Any, Any] | None = None,
+    permutations: int = DEFAULT_PERMUTATIONS,
+    seed: int | np.random.Generator | None = None,
 ) -> GiStarResult:
     """Getis-Ord Gi* hot and cold spots over H3 cells.
 
-    ``cells``: unique cell ids that have incidents; ``counts``: their counts (or any non-negative
-    weight). Cells of the study area (see :func:`study_area_cells`) without an entry count as 0.
-    Neighbours are the cell's k-ring within the study area, self included, binary weights.
-    p-values are two-sided from the standard normal; classes from :func:`fdr_classes`.
+    ``cells``: unique cell ids that have incidents; ``counts``: their counts. Cells of the study area
+    (see :func:`study_area_cells`) without an entry count as 0. Neighbours are the cell's k-ring within
+    the study area, self included, binary weights. Classes from :func:`fdr_classes` over two-sided p:
+
+    - ``inference="exact"`` (default): the conditional test of "the N incidents fell among the study-area
+      cells at random" (equal probabilities, or proportional to ``exposure``), in closed form;
+    - ``"monte_carlo"``: the same null by ``permutations`` multinomial re-placements (pseudo p-values);
+    - ``"permutation"``: esda's conditional randomisation (pseudo p-values; ``exposure`` not used);
+    - ``"normal"``: the normal approximation (overclaims on sparse counts; kept for comparison).
+
+    ``exposure``: (cell ids, values), e.g. population per cell; study-area cells missing from it have
+    exposure 0, and a cell with incidents must have exposure > 0. Counts must be whole numbers except
+    with ``"normal"``.
     """
     cell_arr = as_cells(cells)
     x_in = np.asarray(counts, dtype=np.float64)
@@ -322,16 +372,65 @@ def gi_star(
     x = np.zeros(area.size)
     x[np.searchsorted(area, cell_arr)] = x_in
     z = gi_star_z(x, nb.matrix)
-    p = 2.0 * stats.norm.sf(np.abs(z))
+    if inference not in INFERENCES:
+        raise ValueError(f"inference must be one of {', '.join(INFERENCES)}")
+    if inference == "normal":
+        p = 2.0 * stats.norm.sf(np.abs(z))
+        return GiStarResult(
+            cells=area,
+            counts=x,
+            z=z,
+            p=p,
+            classes=fdr_classes(z, p, alpha=alpha),
+            n_neighbours=nb.n_neighbours,
+            k=k,
+            inference=inference,
+            cold_possible=True,
+            alpha=alpha,
+        )
+    if area.size == 0 or x.sum() == 0:
+        ones = np.ones(area.size)
+        inf = Inference(ones, ones, ones, ones, inference)
+    elif inference == "permutation":
+        inf = permutation_inference(x, nb.matrix, permutations, seed)
+    else:
+        probabilities = null_probabilities(area.size, _exposure_on(area, exposure, x))
+        if inference == "exact":
+            inf = exact_inference(x, nb.matrix, probabilities)
+        else:
+            inf = monte_carlo_inference(x, nb.matrix, probabilities, permutations, seed)
+    # Hot or cold by the tail the observation lies in (with exposure the expected count differs per cell).
+    direction = np.sign(inf.p_cold - inf.p_hot)
     return GiStarResult(
         cells=area,
         counts=x,
         z=z,
-        p=p,
-        classes=fdr_classes(z, p, alpha=alpha),
+        p=inf.p,
+        classes=fdr_classes(direction, inf.p, alpha=alpha),
         n_neighbours=nb.n_neighbours,
         k=k,
+        inference=inference,
+        permutations=inf.permutations,
+        cold_possible=bool(inf.min_cold_p.size) and bool(inf.min_cold_p.min() <= alpha),
+        alpha=alpha,
     )
+
+
+def _exposure_on(area: np.ndarray, exposure: tuple[Any, Any] | None, x: np.ndarray) -> np.ndarray | None:
+    if exposure is None:
+        return None
+    e_cells = as_cells(exposure[0], "exposure cells")
+    e_values = np.asarray(exposure[1], dtype=np.float64)
+    if e_values.shape != e_cells.shape:
+        raise ValueError("exposure cells and values must have the same length")
+    out = np.zeros(area.size)
+    pos = np.searchsorted(area, e_cells)
+    inside = pos < area.size
+    inside[inside] = area[pos[inside]] == e_cells[inside]
+    out[pos[inside]] = e_values[inside]
+    if ((x > 0) & ~(out > 0)).any():
+        raise ValueError("every cell with incidents needs an exposure above zero")
+    return out
 
 
 def bh_reject(p: Any, q: float) -> np.ndarray:
