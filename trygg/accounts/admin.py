@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.forms.models import model_to_dict
 
+from . import writes
 from .audit import record_audit
 from .models import AuditEvent, Membership, Organisation, Unit, User
 
@@ -35,7 +36,10 @@ def _plain(value):
 
 class AuditedAdmin(admin.ModelAdmin):
     """Records one audit row per save or delete, with the real before/after of the changed fields
-    (many-to-many included, password excluded)."""
+    (many-to-many and inline rows via `snapshot`, password excluded). For users, whose fields are not free
+    text to redact (names are the point of a user account)."""
+
+    inline_keys: set[str] = set()
 
     def snapshot(self, obj) -> dict:
         return _snapshot(obj)
@@ -49,7 +53,9 @@ class AuditedAdmin(admin.ModelAdmin):
         obj = form.instance
         before = getattr(request, "_audit_before", {})
         after = self.snapshot(obj)
-        changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+        # Only what the form changed (and the inline rows): a stored microsecond the form cannot show is no edit.
+        keys = (set(form.changed_data) | self.inline_keys) if change else set(after)
+        changes = {k: [before.get(k), after[k]] for k in keys & set(after) if before.get(k) != after[k]}
         if "password" in form.changed_data:
             changes["password"] = ["(dolt)", "(ändrat)"]
         if changes:
@@ -76,6 +82,7 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
     fieldsets = (*BaseUserAdmin.fieldsets, ("Trygg", {"fields": ("organisation", "units")}))
     inlines = [MembershipInline]
+    inline_keys = {"memberships"}
     list_display = ("username", "email", "organisation", "is_active")
     list_filter = ("memberships__role", "memberships__municipality", "organisation", "is_active")
     filter_horizontal = ("units", "groups", "user_permissions")
@@ -90,14 +97,41 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
         return data
 
 
+class WritePathAdmin(admin.ModelAdmin):
+    """Saves and deletes through trygg.accounts.writes, like every other route: text cleaned and redacted,
+    lengths checked, one audit row with the true old and new values."""
+
+    def save_model(self, request, obj, form, change):
+        values = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        if change:
+            written = writes.update(
+                obj, values, acting_user=request.user, action=f"admin.{obj._meta.model_name}.update"
+            )
+        else:
+            values = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
+            written = writes.create(
+                type(obj), values, acting_user=request.user, action=f"admin.{obj._meta.model_name}.create"
+            )
+            obj.pk, obj._state.adding = written.obj.pk, False
+        if written.explanation:
+            self.message_user(request, written.explanation, level="warning")
+
+    def delete_model(self, request, obj):
+        writes.delete(obj, acting_user=request.user, action=f"admin.{obj._meta.model_name}.delete")
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(AuditedAdmin):
+class OrganisationAdmin(WritePathAdmin):
     list_display = ("name", "kind")
     list_filter = ("kind",)
 
 
 @admin.register(Unit)
-class UnitAdmin(AuditedAdmin):
+class UnitAdmin(WritePathAdmin):
     list_display = ("name", "municipality", "organisation")
     list_filter = ("municipality",)
 

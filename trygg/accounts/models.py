@@ -20,6 +20,8 @@ class Organisation(models.Model):
     name = models.CharField(_("namn"), max_length=200, unique=True)
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
 
+    FREE_TEXT_FIELDS = {"name": "namnet"}
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -39,6 +41,8 @@ class Unit(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="units"
     )
+
+    FREE_TEXT_FIELDS = {"name": "namnet"}
 
     class Meta:
         ordering = ["name"]
