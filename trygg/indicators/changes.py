@@ -212,9 +212,10 @@ def poisson_change_test(
     """Two-sided test of equal Poisson rates; with `dispersion`, allowing for extra-Poisson variation.
 
     Plain: given n = a + b, the current count b is Bin(n, p0) under H0 with p0 = e_curr / (e_prev + e_curr).
-    The p-value is scipy's exact two-sided binomial p (sum of the probabilities of outcomes no more likely
-    than the observed one); the rate ratio's interval is Clopper–Pearson's for the proportion, mapped
-    through p / (1 - p) * e_prev / e_curr.
+    The p-value is the central exact p, 2 × min(P(X ≥ b), P(X ≤ b)) capped at 1, and the rate ratio's
+    interval is the central Clopper–Pearson interval for the proportion, mapped through
+    p / (1 - p) * e_prev / e_curr: the same method, so "significant" and "the interval excludes 1" always
+    agree.
 
     With `dispersion` (quasi-Poisson, see count_dispersion / change_dispersion) whose estimate phi > 1:
     the log rate ratio r = log(b/e1) - log(a/e0) has variance phi × (1/a + 1/b) (0.5 is added to both
@@ -233,8 +234,9 @@ def poisson_change_test(
         )
     if dispersion is None:
         method = (
-            "Exakt villkorat binomialtest av två Poissonfördelade antal (tvåsidigt, signifikansnivå "
-            f"{_level(alpha)} %); konfidensintervall för kvoten enligt Clopper–Pearson."
+            "Exakt villkorat binomialtest av två Poissonfördelade antal (tvåsidigt: dubbla den minsta "
+            f"ensidiga sannolikheten, signifikansnivå {_level(alpha)} %); konfidensintervall för kvoten "
+            "enligt Clopper–Pearson, som stämmer med testet."
         )
     elif not dispersion.adjusts:
         method = (
@@ -266,8 +268,12 @@ def poisson_change_test(
             dispersion,
         )
     p0 = exposure_curr / (exposure_prev + exposure_curr)
-    test = stats.binomtest(b, n, p0, alternative="two-sided")
-    p_value = min(1.0, float(test.pvalue))
+    # Central p: twice the smaller one-sided exact tail. It is the p-value that matches the central
+    # Clopper–Pearson interval below (the interval excludes ratio 1 exactly when p < alpha); the
+    # "minimum-likelihood" two-sided p of binomtest can be below alpha while that interval holds 1.
+    upper = float(stats.binom.sf(b - 1, n, p0))  # P(X >= b)
+    lower = float(stats.binom.cdf(b, n, p0))  # P(X <= b)
+    p_value = min(1.0, 2.0 * min(upper, lower))
     # Clopper–Pearson from the beta quantiles (the same exact interval as binomtest's proportion_ci,
     # without its root search, which dominated the time of a test).
     pi_low = 0.0 if b == 0 else float(special.betaincinv(b, n - b + 1, alpha / 2))

@@ -32,13 +32,12 @@ from .changes import (
     change_dispersion,
     change_phrase,
     consecutive_significant_changes,
-    count_dispersion,
     in_a_row_phrase,
     poisson_change_test,
     trend,
 )
 
-# "betydligt lägre" needs a significant difference AND at least this relative size (20 %).
+# "betydligt lägre" than riket: a relative difference of at least 20 % (described, not tested).
 SUBSTANTIAL_RATIO = 0.2
 # The years the tests look at: the latest ten (over longer periods crime series have breaks — new
 # counting rules, new offences — that a smooth path cannot follow and that would only inflate the
@@ -185,6 +184,7 @@ class _Draft:
         self.count_tests: set[str] = set()  # "exact" and/or "adjusted" (quasi-Poisson) tests used
         self.used_trend = False
         self.used_share_test = False
+        self.used_riket = False
 
     def open_comparisons(self) -> str:
         oj, f = self.f.open_comparisons, self.f
@@ -252,42 +252,31 @@ class _Draft:
                     f"sammanlagda antalet anmälda brott i {f.place} {format_number(change.count_curr)} år {f.year} "
                     f"mot {format_number(change.count_prev)} år {f.year - 1}, {change_phrase(change)}."
                 )
-        # The level against riket: the spread of the kommun's other years.
-        dispersion = count_dispersion(series, exclude={f.year}) if adjusted else None
-        sentences.append(self._against_riket(dispersion))
+        sentences.append(self._against_riket())
         sentences.append(self._trend_total(series))
         return " ".join(s for s in sentences if s)
 
-    def _against_riket(self, dispersion: Dispersion | None) -> str:
+    def _against_riket(self) -> str:
+        """The level against riket, described, never tested: the kommun is part of riket, and reported crime
+        is a count of everything reported, not a sample, so a p-value (≈ 1e-249 for Kungälv) would answer a
+        question nobody asked. The relative difference is what a statistician would write."""
         f, total, national = self.f, self.f.total, self.f.national_total
         if national is None:
             return ""
         ours, theirs = total.rates().get(f.year), national.rates().get(f.year)
-        if ours is None or theirs is None:
+        if ours is None or theirs is None or not theirs > 0:
             return ""
-        if not (total.has_exposure(f.year) and national.has_exposure(f.year)):
-            return ""  # published rates without counts and populations: nothing to test
-        # The kommun's rate against the national rate: the same test, with populations as exposures and
-        # the kommun's year-to-year dispersion (riket's count is so large that its own noise hardly counts).
-        test = self._test(
-            national.counts[f.year],
-            total.counts[f.year],
-            national.population[f.year],
-            total.population[f.year],
-            dispersion=dispersion,
-        )
+        self.used_riket = True
         numbers = f"{format_number(ours)} jämfört med {format_number(theirs)} år {f.year}"
-        if not test.significant:
-            return (
-                f"Antalet anmälda brott per 100 000 invånare i {f.place} skiljer sig inte statistiskt säkerställt "
-                f"från riket ({numbers})."
-            )
-        word = "högre" if test.direction == "increase" else "lägre"
-        if abs(test.ratio - 1) >= SUBSTANTIAL_RATIO:
-            word = "betydligt " + word
+        ratio = ours / theirs
+        percent = round(abs(ratio - 1) * 100)
+        if percent == 0:
+            return f"{f.municipality} har ungefär lika många anmälda brott per 100 000 invånare som riket ({numbers})."
+        word = "högre" if ratio > 1 else "lägre"
+        size = "betydligt " if abs(ratio - 1) >= SUBSTANTIAL_RATIO else ""
         return (
-            f"{f.municipality} har {word} antal anmälda brott per 100 000 invånare än riket ({numbers}; "
-            f"{format_p_value(test.p_value, test.alpha)})."
+            f"{f.municipality} har {size}{word} antal anmälda brott per 100 000 invånare än riket ({numbers}, "
+            f"{percent} procent {word})."
         )
 
     def _trend_total(self, series: list[tuple[int, int]]) -> str:
@@ -372,14 +361,22 @@ class _Draft:
                 )
             )
         else:
-            sentences.append(f"{_capitalise(subject)} i {f.place} var {_share_text(current)} år {latest}.")
+            sentences.append(
+                f"{_capitalise(subject)} i {f.place} var {_share_text(current)} år {current.label(latest)}."
+            )
         self.used_share_test = True
         region = f"i {ntu.polisregion_name}" if ntu.polisregion_name else "i polisregionen"
         for where, shares in ((region, ntu.polisregion), ("i riket", ntu.riket)):
             if latest in shares:
+                # The kommun is part of the region and of riket: nested areas, the test is cautious.
                 sentences.append(
                     describe_share_comparison(
-                        current, shares[latest], f"i {f.place}", where, f"Andelen år {latest}"
+                        current,
+                        shares[latest],
+                        f"i {f.place}",
+                        where,
+                        f"Andelen år {current.label(latest)}",
+                        nested=True,
                     )
                 )
         women, men = ntu.by_gender.get("Kvinnor", {}).get(latest), ntu.by_gender.get("Män", {}).get(latest)
@@ -414,10 +411,18 @@ class _Draft:
                 "en log-linjär Poissonregression är statistiskt säkerställd (p < "
                 f"{alpha}), med hänsyn till extra spridning mellan åren skattad över hela serien."
             )
+        if self.used_riket:
+            parts.append(
+                "Jämförelsen med riket är beskrivande (skillnaden i procent), utan test: kommunen ingår i "
+                "riket, och anmälda brott är en räkning av allt som anmälts, inte ett urval."
+            )
         if self.used_share_test:
             parts.append(
-                "NTU bygger på ett urval; en skillnad i andelar kallas statistiskt säkerställd först när "
-                "felmarginalerna (konfidensintervallen) inte överlappar."
+                "NTU bygger på ett urval; en skillnad i andelar prövas med ett z-test av skillnaden, där "
+                "varje andels standardfel är felmarginalen delad med 1,96, och kallas statistiskt säkerställd "
+                f"när p < {alpha}. När kommunen ingår i det område den jämförs med (polisregionen, riket) "
+                "behandlar testet dem som oberoende, vilket gör det försiktigt. Kommunernas NTU-värden är "
+                "ofta sammanslagna över två år och anges då med båda åren."
             )
         return " ".join(parts)
 

@@ -2,6 +2,7 @@
 Expected values are computed by hand (worked examples), not by calling numpy the way the code does.
 The change test and trends are in test_changes.py."""
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -24,6 +25,7 @@ from trygg.indicators.analysis import (
     quartile_phrase,
     rank,
     rate_per_100k,
+    share_difference_test,
     share_interval,
 )
 
@@ -94,17 +96,56 @@ def test_share_interval_from_margin_or_bounds():
         share_interval(20, -1)
 
 
+def hand_z_p(a: float, ma: float, b: float, mb: float) -> float:
+    """Two-sided normal p of (a - b) / sqrt((ma/1.96)^2 + (mb/1.96)^2), the normal tail via math.erfc."""
+    z = (a - b) / math.sqrt((ma / 1.959963984540054) ** 2 + (mb / 1.959963984540054) ** 2)
+    return math.erfc(abs(z) / math.sqrt(2))
+
+
 @pytest.mark.parametrize(
     "a, b, expected",
     [
-        ((23, 3), (20, 3), "no_difference"),  # 20-26 against 17-23: overlap
-        ((15, 2), (23, 3), "lower"),  # 13-17 against 20-26
-        ((30, 2), (23, 3), "higher"),  # 28-32 against 20-26
-        ((23, (20, 26)), (17, (14, 20)), "no_difference"),  # touching counts as overlap
+        ((23, 3), (20, 3), "no_difference"),  # z = 1.41
+        ((15, 2), (23, 3), "lower"),
+        ((30, 2), (23, 3), "higher"),
+        ((23, (20, 26)), (17, (14, 20)), "higher"),  # touching intervals: z = 2.77, a real difference
+        ((23, 3.5), (27, 1.2), "lower"),  # Kungälv against Polisregion Väst: intervals overlap, p = 0.034
     ],
 )
-def test_shares_differ_only_when_intervals_do_not_overlap(a, b, expected):
+def test_shares_differ_when_the_test_of_the_difference_says_so(a, b, expected):
     assert compare_shares(share_interval(*a), share_interval(*b)) == expected
+
+
+def test_ntu_difference_test_on_the_kungalv_against_region_case():
+    kungalv, region = share_interval(23, 3.5), share_interval(27, 1.2)
+    assert kungalv.high > region.low  # the old rule called this "inom felmarginalen"
+    test = share_difference_test(kungalv, region, nested=True)
+    assert test.z == pytest.approx(-2.1187, abs=5e-4)
+    assert test.p_value == pytest.approx(hand_z_p(23, 3.5, 27, 1.2), rel=1e-9)
+    assert test.p_value == pytest.approx(0.034, abs=5e-4)
+    assert test.significant and test.nested
+    text = describe_share_comparison(
+        kungalv, region, "i Kungälv", "i Polisregion Väst", "andelen", nested=True
+    )
+    assert "statistiskt säkerställd (p = 0,034)" in text
+
+
+@given(st.floats(1, 99), st.floats(0.1, 10), st.floats(1, 99), st.floats(0.1, 10))
+def test_share_test_matches_the_hand_formula_and_is_symmetric(a, ma, b, mb):
+    x, y = share_interval(a, ma), share_interval(b, mb)
+    if x.low == 0 or y.low == 0:  # a margin clipped at zero is no longer symmetric
+        return
+    forward, backward = share_difference_test(x, y), share_difference_test(y, x)
+    assert forward.p_value == pytest.approx(hand_z_p(a, ma, b, mb), rel=1e-6, abs=1e-12)
+    assert forward.p_value == pytest.approx(backward.p_value) and forward.z == pytest.approx(-backward.z)
+
+
+def test_pooled_ntu_values_are_labelled_with_their_years():
+    pooled = share_interval(23, 3.5, years=(2022, 2023))
+    assert pooled.label(2023) == "2022\u20132023"
+    assert share_interval(23, 3.5).label(2023) == "2023"
+    text = describe_share_change(share_interval(20, 3, years=(2020, 2021)), pooled, 2021, 2023, "andelen")
+    assert "20 procent 2020\u20132021 till 23 procent 2022\u20132023" in text
 
 
 def test_share_change_within_margin_states_the_change_without_claiming_it():
@@ -113,13 +154,13 @@ def test_share_change_within_margin_states_the_change_without_claiming_it():
     )
     assert text == (
         "Andelen otrygga i Kungälv har ökat från 20 procent 2022 till 23 procent 2023, en skillnad som ligger "
-        "inom felmarginalen."
+        f"inom felmarginalen ({format_p_value(hand_z_p(23, 4, 20, 3.5))})."
     )
 
 
 def test_share_change_outside_margin_is_called_significant():
     text = describe_share_change(share_interval(15, 2), share_interval(23, 3), 2021, 2023, "andelen")
-    assert text.endswith("en statistiskt säkerställd ökning (felmarginalerna överlappar inte).")
+    assert text.endswith(f"en statistiskt säkerställd ökning ({format_p_value(hand_z_p(23, 3, 15, 2))}).")
     same = describe_share_change(share_interval(20, 2), share_interval(20, 2), 2022, 2023, "andelen")
     assert same == "Andelen var 20 procent både 2022 och 2023."
 
@@ -129,12 +170,14 @@ def test_share_comparison_words():
                                       "andelen")  # fmt: skip
     assert lower == (
         "Andelen är lägre i Kungälv (23 procent) än i riket (28 procent); skillnaden är statistiskt säkerställd "
-        "(felmarginalerna överlappar inte)."
+        f"({format_p_value(hand_z_p(23, 4, 28, 0.5))})."
     )
     close = describe_share_comparison(
         share_interval(26, 3), share_interval(28, 0.5), "i Kungälv", "i riket", "andelen"
     )
-    assert close.endswith("men skillnaden ligger inom felmarginalen.")
+    assert close.endswith(
+        f"men skillnaden ligger inom felmarginalen ({format_p_value(hand_z_p(26, 3, 28, 0.5))})."
+    )
     assert "säkerställd" not in close
 
 

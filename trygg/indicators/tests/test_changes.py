@@ -31,9 +31,10 @@ def binomial_pmf(k: int, n: int, p: Fraction) -> Fraction:
 
 
 def two_sided_exact_p(b: int, n: int, p: Fraction) -> float:
-    """Sum of the probabilities of all outcomes no more likely than the observed one (exact fractions)."""
-    observed = binomial_pmf(b, n, p)
-    return float(sum(pr for k in range(n + 1) if (pr := binomial_pmf(k, n, p)) <= observed))
+    """Central exact p: twice the smaller one-sided tail (exact fractions), capped at 1."""
+    upper = sum(binomial_pmf(k, n, p) for k in range(b, n + 1))
+    lower = sum(binomial_pmf(k, n, p) for k in range(b + 1))
+    return float(min(Fraction(1), 2 * min(upper, lower)))
 
 
 def t_two_sided_p(t: float, df: int) -> float:
@@ -517,3 +518,42 @@ def test_trendless_over_dispersed_series_rarely_get_a_claim():
     assert trends / n <= 0.07
     assert changes / n <= 0.07
     assert plain / n > 0.15  # the setting is one where ignoring over-dispersion misleads
+
+
+# --- p-value and interval from the same method ------------------------------------------------------------
+
+
+def test_thirty_to_twelve_is_not_called_significant_while_the_interval_holds_one():
+    # The case from the review: exposures 10 000 and 8 000. The minimum-likelihood p was 0.043 while the
+    # Clopper–Pearson interval was 0.23–1.006.
+    result = poisson_change_test(30, 12, exposure_prev=10_000, exposure_curr=8_000)
+    assert result.p_value == pytest.approx(two_sided_exact_p(12, 42, Fraction(8_000, 18_000)), rel=1e-9)
+    assert result.ci_low < 1 < result.ci_high
+    assert not result.significant
+
+
+@given(
+    st.integers(0, 300),
+    st.integers(0, 300),
+    st.floats(0.2, 5.0),
+    st.sampled_from([0.01, 0.05, 0.1]),
+)
+def test_significance_and_the_interval_never_disagree(a, b, exposure_ratio, alpha):
+    result = poisson_change_test(
+        a, b, exposure_prev=1000.0, exposure_curr=1000.0 * exposure_ratio, alpha=alpha
+    )
+    if result.ci is None:
+        assert not result.significant
+        return
+    excludes_one = result.ci_high < 1 or result.ci_low > 1
+    # At the boundary p == alpha both sides are "not significant"; floats can differ there by 1e-12.
+    if abs(result.p_value - alpha) > 1e-9:
+        assert result.significant == excludes_one, (result.p_value, result.ci)
+
+
+@given(st.integers(1, 200), st.integers(1, 200), st.floats(1.0, 6.0), st.integers(2, 8))
+def test_significance_and_the_interval_agree_with_over_dispersion_too(a, b, estimate, df):
+    result = poisson_change_test(a, b, dispersion=Dispersion(estimate, df, df + 3))
+    excludes_one = result.ci_high < 1 or result.ci_low > 1
+    if abs(result.p_value - result.alpha) > 1e-9:
+        assert result.significant == excludes_one, (result.p_value, result.ci)

@@ -125,8 +125,15 @@ def test_significant_decrease_for_the_second_year_in_a_row(draft):
     )
 
 
-def test_much_lower_rate_than_riket_and_falling_trend(draft):
+def test_much_lower_rate_than_riket_and_falling_trend(draft, kungalv):
     assert "Kungälvs kommun har betydligt lägre antal anmälda brott per 100 000 invånare än riket" in draft
+    # Described, not tested: the kommun is part of riket and reported crime is a census.
+    ours = kungalv.total.counts[2023] / kungalv.total.population[2023]
+    theirs = 1_470_000 / 10_550_000
+    percent = round((1 - ours / theirs) * 100)
+    sentence = next(s for s in draft.split(". ") if "än riket" in s and "per 100 000" in s)
+    assert f"{percent} procent lägre)" in sentence
+    assert "p = " not in sentence and "p < " not in sentence and "säkerställ" not in sentence
     assert (
         "Sedan 2020 är det en sjunkande trend i antalet anmälda brott per 100 000 invånare i Kungälv" in draft
     )
@@ -149,7 +156,8 @@ def test_category_changes_are_called_significant_only_when_tested_so(draft):
 def test_ntu_increase_within_the_margin_is_not_claimed(draft):
     assert (
         "Andelen som känner sig otrygga vid utevistelse sent på kvällen i det egna bostadsområdet i Kungälv har "
-        "ökat från 20 procent 2022 till 23 procent 2023, en skillnad som ligger inom felmarginalen." in draft
+        "ökat från 20 procent 2022 till 23 procent 2023, en skillnad som ligger inom felmarginalen (p = "
+        in draft
     )
     ntu_paragraph = next(p for p in draft.split("\n\n") if p.startswith("Andelen som"))
     assert "säkerställd ökning" not in ntu_paragraph
@@ -171,7 +179,8 @@ def test_method_sentence_states_test_and_level(draft):
         "ett exakt test (villkorat binomialtest för Poissonfördelade antal) ger p < 0,05." in draft
     )
     assert "En trend anges bara när lutningen över de senaste fyra åren" in draft
-    assert "felmarginalerna (konfidensintervallen) inte överlappar" in draft
+    assert "prövas med ett z-test av skillnaden" in draft and "felmarginalen delad med 1,96" in draft
+    assert "Jämförelsen med riket är beskrivande" in draft
 
 
 def test_short_series_state_only_the_exact_test(kungalv):
