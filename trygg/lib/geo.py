@@ -142,15 +142,6 @@ def cell_resolution(cell: int) -> int:
     return h3_int.get_resolution(_check_cell(cell))
 
 
-def cell_center(cell: int) -> tuple[float, float]:
-    """(lat, lon) of the cell's centre."""
-    return h3_int.cell_to_latlng(_check_cell(cell))
-
-
-def cell_parent(cell: int, resolution: int) -> int:
-    return h3_int.cell_to_parent(_check_cell(cell), resolution)
-
-
 def cell_boundary_geojson(cell: int) -> dict[str, Any]:
     """GeoJSON Polygon of the cell, ``[lon, lat]`` pairs, ring closed."""
     ring = [[lon, lat] for lat, lon in h3_int.cell_to_boundary(_check_cell(cell))]
@@ -218,16 +209,6 @@ class Bounds:
         dlat = (self.north - self.south) * fraction
         dlon = (self.east - self.west) * fraction
         return Bounds(self.south - dlat, self.west - dlon, self.north + dlat, self.east + dlon)
-
-
-def bounds_of(points: Iterable[tuple[float, float]]) -> Bounds:
-    """Smallest :class:`Bounds` holding every (lat, lon) point; ``GeoError`` when there are none."""
-    arr = np.asarray([validate_latlon(lat, lon) for lat, lon in points], dtype=np.float64)
-    if arr.size == 0:
-        raise GeoError("Det finns inga punkter att beräkna en utbredning för.")
-    return Bounds(
-        float(arr[:, 0].min()), float(arr[:, 1].min()), float(arr[:, 0].max()), float(arr[:, 1].max())
-    )
 
 
 class Boundary:
