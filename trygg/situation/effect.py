@@ -10,6 +10,10 @@ Plain Python (no Django). Design, with the reasoning in docs/lagesbild.md:
   [[area_after, area_before], [control_after, control_before]], area_after follows Fisher's noncentral
   hypergeometric distribution whose odds ratio is exactly RR; so Fisher's exact test is the exact
   conditional test of RR = 1 and the conditional odds-ratio interval (scipy) is an exact CI for RR.
+- Displacement: with counts for a buffer zone around the area, the weighted displacement quotient of Bowers &
+  Johnson (2003), see :func:`displacement_quotient`.
+- Regression to the mean: an area picked because its counts were high tends to fall back without any action;
+  ``chosen_for_high_counts`` adds that warning to the text.
 - Honesty: with fewer than MIN_AREA_EVENTS events in the area (both windows together), fewer than
   MIN_CONTROL_EVENTS in either control window, or a window shorter than MIN_DAYS, the answer is "går inte att
   säga" rather than a number that looks precise.
@@ -54,6 +58,73 @@ def windows(start: dt.date, today: dt.date, length_days: int = 56) -> Windows:
 
 
 @dataclass(frozen=True)
+class Displacement:
+    """Weighted displacement quotient (Bowers & Johnson 2003), with R the action area, B the buffer around
+    it, C the control, b before and a after:
+
+        WDQ = (B_a/C_a − B_b/C_b) / (R_a/C_a − R_b/C_b)
+
+    The denominator (``success``) is the area's change relative to the control; the quotient is only read
+    when it is negative (the area fell relative to the control). WDQ > 0: the buffer fell too (diffusion of
+    benefits); 0 > WDQ > −1: some displacement, less than the reduction; WDQ < −1: more displaced than
+    prevented. No interval: with counts this small the quotient is very uncertain, and the text says so."""
+
+    success: float
+    buffer_change: float
+    wdq: float | None
+    text: str
+
+
+def displacement_quotient(
+    area_before: int,
+    area_after: int,
+    buffer_before: int,
+    buffer_after: int,
+    control_before: int,
+    control_after: int,
+) -> Displacement:
+    if min(control_before, control_after) <= 0:
+        raise ValueError("the control needs events in both windows")
+    success = area_after / control_after - area_before / control_before
+    buffer_change = buffer_after / control_after - buffer_before / control_before
+    counts = f"I zonen runt området: {buffer_before} händelser före och {buffer_after} efter."
+    if success >= 0:
+        return Displacement(
+            success,
+            buffer_change,
+            None,
+            "Förflyttning går inte att bedöma, eftersom området inte minskade i förhållande till resten av "
+            f"kommunen. {counts}",
+        )
+    wdq = buffer_change / success
+    if wdq > 0:
+        reading = (
+            "händelserna minskade också i zonen runt området (spridning av nyttan snarare än förflyttning)"
+        )
+    elif wdq == 0:
+        reading = "zonen runt området förändrades som resten av kommunen (ingen synlig förflyttning)"
+    elif wdq >= -1:
+        reading = "en del av händelserna kan ha flyttat till zonen runt området, men färre än minskningen"
+    else:
+        reading = "fler händelser tillkom i zonen runt området än som försvann i området"
+    text = (
+        f"Förflyttningskvoten (WDQ, Bowers & Johnson 2003) är {wdq:.2f}".replace(".", ",").replace("-", "−")
+        + f": {reading}. Kvoten är osäker när antalen är små. {counts}"
+    )
+    return Displacement(success, buffer_change, wdq, text)
+
+
+REGRESSION_TO_THE_MEAN = (
+    "Området valdes för att händelserna var många. Ett sådant område brukar få färre händelser efteråt även "
+    "utan åtgärd (regression mot medelvärdet), så en minskning här överskattar lätt effekten."
+)
+LIMITS = (
+    "Jämförelsen visar om området förändrades annorlunda än resten av kommunen under samma tid; den kan inte "
+    "visa att det var åtgärden som gjorde skillnaden."
+)
+
+
+@dataclass(frozen=True)
 class EffectResult:
     area_before: int
     area_after: int
@@ -66,6 +137,8 @@ class EffectResult:
     ci_low: float | None = None
     ci_high: float | None = None
     p_value: float | None = None
+    displacement: Displacement | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def percent(self) -> int | None:
@@ -90,8 +163,15 @@ def effect_check(
     *,
     days: int,
     confidence: float = CONFIDENCE,
+    buffer_before: int | None = None,
+    buffer_after: int | None = None,
+    chosen_for_high_counts: bool = False,
 ) -> EffectResult:
-    """Compare the change in the area with the change in the control; Swedish wording in `.text`."""
+    """Compare the change in the area with the change in the control; Swedish wording in `.text`.
+
+    ``buffer_before``/``buffer_after``: counts in a zone around the area (not part of area or control is
+    best; see docs) for the displacement quotient. ``chosen_for_high_counts``: the area was picked because
+    its counts were high, so the text warns about regression to the mean."""
     counts = (area_before, area_after, control_before, control_after)
     if any(not isinstance(c, int) or c < 0 for c in counts):
         raise ValueError("counts must be non-negative integers")
@@ -169,6 +249,24 @@ def effect_check(
                 f"effekt. {numbers}"
             ),
         )
+    extra: list[str] = []
+    displacement = None
+    if buffer_before is not None and buffer_after is not None:
+        displacement = displacement_quotient(
+            area_before, area_after, buffer_before, buffer_after, control_before, control_after
+        )
+        extra.append(displacement.text)
+    if chosen_for_high_counts:
+        extra.append(REGRESSION_TO_THE_MEAN)
+    extra.append(LIMITS)
     return EffectResult(
-        **base, verdict=verdict, text=text, ratio=ratio, ci_low=low, ci_high=high, p_value=p_value
+        **base,
+        verdict=verdict,
+        text=" ".join([text, *extra]),
+        ratio=ratio,
+        ci_low=low,
+        ci_high=high,
+        p_value=p_value,
+        displacement=displacement,
+        warnings=(REGRESSION_TO_THE_MEAN,) if chosen_for_high_counts else (),
     )

@@ -114,3 +114,46 @@ def test_windows_have_equal_length_and_stop_at_today():
     )
     w = windows(dt.date(2024, 3, 1), today=dt.date(2024, 12, 1), length_days=28)
     assert (w.before_start, w.after_end, w.days) == (dt.date(2024, 2, 2), dt.date(2024, 3, 29), 28)
+
+
+# --- displacement and regression to the mean ------------------------------------------------------------
+
+from fractions import Fraction  # noqa: E402
+
+from trygg.situation.effect import (  # noqa: E402
+    LIMITS,
+    REGRESSION_TO_THE_MEAN,
+    displacement_quotient,
+)
+
+
+def test_displacement_quotient_on_a_hand_computed_example():
+    # Area 40 -> 20, buffer 30 -> 36, control 1000 -> 800.
+    # success = 20/800 - 40/1000 = -0.015; buffer = 36/800 - 30/1000 = 0.015; WDQ = 0.015 / -0.015 = -1.
+    # Take buffer 33 instead: 33/800 - 0.03 = 0.01125 -> WDQ = -0.75 (some displacement, less than the fall).
+    result = displacement_quotient(40, 20, 30, 33, 1000, 800)
+    success = Fraction(20, 800) - Fraction(40, 1000)
+    buffer = Fraction(33, 800) - Fraction(30, 1000)
+    assert result.success == pytest.approx(float(success))
+    assert result.wdq == pytest.approx(float(buffer / success)) and result.wdq == pytest.approx(-0.75)
+    assert "−0,75" in result.text and "färre än minskningen" in result.text
+
+
+def test_displacement_reads_diffusion_and_net_harm_and_refuses_without_success():
+    assert displacement_quotient(40, 20, 30, 20, 1000, 1000).wdq == pytest.approx(0.5)  # buffer fell too
+    assert "spridning av nyttan" in displacement_quotient(40, 20, 30, 20, 1000, 1000).text
+    harm = displacement_quotient(40, 30, 30, 50, 1000, 1000)  # area -10, buffer +20
+    assert harm.wdq == pytest.approx(-2.0) and "fler händelser tillkom" in harm.text
+    none = displacement_quotient(20, 30, 30, 20, 1000, 1000)
+    assert none.wdq is None and "går inte att bedöma" in none.text
+
+
+def test_effect_check_text_carries_displacement_regression_warning_and_limits():
+    result = effect_check(
+        40, 12, 500, 520, days=56, buffer_before=30, buffer_after=33, chosen_for_high_counts=True
+    )
+    assert result.displacement is not None
+    assert result.displacement.wdq == pytest.approx((33 / 520 - 30 / 500) / (12 / 520 - 40 / 500))
+    assert REGRESSION_TO_THE_MEAN in result.text and LIMITS in result.text
+    plain = effect_check(40, 12, 500, 520, days=56)
+    assert plain.displacement is None and REGRESSION_TO_THE_MEAN not in plain.text and LIMITS in plain.text
