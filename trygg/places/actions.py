@@ -1,46 +1,85 @@
-"""Writes of places: validated against the boundary, free text redacted, H3 cells computed, audited."""
+"""Writes of municipalities, districts and places, all through trygg.accounts.writes: texts cleaned and
+redacted (FREE_TEXT_FIELDS), points checked against the owning municipality's boundary, H3 cells computed,
+one audit row with the true before/after values."""
 
 from __future__ import annotations
 
+import json
+
 from django.db import transaction
 
-from trygg.accounts.audit import record_audit
-from trygg.lib import pii
+from trygg.accounts import writes
+from trygg.lib.sweden import county_names
 
 from .boundary import cells_for_point, district_for_point, municipality_boundary
 from .models import District, Municipality, Place
 
-PLACE_FIELDS = ("name", "kind", "district_id", "aliases", "description", "lat", "lon", "active")
-PLACE_TEXTS = {"name": "namnet", "aliases": "de andra namnen", "description": "beskrivningen"}
+PLACE_FIELDS = ("name", "kind", "district", "aliases", "description", "lat", "lon", "active")
 
 
 def check_inside(municipality: Municipality, lat: float, lon: float) -> None:
-    """Raise OutsideBoundaryError (Swedish message naming the municipality) when the point is outside."""
+    """Raise OutsideBoundaryError (Swedish message naming the municipality) when the point is outside,
+    MunicipalityNotLoaded when its boundary is not loaded yet."""
     municipality_boundary(municipality).require_inside(lat, lon)
 
 
-def set_location(place: Place) -> None:
-    """Fill the H3 columns (and the district, when none is chosen) from the coordinates."""
-    cells = cells_for_point(place.lat, place.lon)
-    place.h3_r7, place.h3_r8, place.h3_r9 = cells[7], cells[8], cells[9]
-    if place.district_id is None:
-        districts = list(District.objects.filter(municipality_id=place.municipality_id))
-        place.district = district_for_point(place.lat, place.lon, districts)
+def location_values(municipality: Municipality, lat: float, lon: float, district: District | None) -> dict:
+    """The H3 columns, and the district when none is chosen, for a point of the municipality."""
+    cells = cells_for_point(lat, lon)
+    if district is None:
+        district = district_for_point(lat, lon, list(District.objects.filter(municipality=municipality)))
+    return {"h3_r7": cells[7], "h3_r8": cells[8], "h3_r9": cells[9], "district": district}
 
 
 @transaction.atomic
 def do_save_place(place: Place, *, acting_user) -> tuple[Place, str]:
-    """Create or update a place. The point must lie inside its municipality (OutsideBoundaryError); the
-    texts are redacted (pii.TextTooLongError when a redacted text no longer fits). Returns (place,
-    explanation of personal data removed, "" when none)."""
-    check_inside(place.municipality, place.lat, place.lon)
-    explanation, _ = pii.redact_fields(place, PLACE_TEXTS)
-    created = place.pk is None
-    before = {} if created else dict(Place.objects.filter(pk=place.pk).values(*PLACE_FIELDS).get())
-    set_location(place)
-    place.save()
-    after = {f: getattr(place, f) for f in PLACE_FIELDS}
-    changes = {f: [before.get(f), after[f]] for f in PLACE_FIELDS if before.get(f) != after[f]}
-    if changes:
-        record_audit(acting_user, "place.create" if created else "place.update", place, changes)
-    return place, explanation
+    """Create or update a place from an (unsaved or form-changed) instance. The point must lie inside the
+    place's own municipality (OutsideBoundaryError); texts are redacted (writes.WriteError when a text is too
+    long). Returns (place, explanation of personal data removed, "" when none)."""
+    municipality = place.municipality
+    check_inside(municipality, place.lat, place.lon)
+    values = {name: getattr(place, name) for name in PLACE_FIELDS}
+    values.update(location_values(municipality, place.lat, place.lon, place.district))
+    if place.pk is None:
+        written = writes.create(Place, {"municipality": municipality, **values}, acting_user=acting_user)
+    else:
+        written = writes.update(place, values, acting_user=acting_user)
+    return written.obj, written.explanation
+
+
+@transaction.atomic
+def do_save_district(
+    municipality: Municipality, name: str, *, geometry: dict | None, approximate: bool, acting_user
+) -> District:
+    """Create or update the municipality's district with this name (GIS import, demo loader)."""
+    existing = District.objects.filter(municipality=municipality, name=name).first()
+    # As stored (tuples become lists), so that an unchanged geometry is seen as unchanged.
+    geometry = json.loads(json.dumps(geometry)) if geometry is not None else None
+    values = {"geometry": geometry, "approximate": approximate}
+    if existing is None:
+        return writes.create(
+            District, {"municipality": municipality, "name": name, **values}, acting_user=acting_user
+        ).obj
+    return writes.update(existing, values, acting_user=acting_user).obj
+
+
+@transaction.atomic
+def do_load_municipality(code: str, *, acting_user=None) -> Municipality:
+    """Create or update a hosted municipality (name, county, boundary) from the bundled boundary file.
+    Raises loading.UnknownMunicipality (Swedish) for a code that is not in the file."""
+    from .loading import SOURCE, boundary_feature
+
+    feature = boundary_feature(code)
+    props = feature["properties"]
+    county_code = props.get("lan_code", "")
+    values = {
+        "name": props["kom_namn"],
+        "county_code": county_code,
+        "county_name": county_names().get(county_code, ""),
+        "geometry": feature["geometry"],
+        "source": SOURCE,
+    }
+    existing = Municipality.objects.filter(code=code).first()
+    if existing is None:
+        return writes.create(Municipality, {"code": code, **values}, acting_user=acting_user).obj
+    return writes.update(existing, values, acting_user=acting_user).obj

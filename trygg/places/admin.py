@@ -1,7 +1,6 @@
-"""The admin shows municipalities, districts and places read-only: boundaries are loaded with `manage.py
-load_municipality` (districts by the demo loader or a GIS import), and places are written through
-do_save_place (point checked against the boundary, H3 cells computed, texts redacted, audited), which the
-admin would bypass."""
+"""The admin shows municipalities, districts and places read-only: municipalities are loaded with `manage.py
+load_municipality`, districts by a GIS import or the demo loader, and places through do_save_place (point
+checked against the boundary, H3 cells computed, texts redacted, audited); the admin would bypass all of it."""
 
 from django.contrib import admin
 
@@ -22,6 +21,7 @@ class DistrictAdmin(ReadOnlyAdmin):
     app_list_url = "places:place_list"
     list_display = ("name", "municipality", "approximate")
     list_select_related = ("municipality",)
+    list_filter = ("municipality",)
     exclude = ("geometry",)
 
 
@@ -29,7 +29,7 @@ class DistrictAdmin(ReadOnlyAdmin):
 class PlaceAdmin(ReadOnlyAdmin):
     app_list_url = "places:place_list"
     app_object_url = "places:place_edit"
-    list_display = ("name", "kind", "district", "lat", "lon", "active")
-    list_filter = ("kind", "district", "active")
-    list_select_related = ("district",)
+    list_display = ("name", "municipality", "kind", "district", "lat", "lon", "active")
+    list_filter = ("municipality", "kind", "active")
+    list_select_related = ("municipality", "district")
     search_fields = ("name", "aliases")

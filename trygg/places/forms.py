@@ -7,7 +7,7 @@ from trygg.lib.formfields import safe_formfield
 from trygg.lib.geo import GeoError, sweref99tm_to_wgs84
 
 from .actions import check_inside
-from .models import District, Municipality, Place
+from .models import District, Municipality, MunicipalityNotLoaded, Place
 
 
 class PlaceForm(forms.ModelForm):
@@ -24,9 +24,11 @@ class PlaceForm(forms.ModelForm):
 
     def __init__(self, *args, municipality: Municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.municipality = municipality
-        self.instance.municipality = municipality
-        self.fields["district"].queryset = District.objects.filter(municipality=municipality)
+        # A new place belongs to the current municipality; an existing one keeps its own.
+        if self.instance.pk is None:
+            self.instance.municipality = municipality
+        self.municipality = self.instance.municipality
+        self.fields["district"].queryset = District.objects.filter(municipality=self.municipality)
         self.fields["district"].required = False
         self.fields["lat"].required = self.fields["lon"].required = False
         self.fields["lat"].help_text = _("Decimalgrader, t.ex. 57.8745.")
@@ -45,6 +47,6 @@ class PlaceForm(forms.ModelForm):
                 lat, lon = sweref99tm_to_wgs84(n, e)
                 data["lat"], data["lon"] = round(lat, 6), round(lon, 6)
             check_inside(self.municipality, lat, lon)
-        except GeoError as exc:
+        except (GeoError, MunicipalityNotLoaded) as exc:
             raise forms.ValidationError(str(exc)) from None
         return data

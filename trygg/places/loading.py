@@ -7,10 +7,6 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from django.db import transaction
-
-from trygg.lib.sweden import county_names
-
 from .models import Municipality
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -35,20 +31,9 @@ def boundary_feature(code: str, path: Path = BOUNDARIES) -> dict:
     raise UnknownMunicipality(f"Kommunkoden {code!r} finns inte i {path.name} (fyra siffror, t.ex. 1482).")
 
 
-@transaction.atomic
-def load_municipality(code: str) -> Municipality:
-    """Create or update the municipality with this kommunkod from the bundled boundary file."""
-    feature = boundary_feature(code)
-    props = feature["properties"]
-    county_code = props.get("lan_code", "")
-    municipality, _ = Municipality.objects.update_or_create(
-        code=code,
-        defaults={
-            "name": props["kom_namn"],
-            "county_code": county_code,
-            "county_name": county_names().get(county_code, ""),
-            "geometry": feature["geometry"],
-            "source": SOURCE,
-        },
-    )
-    return municipality
+def load_municipality(code: str, *, acting_user=None) -> Municipality:
+    """Create or update the municipality with this kommunkod from the bundled boundary file (audited:
+    places.actions.do_load_municipality)."""
+    from .actions import do_load_municipality
+
+    return do_load_municipality(code, acting_user=acting_user)

@@ -33,6 +33,12 @@ class Municipality(models.Model):
 
     @property
     def full_name(self) -> str:
+        """The official name ("Ale kommun", "Kungälvs kommun", "Stockholms stad") from SCB's list."""
+        from trygg.lib.sweden import municipalities
+
+        row = municipalities().get(self.code)
+        if row and row.get("municipality_name"):
+            return row["municipality_name"]
         return f"{self.name}s kommun" if not self.name.endswith("s") else f"{self.name} kommun"
 
 
@@ -42,6 +48,8 @@ class MunicipalityNotLoaded(LookupError):
 
 class District(models.Model):
     """Kommundel. The geometry may be approximate (the demo data derives it from district centres)."""
+
+    FREE_TEXT_FIELDS = {"name": "namnet"}
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="districts")
     name = models.CharField(_("namn"), max_length=100)
@@ -72,6 +80,8 @@ class PlaceQuerySet(models.QuerySet):
 
 class Place(models.Model):
     """A named place with approximate coordinates; incidents may be reported at it."""
+
+    FREE_TEXT_FIELDS = {"name": "namnet", "aliases": "de andra namnen", "description": "beskrivningen"}
 
     class Kind(models.TextChoices):
         AREA = "area", _("Område")

@@ -1,28 +1,21 @@
-"""The admin shows the lägesbild read-only: meetings, focus areas, actions, incidents and cameras are written
-through trygg.situation.actions (personal data redacted, locations checked against the boundary, audited),
-which the admin would bypass. The taxonomy stays editable here, through do_save_category (redacted,
-audited); categories are deactivated, never deleted (incidents refer to them)."""
+"""The admin shows the lägesbild read-only: categories, meetings, focus areas, actions, incidents and cameras
+are written through trygg.situation.actions (personal data redacted, locations checked against the owning
+municipality's boundary, audited), which the admin would bypass. The shared category taxonomy is edited on
+the lägesbild's own category page by installation administrators."""
 
 from django.contrib import admin
 from django.db import models
 
 from trygg.lib.admin_read_only import ReadOnlyAdmin
 
-from .actions import do_save_category
 from .models import Action, CameraSite, Category, FocusArea, Incident, Meeting
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ReadOnlyAdmin):
+    app_list_url = "situation:category_list"
+    app_object_url = "situation:category_edit"
     list_display = ("name", "slug", "order", "active")
-    list_editable = ("order", "active")
-    prepopulated_fields = {"slug": ("name",)}
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def save_model(self, request, obj, form, change) -> None:
-        do_save_category(obj, acting_user=request.user)
 
 
 @admin.register(Incident)
@@ -31,14 +24,15 @@ class IncidentAdmin(ReadOnlyAdmin):
     app_object_url = "situation:incident_detail"
     list_display = (
         "occurred_from",
+        "municipality",
         "category",
         "place",
         "location_precision",
         "source_organisation",
         "origin",
     )
-    list_filter = ("category", "origin", "location_precision")
-    list_select_related = ("category", "place", "source_organisation")
+    list_filter = ("municipality", "category", "origin", "location_precision")
+    list_select_related = ("municipality", "category", "place", "source_organisation")
     date_hierarchy = "occurred_from"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # police links are https
 
@@ -47,29 +41,40 @@ class IncidentAdmin(ReadOnlyAdmin):
 class MeetingAdmin(ReadOnlyAdmin):
     app_list_url = "situation:meeting_list"
     app_object_url = "situation:meeting_detail"
-    list_display = ("date", "kind", "created_by_organisation")
-    list_filter = ("kind",)
-    list_select_related = ("created_by_organisation",)
+    list_display = ("date", "municipality", "kind", "created_by_organisation")
+    list_filter = ("municipality", "kind")
+    list_select_related = ("municipality", "created_by_organisation")
 
 
 @admin.register(FocusArea)
 class FocusAreaAdmin(ReadOnlyAdmin):
     app_list_url = "situation:focus_area_list"
     app_object_url = "situation:focus_area_detail"
-    list_display = ("problem", "place", "district", "start", "weeks", "created_by_organisation")
-    list_select_related = ("place", "district", "created_by_organisation")
+    list_display = (
+        "problem",
+        "municipality",
+        "place",
+        "district",
+        "start",
+        "weeks",
+        "created_by_organisation",
+    )
+    list_filter = ("municipality",)
+    list_select_related = ("municipality", "place", "district", "created_by_organisation")
 
 
 @admin.register(Action)
 class ActionAdmin(ReadOnlyAdmin):
     app_list_url = "situation:action_list"
     app_object_url = "situation:action_detail"
-    list_display = ("title", "kind", "status", "due_date", "created_by_organisation")
-    list_filter = ("kind", "status")
-    list_select_related = ("created_by_organisation",)
+    list_display = ("title", "municipality", "kind", "status", "due_date", "created_by_organisation")
+    list_filter = ("municipality", "kind", "status")
+    list_select_related = ("municipality", "created_by_organisation")
 
 
 @admin.register(CameraSite)
 class CameraSiteAdmin(ReadOnlyAdmin):
     app_list_url = "situation:camera_list"
-    list_display = ("name", "permit_status", "imy_reference", "imy_decision_date")
+    list_display = ("name", "municipality", "permit_status", "imy_reference", "imy_decision_date")
+    list_filter = ("municipality",)
+    list_select_related = ("municipality",)

@@ -89,7 +89,7 @@ def rate_p_value(count: int, baseline: int, days: int, baseline_days: int) -> fl
     return float(stats.binomtest(count, total, days / (days + baseline_days)).pvalue)
 
 
-def count_rows(period: Period) -> tuple[list[CountRow], int, int]:
+def count_rows(period: Period, municipality: Municipality) -> tuple[list[CountRow], int, int]:
     """Rows per (place, category) present in the period or its baseline, the period's total and the
     baseline's total. One GROUP BY query counting both windows.
 
@@ -99,7 +99,9 @@ def count_rows(period: Period) -> tuple[list[CountRow], int, int]:
     baseline_start = _at(period.start - dt.timedelta(days=BASELINE_DAYS))
     split = _at(period.start)
     grouped = (
-        Incident.objects.filter(occurred_from__gte=baseline_start, occurred_from__lt=_at(period.end))
+        Incident.objects.filter(
+            municipality=municipality, occurred_from__gte=baseline_start, occurred_from__lt=_at(period.end)
+        )
         .order_by()
         .values_list("place__name", "category__name")
         .annotate(
@@ -127,7 +129,7 @@ def count_rows(period: Period) -> tuple[list[CountRow], int, int]:
     return rows, sum(c[0] for c in counts.values()), sum(c[1] for c in counts.values())
 
 
-def weekly_trend(end: dt.date) -> PeriodComparison:
+def weekly_trend(end: dt.date, municipality: Municipality) -> PeriodComparison:
     """The last RECENT_WEEKS weeks before ``end`` against the TREND_BASELINE_WEEKS weeks before them and the
     same weeks 52 weeks earlier (temporal.compare_periods). One query: incidents per local day in those
     windows (their edges are local midnights, so day resolution is exact and the rows stay few whatever
@@ -139,7 +141,7 @@ def weekly_trend(end: dt.date) -> PeriodComparison:
         occurred_from__gte=_at(recent_start - shift), occurred_from__lt=_at(end - shift)
     )
     per_day = (
-        Incident.objects.filter(windows)
+        Incident.objects.filter(windows, municipality=municipality)
         .annotate(day=TruncDate("occurred_from", tzinfo=STOCKHOLM))
         .order_by()
         .values_list("day")
@@ -243,11 +245,14 @@ def _trend_blocks(trend: PeriodComparison) -> list:
 
 
 def build_brief(meeting: Meeting, municipality: Municipality, *, today: dt.date | None = None) -> Document:
+    """The brief of the meeting: only its own municipality's incidents, focus areas and actions."""
+    if municipality.pk != meeting.municipality_id:
+        raise ValueError("the brief is built for the meeting's own municipality")
     today = today or meeting.date
     previous = meeting.previous()
     period = brief_period(meeting, previous)
-    rows, total, baseline_total = count_rows(period)
-    trend = weekly_trend(meeting.date)
+    rows, total, baseline_total = count_rows(period, municipality)
+    trend = weekly_trend(meeting.date, municipality)
     expected_total = baseline_total * period.days / BASELINE_DAYS
     total_p = rate_p_value(total, baseline_total, period.days, BASELINE_DAYS)
 
@@ -259,9 +264,13 @@ def build_brief(meeting: Meeting, municipality: Municipality, *, today: dt.date 
     hot = [r for r in hotspot_rows(result, places) if r.css_class.startswith("hot")]
 
     focus_areas = list(
-        FocusArea.objects.active_on(meeting.date).select_related("place", "district", "category")
+        FocusArea.objects.filter(municipality=municipality)
+        .active_on(meeting.date)
+        .select_related("place", "district", "category")
     )
-    actions = list(Action.objects.open().with_related().order_by("due_date", "pk"))
+    actions = list(
+        Action.objects.filter(municipality=municipality).open().with_related().order_by("due_date", "pk")
+    )
 
     since = (
         f"sedan förra mötet ({previous.date:%Y-%m-%d})" if previous else f"de senaste {period.days} dagarna"

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trygg.accounts import tenancy
 from trygg.accounts.models import Organisation, Unit
 from trygg.lib.formfields import BoundedDateField, SafeModelMultipleChoiceField, safe_formfield
 from trygg.lib.pii import NO_NAMES_NOTICE
@@ -61,10 +62,22 @@ class FilterForm(forms.Form):
         initial=DEFAULT_RESOLUTION,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current=None, readable=(), **kwargs):
+        """`readable`: the municipalities whose lägesbild the user may read; with more than one the form
+        offers "Alla mina kommuner" (kommuner=alla) besides the current municipality."""
         super().__init__(*args, **kwargs)
         self.fields["category"].widget.attrs["size"] = 6
         self.fields["source"].widget.attrs["size"] = 6
+        if current is not None and len(readable) > 1:
+            names = ", ".join(m.name for m in readable)
+            self.fields["kommuner"] = forms.ChoiceField(
+                label=_("Kommuner"),
+                required=False,
+                choices=[
+                    ("", current.full_name),
+                    ("alla", _("Alla mina kommuner (%(names)s)") % {"names": names}),
+                ],
+            )
 
     def clean(self):
         data = super().clean()
@@ -78,7 +91,8 @@ class FilterForm(forms.Form):
         return data
 
     def to_filter(self) -> IncidentFilter:
-        """The validated filter, or the default filter when the form is unbound or invalid."""
+        """The validated filter, or the default filter when the form is unbound or invalid (the caller
+        scopes it to municipalities with IncidentFilter.within)."""
         if not self.is_bound or not self.is_valid():
             return IncidentFilter.default()
         data = self.cleaned_data
@@ -117,10 +131,22 @@ class IncidentForm(forms.ModelForm):
             + str(_("Personnummer, telefonnummer, e-post och registreringsnummer tas bort automatiskt.")),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, municipality, may_choose_source: bool, own_organisation=None, **kwargs):
+        """Places of `municipality` only (an existing incident keeps its own); a partner
+        (may_choose_source False) can name only their own organisation as the source."""
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.instance.municipality = municipality
+        self.municipality = self.instance.municipality
         self.fields["category"].queryset = Category.objects.filter(active=True)
-        self.fields["place"].queryset = Place.objects.active()
+        self.fields["place"].queryset = Place.objects.for_municipality(self.municipality).active()
+        if not may_choose_source:
+            own = [own_organisation.pk] if own_organisation is not None else []
+            keep = [self.instance.source_organisation_id] if self.instance.source_organisation_id else []
+            self.fields["source_organisation"].queryset = Organisation.objects.filter(pk__in=own + keep)
+            self.fields["source_organisation"].help_text = _(
+                "Som samverkanspart kan du bara ange din egen organisation som källa."
+            )
         for name in ("occurred_from", "occurred_to"):
             self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
         if self.instance.pk and self.instance.location_precision == Incident.Precision.POINT:
@@ -169,6 +195,12 @@ class MeetingForm(forms.ModelForm):
         widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 5})}
         help_texts = {"notes": NO_NAMES_NOTICE}
 
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.instance.municipality = municipality
+        self.fields["units"].queryset = Unit.objects.filter(municipality=self.instance.municipality)
+
 
 class FocusAreaForm(forms.ModelForm):
     class Meta:
@@ -177,10 +209,14 @@ class FocusAreaForm(forms.ModelForm):
         fields = ["meeting", "place", "district", "category", "problem", "start", "weeks"]
         widgets = {"start": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["place"].queryset = Place.objects.active()
-        self.fields["district"].queryset = District.objects.all()
+        if self.instance.pk is None:
+            self.instance.municipality = municipality
+        own = self.instance.municipality
+        self.fields["meeting"].queryset = Meeting.objects.filter(municipality=own)
+        self.fields["place"].queryset = Place.objects.for_municipality(own).active()
+        self.fields["district"].queryset = District.objects.filter(municipality=own)
         self.fields["weeks"].min_value = 1
 
     def clean(self):
@@ -216,12 +252,19 @@ class ActionForm(forms.ModelForm):
         }
         help_texts = {"start_date": _("Används som brytpunkt i effektuppföljningen.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["focus_area"].queryset = FocusArea.objects.select_related("place", "district")
-        self.fields["plan_activity"].queryset = self.fields["plan_activity"].queryset.select_related(
-            "intervention__area"
+        if self.instance.pk is None:
+            self.instance.municipality = municipality
+        own = self.instance.municipality
+        self.fields["focus_area"].queryset = FocusArea.objects.filter(municipality=own).select_related(
+            "place", "district"
         )
+        self.fields["meeting"].queryset = Meeting.objects.filter(municipality=own)
+        self.fields["responsible_unit"].queryset = Unit.objects.filter(municipality=own)
+        self.fields["plan_activity"].queryset = tenancy.scope(
+            self.fields["plan_activity"].queryset, [own.pk]
+        ).select_related("intervention__area")
 
     def clean(self):
         data = super().clean()
@@ -260,8 +303,11 @@ class CameraForm(forms.ModelForm):
         }
         help_texts = {"lat": _("Lämna tomt för att använda platsens läge.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.instance.municipality = municipality
+        self.fields["place"].queryset = Place.objects.for_municipality(self.instance.municipality)
         self.fields["lat"].required = self.fields["lon"].required = False
 
     def clean(self):

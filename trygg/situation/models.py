@@ -20,7 +20,10 @@ INCIDENT_MAX_WINDOW = dt.timedelta(days=14)
 
 
 class Category(models.Model):
-    """Editable incident taxonomy (seeded from the reference report by a data migration)."""
+    """Incident taxonomy shared by every municipality of the installation (seeded from the reference report
+    by a data migration). Only installation administrators (superusers) edit it."""
+
+    FREE_TEXT_FIELDS = {"name": "namnet", "description": "beskrivningen"}
 
     name = models.CharField(_("namn"), max_length=100, unique=True)
     slug = models.SlugField(_("kortnamn"), max_length=60, unique=True)
@@ -61,7 +64,7 @@ class IncidentQuerySet(models.QuerySet):
         return self.filter(location_precision__in=MAPPABLE_PRECISIONS, h3_r9__isnull=False)
 
     def with_related(self):
-        return self.select_related("category", "place", "source_organisation", "reported_by")
+        return self.select_related("municipality", "category", "place", "source_organisation", "reported_by")
 
     def in_area(self, place=None, district=None, cells_r9=()):
         return self.filter(area_condition(place, district, cells_r9))
@@ -97,6 +100,11 @@ class Incident(models.Model):
         POLISEN = "polisen", _("Polisens händelser")
         DEMO = "demo", _("Demodata")
 
+    FREE_TEXT_FIELDS = {"description": "beskrivningen"}
+
+    municipality = models.ForeignKey(
+        "places.Municipality", on_delete=models.PROTECT, related_name="incidents", verbose_name=_("kommun")
+    )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("kategori")
     )
@@ -153,8 +161,11 @@ class Incident(models.Model):
     class Meta:
         ordering = ["-occurred_from", "-pk"]
         constraints = [
+            # One police event becomes one incident in every hosted municipality it falls in.
             models.UniqueConstraint(
-                fields=["external_id"], condition=~Q(external_id=""), name="incident_external_id_unique"
+                fields=["municipality", "external_id"],
+                condition=~Q(external_id=""),
+                name="incident_external_id_unique_in_municipality",
             ),
             models.CheckConstraint(
                 condition=Q(occurred_to__isnull=True) | Q(occurred_to__gte=models.F("occurred_from")),
@@ -180,7 +191,11 @@ class Incident(models.Model):
 class JointRecord(models.Model):
     """A record the partners keep together (meeting, focus area, action): any writer may change it, and it
     shows who created it. The organisation is stored, not looked up, so it stays right if the user later
-    moves to another organisation."""
+    moves to another organisation. It belongs to one municipality."""
+
+    municipality = models.ForeignKey(
+        "places.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("kommun")
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -220,6 +235,8 @@ class Meeting(JointRecord):
         LST_BIWEEKLY = "lst_biweekly", _("LST varannan vecka")
         AGENCY_MONTHLY = "agency_monthly", _("Myndighetsgemensamt månadsmöte")
 
+    FREE_TEXT_FIELDS = {"notes": "anteckningarna"}
+
     date = models.DateField(_("datum"))
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices, default=Kind.LST_BIWEEKLY)
     organisations = models.ManyToManyField(
@@ -242,7 +259,11 @@ class Meeting(JointRecord):
         return f"{self.get_kind_display()} {self.date:%Y-%m-%d}"
 
     def previous(self) -> Meeting | None:
-        return Meeting.objects.filter(date__lt=self.date).order_by("-date", "-pk").first()
+        return (
+            Meeting.objects.filter(municipality_id=self.municipality_id, date__lt=self.date)
+            .order_by("-date", "-pk")
+            .first()
+        )
 
 
 class FocusAreaQuerySet(models.QuerySet):
@@ -252,6 +273,8 @@ class FocusAreaQuerySet(models.QuerySet):
 
 class FocusArea(JointRecord):
     """Fokusområde: a place or district plus a problem, agreed for some weeks at a meeting."""
+
+    FREE_TEXT_FIELDS = {"problem": "problembeskrivningen"}
 
     meeting = models.ForeignKey(
         Meeting,
@@ -341,6 +364,8 @@ class ActionQuerySet(models.QuerySet):
 class Action(JointRecord):
     """Åtgärd decided at a meeting, usually for a focus area."""
 
+    FREE_TEXT_FIELDS = {"title": "rubriken", "description": "beskrivningen"}
+
     class Kind(models.TextChoices):
         GUARDS = "guards", _("Väktarinsats")
         ADULTS = "adults", _("Ökad vuxennärvaro")
@@ -427,6 +452,13 @@ class Action(JointRecord):
 class CameraSite(models.Model):
     """A camera-surveillance site (trygghetskamera) and its permit/supervision status."""
 
+    FREE_TEXT_FIELDS = {
+        "name": "namnet",
+        "area_description": "det bevakade området",
+        "purpose": "ändamålet",
+        "notes": "anteckningarna",
+    }
+
     class PermitStatus(models.TextChoices):
         NOT_REQUIRED = "not_required", _("Tillståndsfri")
         APPLIED = "applied", _("Ansökan inlämnad")
@@ -435,6 +467,9 @@ class CameraSite(models.Model):
         PAUSED = "paused", _("Pausad")
         REMOVED = "removed", _("Avvecklad")
 
+    municipality = models.ForeignKey(
+        "places.Municipality", on_delete=models.PROTECT, related_name="camera_sites", verbose_name=_("kommun")
+    )
     name = models.CharField(_("namn"), max_length=150)
     place = models.ForeignKey(
         "places.Place",

@@ -5,15 +5,18 @@ Format (one JSON list): id, datetime ("2024-01-01 0:40:16 +01:00", publication t
 place), summary, url (relative), type, location {name, gps "lat,lon"}.
 
 Rules:
-- Keep an event when its location is the municipality, or when the last part of its name is (since 2026
-  many events carry only the county in location.name).
+- An event is assigned to every hosted municipality it falls in: its location is the municipality, or the
+  last part of its name is (since 2026 many events carry only the county in location.name). One incident per
+  municipality; an event that names only the county is assigned to none.
 - The gps is the centroid of the municipality or county, not where it happened: such events are stored
   without coordinates and never drawn on the map. An event whose summary names one of our places is stored
   at that place (approximate, like any place-level report).
 - Multi-place summaries ("Sammanfattning natt") are stored off the map and are never matched to a place.
 - The event year is not in the name: take the publication year, or the year before when that would put
   the event more than a day after its publication (an event of 31 December published on 1 January).
-- Dedupe on the police id; re-importing the same file creates nothing.
+- Dedupe on the police id per municipality; re-importing the same file creates nothing.
+- Written through situation.actions.do_bulk_create_incidents (descriptions redacted, one audit row per
+  municipality and import).
 """
 
 from __future__ import annotations
@@ -21,15 +24,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
 from trygg.accounts.models import Organisation
-from trygg.places.models import Place
+from trygg.places.models import Municipality, Place
 
-from .actions import LocationContext, apply_location, redact_into
+from .actions import LocationContext, do_bulk_create_incidents, location_values
 from .models import Category, Incident
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -185,11 +188,14 @@ class ImportResult:
     duplicates: int = 0
     other_places: int = 0
     at_places: int = 0
+    by_municipality: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
+        per = ", ".join(f"{name} {n}" for name, n in sorted(self.by_municipality.items()))
         return (
-            f"{self.created} nya händelser ({self.at_places} vid namngivna platser), "
-            f"{self.duplicates} fanns redan, {self.other_places} gällde andra kommuner."
+            f"{self.created} nya händelser ({self.at_places} vid namngivna platser"
+            f"{'; ' + per if per else ''}), {self.duplicates} fanns redan, "
+            f"{self.other_places} gällde andra kommuner eller bara länet."
         )
 
 
@@ -205,51 +211,62 @@ def _category_for_types() -> tuple[dict[str, Category], Category]:
 
 
 @transaction.atomic
-def import_events(data, *, ctx: LocationContext | None = None) -> ImportResult:
-    """Import the feed's events of the municipality. Validates everything first, writes in one transaction."""
+def import_events(data, *, municipalities=None, acting_user=None) -> ImportResult:
+    """Import the feed's events into every hosted municipality they fall in (default: every municipality
+    of the installation). Validates everything first, writes in one transaction."""
     events = parse_events(data)
-    ctx = ctx or LocationContext.current()
-    municipality_name = ctx.municipality.name
+    hosted = list(municipalities if municipalities is not None else Municipality.objects.order_by("name"))
     result = ImportResult()
-    ours = [e for e in events if belongs_to(e, municipality_name)]
-    result.other_places = len(events) - len(ours)
-    external_ids = {f"polisen:{e.id}" for e in ours}
-    existing = set(
-        Incident.objects.filter(external_id__in=external_ids).values_list("external_id", flat=True)
-    )
+    assigned: set[int] = set()
     by_type, fallback = _category_for_types()
     police = Organisation.objects.get_or_create(
         name=POLICE_ORGANISATION, defaults={"kind": Organisation.Kind.POLICE}
     )[0]
-    places = list(Place.objects.for_municipality(ctx.municipality).active())
-    new: list[Incident] = []
-    seen: set[str] = set()
-    for event in ours:
-        external_id = f"polisen:{event.id}"
-        if external_id in existing or external_id in seen:
-            result.duplicates += 1
+    for municipality in hosted:
+        ours = [e for e in events if belongs_to(e, municipality.name)]
+        if not ours:
             continue
-        seen.add(external_id)
-        incident = Incident(
-            category=by_type.get(event.type.casefold(), fallback),
-            occurred_from=event.occurred,
-            source_organisation=police,
-            origin=Incident.Origin.POLISEN,
-            external_id=external_id,
-            external_url=BASE_URL + event.url if event.url.startswith("/") else event.url,
+        assigned.update(e.id for e in ours)
+        ctx = LocationContext.of(municipality)
+        existing = set(
+            Incident.objects.filter(
+                municipality=municipality, external_id__in={f"polisen:{e.id}" for e in ours}
+            ).values_list("external_id", flat=True)
         )
-        place = None if event.is_summary else match_place(event.summary, places)
-        apply_location(
-            incident,
-            ctx,
-            place=place,
-            lat=None,
-            lon=None,
-            fallback_precision=precision_for(event, municipality_name),
+        places = list(Place.objects.for_municipality(municipality).active())
+        rows: list[dict] = []
+        seen: set[str] = set()
+        for event in ours:
+            external_id = f"polisen:{event.id}"
+            if external_id in existing or external_id in seen:
+                result.duplicates += 1
+                continue
+            seen.add(external_id)
+            place = None if event.is_summary else match_place(event.summary, places)
+            rows.append(
+                {
+                    "category": by_type.get(event.type.casefold(), fallback),
+                    "occurred_from": event.occurred,
+                    "source_organisation": police,
+                    "origin": Incident.Origin.POLISEN,
+                    "external_id": external_id,
+                    "external_url": BASE_URL + event.url if event.url.startswith("/") else event.url,
+                    "description": f"{event.type}: {event.summary}".strip(),
+                    **location_values(
+                        ctx,
+                        place=place,
+                        lat=None,
+                        lon=None,
+                        fallback_precision=precision_for(event, municipality.name),
+                    ),
+                }
+            )
+            result.at_places += place is not None
+        created, _ = do_bulk_create_incidents(
+            municipality, rows, acting_user=acting_user, source="Polisens händelser"
         )
-        result.at_places += place is not None
-        redact_into(incident, "description", f"{event.type}: {event.summary}".strip(), "beskrivningen")
-        new.append(incident)
-    Incident.objects.bulk_create(new, batch_size=500)
-    result.created = len(new)
+        result.created += len(created)
+        if created:
+            result.by_municipality[municipality.name] = len(created)
+    result.other_places = sum(1 for e in events if e.id not in assigned)
     return result

@@ -9,7 +9,7 @@ write anywhere makes old results unreachable in every process.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -32,18 +32,29 @@ MAX_MAP_INCIDENTS = 5000
 
 @dataclass(frozen=True)
 class IncidentFilter:
-    """Period [start, end] in whole days (local time), optional categories and source organisations."""
+    """Municipalities (ids), period [start, end] in whole days (local time), optional categories and source
+    organisations. Without municipalities the filter matches nothing: every read is scoped."""
 
     start: dt.date
     end: dt.date
     categories: tuple[int, ...] = ()
     sources: tuple[int, ...] = ()
     resolution: int = DEFAULT_RESOLUTION
+    municipalities: tuple[int, ...] = ()
 
     @classmethod
-    def default(cls, today: dt.date | None = None) -> IncidentFilter:
+    def default(cls, today: dt.date | None = None, municipalities: tuple[int, ...] = ()) -> IncidentFilter:
         today = today or timezone.localdate()
-        return cls(start=today - dt.timedelta(days=DEFAULT_DAYS - 1), end=today)
+        return cls(
+            start=today - dt.timedelta(days=DEFAULT_DAYS - 1),
+            end=today,
+            municipalities=tuple(sorted(municipalities)),
+        )
+
+    def within(self, municipalities) -> IncidentFilter:
+        """The same filter over these municipalities (objects or ids)."""
+        ids = tuple(sorted(getattr(m, "pk", m) for m in municipalities))
+        return replace(self, municipalities=ids)
 
     @property
     def start_dt(self) -> dt.datetime:
@@ -55,10 +66,16 @@ class IncidentFilter:
         return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), tzinfo=STOCKHOLM)
 
     def as_key(self) -> dict:
-        return {"categories": sorted(self.categories), "sources": sorted(self.sources)}
+        return {
+            "categories": sorted(self.categories),
+            "sources": sorted(self.sources),
+            "municipalities": sorted(self.municipalities),
+        }
 
     def incidents(self) -> QuerySet[Incident]:
-        qs = Incident.objects.overlapping(self.start_dt, self.end_dt)
+        qs = Incident.objects.filter(municipality_id__in=self.municipalities).overlapping(
+            self.start_dt, self.end_dt
+        )
         if self.categories:
             qs = qs.filter(category_id__in=self.categories)
         if self.sources:
@@ -86,14 +103,28 @@ def counts_per_cell(incidents: QuerySet[Incident], resolution: int) -> tuple[np.
     return cells, counts
 
 
-def hotspot_result(filt: IncidentFilter, municipality: Municipality, version: tuple | None = None):
-    """Gi* over the municipality's cells for the filter, from the cache when the data has not changed."""
+def _as_list(municipalities) -> list[Municipality]:
+    return [municipalities] if isinstance(municipalities, Municipality) else list(municipalities)
+
+
+def study_area(municipalities: list[Municipality], resolution: int) -> np.ndarray | None:
+    """Every H3 cell overlapping the municipalities with a loaded boundary (None when none has one: then
+    the analysis uses the cells with incidents only)."""
+    parts = [municipality_cells(m, resolution) for m in municipalities if m.geometry]
+    return np.unique(np.concatenate(parts)) if parts else None
+
+
+def hotspot_result(filt: IncidentFilter, municipalities, version: tuple | None = None):
+    """Gi* over the municipalities' cells (one, or the union of a user's) for the filter, from the cache when
+    the data has not changed. The filter is scoped to the same municipalities."""
+    municipalities = _as_list(municipalities)
+    filt = filt.within(municipalities)
     version = version if version is not None else data_version()
     key = hotspots.cache_key((filt.start, filt.end), filt.resolution, filt.as_key(), version=version)
 
     def compute():
         cells, counts = counts_per_cell(filt.incidents(), filt.resolution)
-        area = municipality_cells(municipality, filt.resolution)
+        area = study_area(municipalities, filt.resolution)
         return hotspots.gi_star(cells, counts, k=1, study_area=area)
 
     return hotspots.hotspot_cache.get_or_compute(key, compute)
@@ -128,6 +159,7 @@ def incident_features(incidents) -> list[dict]:
             "properties": {
                 "kind": "incident",
                 "id": i.pk,
+                "municipality": i.municipality.name,
                 "category": i.category.name,
                 "when": timezone.localtime(i.occurred_from).strftime("%Y-%m-%d %H:%M"),
                 "place": i.place.name if i.place_id else "",
@@ -201,14 +233,19 @@ def weekday_hour_table(incidents: QuerySet[Incident], bin_hours: int = 3) -> lis
     return [{"day": days[d], "values": [round(float(v), 1) for v in binned[d]]} for d in range(7)]
 
 
-def map_payload(filt: IncidentFilter, municipality: Municipality, places) -> dict:
-    """Everything the map page draws, in one response with a constant number of queries."""
+def map_payload(filt: IncidentFilter, municipalities, places) -> dict:
+    """Everything the map page draws for one municipality or the union of several (each incident labelled
+    with its municipality), in one response with a constant number of queries."""
+    municipalities = _as_list(municipalities)
+    filt = filt.within(municipalities)
     incidents_qs = filt.incidents()
     mappable = list(incidents_qs.mappable().with_related()[: MAX_MAP_INCIDENTS + 1])
     truncated = len(mappable) > MAX_MAP_INCIDENTS
     total = incidents_qs.count()
-    result = hotspot_result(filt, municipality)
-    cameras = CameraSite.objects.exclude(permit_status=CameraSite.PermitStatus.REMOVED)
+    result = hotspot_result(filt, municipalities)
+    cameras = CameraSite.objects.filter(municipality__in=municipalities).exclude(
+        permit_status=CameraSite.PermitStatus.REMOVED
+    )
     return {
         "meta": {
             "start": filt.start.isoformat(),
@@ -219,9 +256,13 @@ def map_payload(filt: IncidentFilter, municipality: Municipality, places) -> dic
             "not_on_map": total - len(mappable) if not truncated else None,
             "truncated": truncated,
             "hotspot_classes": result.class_counts(),
+            "municipalities": [m.name for m in municipalities],
         },
         "layers": {
-            "boundary": {"type": "FeatureCollection", "features": [boundary_feature(municipality)]},
+            "boundary": {
+                "type": "FeatureCollection",
+                "features": [boundary_feature(m) for m in municipalities if m.geometry],
+            },
             "incidents": {
                 "type": "FeatureCollection",
                 "features": incident_features(mappable[:MAX_MAP_INCIDENTS]),

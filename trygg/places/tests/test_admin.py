@@ -5,10 +5,18 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from trygg.places.demo import load_demo_places
+from trygg.demo import places as demo_places
+from trygg.places.loading import load_municipality
 from trygg.places.models import District, Place
 
 pytestmark = pytest.mark.django_db
+
+
+def load_demo_places(code: str = "1482"):
+    """The municipality (boundary loaded) with its demo districts and places."""
+    municipality = load_municipality(code)
+    demo_places.load(municipality, acting_user=None)
+    return municipality
 
 
 @pytest.mark.parametrize("model", ["municipality", "district", "place"])

@@ -6,17 +6,26 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from trygg.accounts.models import AuditEvent
+from trygg.demo import places as demo_places
 from trygg.lib.geo import OutsideBoundaryError, cell_for_point
 from trygg.places.actions import check_inside, do_save_place
 from trygg.places.boundary import district_for_point, municipality_boundary, municipality_cells
-from trygg.places.demo import PLACES, load_demo_places
 from trygg.places.loading import UnknownMunicipality, load_municipality
-from trygg.places.models import District, Municipality, MunicipalityNotLoaded, Place, current_municipality
+from trygg.places.models import District, Municipality, MunicipalityNotLoaded, Place
+
+PLACES = demo_places.KUNGALV_PLACES
 
 pytestmark = pytest.mark.django_db
 
 GOTHENBURG = (57.7089, 11.9746)
 MARSTRAND = (57.8870, 11.5850)
+
+
+def load_demo_places(code: str = "1482"):
+    """The municipality (boundary loaded) with its demo districts and places."""
+    municipality = load_municipality(code)
+    demo_places.load(municipality, acting_user=None)
+    return municipality
 
 
 def test_any_kommun_code_loads_with_its_name_and_county():
@@ -32,12 +41,37 @@ def test_an_unknown_code_is_refused():
         call_command("load_municipality", "--code", "9999")
 
 
-def test_the_current_municipality_must_be_loaded(settings):
+def test_a_boundary_must_be_loaded_before_points_are_checked():
+    hosted = Municipality.objects.create(code="1440", name="Ale")
+    with pytest.raises(MunicipalityNotLoaded, match="load_municipality --code 1440"):
+        check_inside(hosted, 57.894, 12.067)
+
+
+def test_load_municipality_defaults_to_the_installation_and_is_audited(settings):
     settings.TRYGG_MUNICIPALITY_CODE = "1482"
-    with pytest.raises(MunicipalityNotLoaded, match="load_municipality"):
-        current_municipality()
     call_command("load_municipality")
-    assert current_municipality().name == "Kungälv"
+    kungalv = Municipality.objects.get(code="1482")
+    assert kungalv.name == "Kungälv" and kungalv.geometry
+    created = AuditEvent.objects.get(action="municipality.create")
+    assert created.changes["code"] == [None, "1482"] and created.object_id == str(kungalv.pk)
+    call_command("load_municipality", "--code", "1482")  # unchanged: nothing audited
+    assert AuditEvent.objects.filter(object_type="places.municipality").count() == 1
+    Municipality.objects.filter(pk=kungalv.pk).update(name="Kungelf")
+    call_command("load_municipality", "--code", "1482")
+    updated = AuditEvent.objects.get(action="municipality.update")
+    assert updated.changes == {"name": ["Kungelf", "Kungälv"]}
+
+
+def test_load_municipality_with_a_code_loads_another_municipality():
+    call_command("load_municipality", "--code", "1440")
+    assert Municipality.objects.get(code="1440").name == "Ale"
+
+
+def test_ale_demo_places_lie_inside_ale():
+    ale = load_demo_places("1440")
+    assert Place.objects.filter(municipality=ale).count() == len(demo_places.ALE_PLACES)
+    assert District.objects.filter(municipality=ale).count() == len(demo_places.ALE_DISTRICTS)
+    assert Place.objects.get(name="Ale torg").district.name == "Nödinge-Nol"
 
 
 def test_points_outside_kungalv_are_refused_with_a_swedish_message():
@@ -59,13 +93,16 @@ def test_demo_places_lie_inside_and_get_districts_and_cells():
     load_demo_places("1482")
     assert Place.objects.count() == len(PLACES)
     assert District.objects.count() == 7
+    assert AuditEvent.objects.filter(action="place.create").count() == len(PLACES)
     vita = Place.objects.get(name="Vita fläcken")
     assert vita.h3_r8 == cell_for_point(vita.lat, vita.lon, 8)
     assert vita.district.name == "Kungälv tätort"
     assert Place.objects.get(name="Kode busstation").district.name == "Kode"
     assert Place.objects.get(name="Marstrands hamn").district.name == "Marstrand"
-    load_demo_places("1482")  # idempotent
+    audited = AuditEvent.objects.count()
+    load_demo_places("1482")  # idempotent, and nothing changed: nothing audited
     assert Place.objects.count() == len(PLACES)
+    assert AuditEvent.objects.count() == audited
 
 
 def test_districts_partition_the_municipality():
@@ -100,8 +137,8 @@ def test_do_save_place_computes_cells_and_district_and_audits(personas):
     kungalv = load_demo_places("1482")
     place = Place(municipality=kungalv, name="Ny plats", kind="square", lat=57.8720, lon=11.9770)
     saved, explanation = do_save_place(place, acting_user=personas["coordinator"])
-    place.refresh_from_db()
-    assert saved == place and explanation == ""
+    place = Place.objects.get(pk=saved.pk)
+    assert explanation == ""
     assert place.h3_r9 == cell_for_point(57.8720, 11.9770, 9)
     assert place.district.name == "Kungälv tätort"
     event = AuditEvent.objects.get(object_type="places.place", object_id=str(place.pk))
@@ -114,4 +151,5 @@ def test_do_save_place_refuses_a_point_outside_and_writes_nothing(personas):
     with pytest.raises(OutsideBoundaryError):
         do_save_place(place, acting_user=personas["coordinator"])
     assert not Place.objects.filter(name="Göteborg").exists()
-    assert not AuditEvent.objects.exists()
+    assert not AuditEvent.objects.filter(object_type="places.place", object_id="").exists()
+    assert not AuditEvent.objects.filter(action="place.create", changes__name=[None, "Göteborg"]).exists()

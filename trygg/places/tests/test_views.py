@@ -5,11 +5,20 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from trygg.demo import places as demo_places
 from trygg.lib.geo import wgs84_to_sweref99tm
-from trygg.places.demo import load_demo_places
+from trygg.places.loading import load_municipality
 from trygg.places.models import Place
 
 pytestmark = pytest.mark.django_db
+
+
+def load_demo_places(code: str = "1482"):
+    """The municipality (boundary loaded) with its demo districts and places."""
+    municipality = load_municipality(code)
+    demo_places.load(municipality, acting_user=None)
+    return municipality
+
 
 READERS = ["admin", "coordinator", "unit_editor", "partner", "reader"]
 MANAGERS = ["admin", "coordinator"]
@@ -52,10 +61,11 @@ def test_the_outsider_is_refused(personas, login, kungalv, who):
         reverse("places:place_list"),
         reverse("places:places_geojson"),
         reverse("places:place_create"),
-        reverse("places:place_edit", args=[place.pk]),
     ]:
         assert client.get(url).status_code == 403, url
     assert client.post(reverse("places:place_create"), form_data()).status_code == 403
+    # an object of a municipality where the user has no role does not exist for them
+    assert client.get(reverse("places:place_edit", args=[place.pk])).status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client, kungalv):
@@ -127,7 +137,8 @@ def test_the_place_list_has_a_constant_number_of_queries(
 ):
     client = login(personas["reader"])
     client.get(reverse("places:place_list"))
-    with django_assert_max_num_queries(6):
+    # session, user, roles, the user's municipalities (header switch), places, districts, messages
+    with django_assert_max_num_queries(7):
         client.get(reverse("places:place_list"))
 
 
@@ -152,5 +163,23 @@ def test_a_place_text_that_no_longer_fits_after_redaction_is_refused(personas, l
     name = "x" * 138 + " 070-1234567"  # 150 characters, the most a name may have
     response = login(personas["coordinator"]).post(reverse("places:place_create"), form_data(name=name))
     assert response.status_code == 200
-    assert "Texten i namnet blir längre än 150 tecken" in response.content.decode()
+    assert "Namn får vara högst 150 tecken" in response.content.decode()
     assert not Place.objects.filter(name__startswith="xxx").exists()
+
+
+def test_a_new_place_belongs_to_the_current_municipality_and_its_boundary(login, kungalv):
+    from trygg.accounts.models import Role
+    from trygg.conftest import make_user
+
+    ale = load_demo_places("1440")
+    ale_coordinator = make_user("ale-samordnare", Role.COORDINATOR, municipality=ale)
+    client = login(ale_coordinator)
+    refused = client.post(reverse("places:place_create"), form_data())  # a point in Kungälv
+    assert refused.status_code == 200 and "ligger utanför Ale kommun" in refused.content.decode()
+    response = client.post(reverse("places:place_create"), form_data(lat="57.8960", lon="12.0680"))
+    assert response.status_code == 302
+    assert Place.objects.get(name="Testtorget").municipality == ale
+    listing = client.get(reverse("places:place_list")).content.decode()
+    assert "Ale torg" in listing and "Vita fläcken" not in listing
+    features = client.get(reverse("places:places_geojson")).json()["features"]
+    assert {f["properties"]["name"] for f in features if f["properties"]["kind"] == "municipality"} == {"Ale"}

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from trygg.accounts.models import Organisation
-from trygg.places.demo import load_demo_places
+from trygg.demo import places as demo_places
 from trygg.places.models import Place
 from trygg.situation.actions import LocationContext, apply_location
 from trygg.situation.models import Action, CameraSite, Category, FocusArea, Incident, Meeting
@@ -23,15 +23,25 @@ POLISEN_FILE = SHARED_DATA / "polisen_events_2023-12-31.json"
 
 
 @pytest.fixture
-def kungalv(db):
-    """Kungälv's boundary, approximate districts, the named demo places and the seed categories."""
+def kungalv(municipality):
+    """Kungälv (municipality A) with its approximate districts, the named demo places and the seed
+    categories."""
     seed_categories(Category)
-    return load_demo_places("1482")
+    demo_places.load(municipality, acting_user=None)
+    return municipality
+
+
+@pytest.fixture
+def ale(other_municipality):
+    """Ale (municipality B) with its made-up demo places."""
+    seed_categories(Category)
+    demo_places.load(other_municipality, acting_user=None)
+    return other_municipality
 
 
 @pytest.fixture
 def ctx(kungalv):
-    return LocationContext.current()
+    return LocationContext.of(kungalv)
 
 
 def at(day: dt.date | str, hour: int = 12, minute: int = 0) -> dt.datetime:
@@ -50,7 +60,9 @@ def make_incident(ctx):
             occurred_from=when or at(timezone.localdate() - dt.timedelta(days=3)),
             **fields,
         )
-        place_obj = Place.objects.get(name=place) if isinstance(place, str) else place
+        place_obj = (
+            Place.objects.get(municipality=ctx.municipality, name=place) if isinstance(place, str) else place
+        )
         apply_location(incident, ctx, place=place_obj, lat=lat, lon=lon)
         incident.save()
         return incident
@@ -77,15 +89,32 @@ def world(kungalv, personas, make_incident):
         source_organisation=housing,
         description="=SUM(A1) klotter",
     )
-    meeting = Meeting.objects.create(date=today - dt.timedelta(days=1), kind=Meeting.Kind.LST_BIWEEKLY)
+    meeting = Meeting.objects.create(
+        municipality=kungalv, date=today - dt.timedelta(days=1), kind=Meeting.Kind.LST_BIWEEKLY
+    )
     area = FocusArea.objects.create(
-        meeting=meeting, place=Place.objects.get(name="Komarken"), problem="Häng", start=meeting.date, weeks=4
+        municipality=kungalv,
+        meeting=meeting,
+        place=Place.objects.get(name="Komarken"),
+        problem="Häng",
+        start=meeting.date,
+        weeks=4,
     )
     action = Action.objects.create(
-        focus_area=area, meeting=meeting, kind="guards", title="Väktare Komarken", start_date=meeting.date
+        municipality=kungalv,
+        focus_area=area,
+        meeting=meeting,
+        kind="guards",
+        title="Väktare Komarken",
+        start_date=meeting.date,
     )
     camera = CameraSite.objects.create(
-        name="Kamera Vita fläcken", lat=57.8745, lon=11.956, purpose="Trygghet", permit_status="supervision"
+        municipality=kungalv,
+        name="Kamera Vita fläcken",
+        lat=57.8745,
+        lon=11.956,
+        purpose="Trygghet",
+        permit_status="supervision",
     )
     return {
         "own": own,

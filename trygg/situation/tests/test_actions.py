@@ -8,7 +8,7 @@ import pytest
 
 from trygg.accounts.models import AuditEvent
 from trygg.lib.geo import cell_for_point
-from trygg.places.models import Place
+from trygg.places.models import Municipality, Place
 from trygg.situation.actions import (
     SituationError,
     do_save_action,
@@ -27,7 +27,10 @@ PNR = "19121212-1212"  # Skatteverket's test personnummer, valid check digit
 
 def new_incident(**fields) -> Incident:
     return Incident(
-        category=Category.objects.get(slug="ungdomshang"), occurred_from=at("2024-05-03", 21), **fields
+        municipality=Municipality.objects.get(code="1482"),
+        category=Category.objects.get(slug="ungdomshang"),
+        occurred_from=at("2024-05-03", 21),
+        **fields,
     )
 
 
@@ -116,7 +119,7 @@ def test_editing_an_incident_records_only_the_changes(kungalv, personas):
     )
     update = AuditEvent.objects.get(action="incident.update")
     category_id = Category.objects.get(slug="skadegorelse").pk
-    assert set(update.changes) == {"category_id"} and update.changes["category_id"][1] == category_id
+    assert set(update.changes) == {"category"} and update.changes["category"][1] == category_id
     assert Incident.objects.get().reported_by == personas["partner"]  # the reporter stays
 
 
@@ -135,7 +138,12 @@ def test_a_time_window_must_not_end_before_it_starts(kungalv, personas):
 
 def test_meeting_notes_are_redacted(kungalv, personas):
     meeting, explanation = do_save_meeting(
-        Meeting(date=dt.date(2024, 5, 7), kind=Meeting.Kind.LST_BIWEEKLY, notes="Ring 0303-21 00 00."),
+        Meeting(
+            municipality=kungalv,
+            date=dt.date(2024, 5, 7),
+            kind=Meeting.Kind.LST_BIWEEKLY,
+            notes="Ring 0303-21 00 00.",
+        ),
         organisations=[personas["partner"].organisation],
         units=[],
         acting_user=personas["coordinator"],
@@ -147,9 +155,12 @@ def test_meeting_notes_are_redacted(kungalv, personas):
 
 def test_a_focus_area_needs_a_place_or_district_and_gets_its_end(kungalv, personas):
     with pytest.raises(SituationError):
-        do_save_focus_area(FocusArea(problem="x", start=dt.date(2024, 5, 7), weeks=4), acting_user=None)
+        do_save_focus_area(
+            FocusArea(municipality=kungalv, problem="x", start=dt.date(2024, 5, 7), weeks=4), acting_user=None
+        )
     area, _ = do_save_focus_area(
         FocusArea(
+            municipality=kungalv,
             problem="Häng",
             place=Place.objects.get(name="Kode busstation"),
             start=dt.date(2024, 5, 7),
@@ -164,7 +175,8 @@ def test_a_focus_area_needs_a_place_or_district_and_gets_its_end(kungalv, person
 
 def test_action_status_changes_are_audited_and_overdue_is_computed(kungalv, personas):
     action, _ = do_save_action(
-        Action(kind="guards", title="Väktare", due_date=dt.date(2024, 5, 1)), acting_user=personas["partner"]
+        Action(municipality=kungalv, kind="guards", title="Väktare", due_date=dt.date(2024, 5, 1)),
+        acting_user=personas["partner"],
     )
     assert action.is_overdue(dt.date(2024, 5, 2))
     assert list(Action.objects.overdue(dt.date(2024, 5, 2))) == [action]
@@ -181,13 +193,21 @@ def test_action_status_changes_are_audited_and_overdue_is_computed(kungalv, pers
 def test_an_action_cannot_end_before_it_starts(kungalv):
     with pytest.raises(SituationError):
         do_save_action(
-            Action(kind="other", title="x", start_date=dt.date(2024, 5, 2), due_date=dt.date(2024, 5, 1)),
+            Action(
+                municipality=kungalv,
+                kind="other",
+                title="x",
+                start_date=dt.date(2024, 5, 2),
+                due_date=dt.date(2024, 5, 1),
+            ),
             acting_user=None,
         )
 
 
 def test_a_camera_outside_the_municipality_is_refused(kungalv):
-    camera = CameraSite(name="Fel", lat=57.7089, lon=11.9746, purpose="x", permit_status="applied")
+    camera = CameraSite(
+        municipality=kungalv, name="Fel", lat=57.7089, lon=11.9746, purpose="x", permit_status="applied"
+    )
     with pytest.raises(SituationError, match="utanför"):
         do_save_camera(camera, acting_user=None)
     assert not CameraSite.objects.exists()
@@ -199,6 +219,7 @@ def test_a_camera_outside_the_municipality_is_refused(kungalv):
 def test_a_focus_area_problem_is_redacted_before_it_is_stored_and_audited(kungalv, personas):
     area, explanation = do_save_focus_area(
         FocusArea(
+            municipality=kungalv,
             problem=f"Häng, anmälare {PNR} ringer från 070\u2013123 45 67",
             place=Place.objects.get(name="Komarken"),
             start=dt.date(2024, 5, 7),
@@ -212,13 +233,18 @@ def test_a_focus_area_problem_is_redacted_before_it_is_stored_and_audited(kungal
         "Vi tog bort 1 personnummer och 1 telefonnummer ur problembeskrivningen: "
         "personuppgifter hör inte hemma i lägesbilden."
     )
-    audit = AuditEvent.objects.get(action="focus_area.create")
+    audit = AuditEvent.objects.get(action="focusarea.create")
     assert PNR not in str(audit.changes) and "070" not in str(audit.changes)
 
 
 def test_an_action_title_and_description_are_redacted_before_they_are_stored_and_audited(kungalv, personas):
     action, explanation = do_save_action(
-        Action(kind="information", title="Brev till ABC 123:s ägare", description="Kontakt: a.b@exempel.se"),
+        Action(
+            municipality=kungalv,
+            kind="information",
+            title="Brev till ABC 123:s ägare",
+            description="Kontakt: a.b@exempel.se",
+        ),
         acting_user=personas["partner"],
     )
     action.refresh_from_db()
@@ -230,7 +256,9 @@ def test_an_action_title_and_description_are_redacted_before_they_are_stored_and
 
 
 def test_an_edited_action_is_redacted_too(kungalv, personas):
-    action, _ = do_save_action(Action(kind="other", title="Väktare"), acting_user=personas["partner"])
+    action, _ = do_save_action(
+        Action(municipality=kungalv, kind="other", title="Väktare"), acting_user=personas["partner"]
+    )
     action.description = f"Ring {PNR}"
     _, explanation = do_save_action(action, acting_user=personas["coordinator"])
     assert Action.objects.get(pk=action.pk).description == "Ring [borttaget: personnummer]"
@@ -239,6 +267,7 @@ def test_an_edited_action_is_redacted_too(kungalv, personas):
 
 def test_the_camera_registers_texts_are_redacted(kungalv):
     camera = CameraSite(
+        municipality=kungalv,
         name="Kamera Komarken",
         area_description="Entré, kontakt 0303-21 00 00",
         lat=57.881,
@@ -256,8 +285,8 @@ def test_the_camera_registers_texts_are_redacted(kungalv):
 
 def test_a_redacted_title_that_no_longer_fits_is_refused_and_nothing_is_written(kungalv):
     title = "x" * 288 + " 070-1234567"  # 300 characters; the placeholder makes it longer
-    with pytest.raises(SituationError, match="rubriken blir längre än 300 tecken"):
-        do_save_action(Action(kind="other", title=title), acting_user=None)
+    with pytest.raises(SituationError, match="Åtgärd får vara högst 300 tecken"):
+        do_save_action(Action(municipality=kungalv, kind="other", title=title), acting_user=None)
     assert not Action.objects.exists()
 
 
@@ -284,13 +313,24 @@ def test_an_incident_window_longer_than_fourteen_days_is_refused(kungalv, person
 def test_joint_records_remember_the_creating_organisation_and_editors_do_not_change_it(kungalv, personas):
     partner, coordinator = personas["partner"], personas["coordinator"]
     meeting, _ = do_save_meeting(
-        Meeting(date=dt.date(2024, 5, 7)), organisations=[], units=[], acting_user=partner
-    )
-    area, _ = do_save_focus_area(
-        FocusArea(problem="Häng", place=Place.objects.get(name="Komarken"), start=meeting.date, weeks=4),
+        Meeting(municipality=kungalv, date=dt.date(2024, 5, 7)),
+        organisations=[],
+        units=[],
         acting_user=partner,
     )
-    action, _ = do_save_action(Action(kind="guards", title="Väktare"), acting_user=partner)
+    area, _ = do_save_focus_area(
+        FocusArea(
+            municipality=kungalv,
+            problem="Häng",
+            place=Place.objects.get(name="Komarken"),
+            start=meeting.date,
+            weeks=4,
+        ),
+        acting_user=partner,
+    )
+    action, _ = do_save_action(
+        Action(municipality=kungalv, kind="guards", title="Väktare"), acting_user=partner
+    )
     for record in (meeting, area, action):
         record.refresh_from_db()
         assert (record.created_by, record.created_by_organisation) == (partner, partner.organisation)

@@ -13,7 +13,7 @@ from scipy import stats
 from trygg.documents.docx import render_docx
 from trygg.documents.model import Table
 from trygg.documents.pdf import render_pdf
-from trygg.places.models import Place, current_municipality
+from trygg.places.models import Place
 from trygg.situation.brief import brief_period, build_brief, count_rows
 from trygg.situation.hotspots import hotspot_cache
 from trygg.situation.models import Action, FocusArea, Meeting
@@ -25,8 +25,8 @@ PREVIOUS, CURRENT = dt.date(2024, 5, 7), dt.date(2024, 5, 21)
 
 @pytest.fixture
 def meetings(kungalv):
-    previous = Meeting.objects.create(date=PREVIOUS, kind=Meeting.Kind.LST_BIWEEKLY)
-    current = Meeting.objects.create(date=CURRENT, kind=Meeting.Kind.LST_BIWEEKLY)
+    previous = Meeting.objects.create(municipality=kungalv, date=PREVIOUS, kind=Meeting.Kind.LST_BIWEEKLY)
+    current = Meeting.objects.create(municipality=kungalv, date=CURRENT, kind=Meeting.Kind.LST_BIWEEKLY)
     return previous, current
 
 
@@ -43,6 +43,7 @@ def scenario(meetings, make_incident):
     make_incident("ungdomshang", at(PREVIOUS + dt.timedelta(days=4), 21), place="Kode busstation")
     previous, current = meetings
     area = FocusArea.objects.create(
+        municipality=previous.municipality,
         meeting=previous,
         place=Place.objects.get(name="Komarken"),
         problem="Skadegörelse i trapphus",
@@ -50,6 +51,7 @@ def scenario(meetings, make_incident):
         weeks=4,
     )
     Action.objects.create(
+        municipality=previous.municipality,
         focus_area=area,
         meeting=previous,
         kind="guards",
@@ -58,13 +60,20 @@ def scenario(meetings, make_incident):
         status="ongoing",
     )
     Action.objects.create(
+        municipality=previous.municipality,
         meeting=previous,
         kind="information",
         title="Brev till vårdnadshavare",
         due_date=dt.date(2024, 6, 30),
         status="planned",
     )
-    Action.objects.create(meeting=previous, kind="lighting", title="Klar belysning", status="done")
+    Action.objects.create(
+        municipality=previous.municipality,
+        meeting=previous,
+        kind="lighting",
+        title="Klar belysning",
+        status="done",
+    )
     return current
 
 
@@ -82,7 +91,7 @@ def test_the_period_runs_from_the_day_after_the_previous_meeting(meetings):
 
 
 def test_a_rise_at_a_place_is_flagged_against_the_usual_level(scenario):
-    rows, total, baseline = count_rows(brief_period(scenario, scenario.previous()))
+    rows, total, baseline = count_rows(brief_period(scenario, scenario.previous()), scenario.municipality)
     assert (total, baseline) == (11, 24)
     komarken = next(r for r in rows if r.place == "Komarken")
     assert (komarken.count, round(komarken.expected, 2)) == (10, round(12 * 13 / 84, 2))
@@ -92,7 +101,7 @@ def test_a_rise_at_a_place_is_flagged_against_the_usual_level(scenario):
 
 
 def test_the_brief_lists_counts_hotspots_focus_areas_and_open_overdue_actions(scenario):
-    doc = build_brief(scenario, current_municipality(), today=CURRENT)
+    doc = build_brief(scenario, scenario.municipality, today=CURRENT)
     assert doc.cover.title == "Underlag lägesbildsmöte 2024-05-21"
     assert [s.title for s in doc.sections] == [
         "Sammanfattning",
@@ -114,7 +123,7 @@ def test_the_brief_lists_counts_hotspots_focus_areas_and_open_overdue_actions(sc
 
 
 def test_the_brief_uses_a_constant_number_of_queries(scenario, make_incident, django_assert_num_queries):
-    municipality = current_municipality()
+    municipality = scenario.municipality
     # previous meeting, 2 × counts per (place, category), data version, counts per cell, places,
     # focus areas, actions
     hotspot_cache.invalidate()
@@ -126,7 +135,9 @@ def test_the_brief_uses_a_constant_number_of_queries(scenario, make_incident, dj
             at(PREVIOUS + dt.timedelta(days=1 + day % 12), 10),
             place=["Rollsbo", "Skarpe Nord", "Utmarksvägen"][day % 3],
         )
-    Action.objects.create(kind="other", title="En till", due_date=dt.date(2024, 5, 1))
+    Action.objects.create(
+        municipality=scenario.municipality, kind="other", title="En till", due_date=dt.date(2024, 5, 1)
+    )
     with django_assert_num_queries(8):
         build_brief(scenario, municipality, today=CURRENT)
     with django_assert_num_queries(7):  # hotspots from the cache while the data is unchanged
@@ -134,7 +145,7 @@ def test_the_brief_uses_a_constant_number_of_queries(scenario, make_incident, dj
 
 
 def test_the_brief_renders_as_pdf_and_docx(scenario):
-    doc = build_brief(scenario, current_municipality(), today=CURRENT)
+    doc = build_brief(scenario, scenario.municipality, today=CURRENT)
     pages = PdfReader(io.BytesIO(render_pdf(doc))).pages
     text = " ".join(" ".join(page.extract_text() for page in pages).split())
     assert "Underlag lägesbildsmöte 2024-05-21" in text and "Väktarrundor Komarken" in text
@@ -159,7 +170,7 @@ def test_a_cell_that_passes_p_005_alone_is_not_flagged_after_benjamini_hochberg(
     for i, place in enumerate(quiet):
         for slug in ("nedskrapning", "ordningsstorning"):
             make_incident(slug, at(PREVIOUS - dt.timedelta(days=10 + i), 12), place=place)
-    rows, _, _ = count_rows(brief_period(scenario, scenario.previous()))
+    rows, _, _ = count_rows(brief_period(scenario, scenario.previous()), scenario.municipality)
     rollsbo = next(r for r in rows if r.place == "Rollsbo")
     assert rollsbo.count == 3 and rollsbo.p_value == pytest.approx(stats.binomtest(3, 5, 13 / 97).pvalue)
     assert rollsbo.p_value < 0.05 and rollsbo.assessment == "Som vanligt"
@@ -167,7 +178,7 @@ def test_a_cell_that_passes_p_005_alone_is_not_flagged_after_benjamini_hochberg(
 
 
 def test_the_brief_says_the_flags_are_corrected_for_many_comparisons(scenario):
-    doc = build_brief(scenario, current_municipality(), today=CURRENT)
+    doc = build_brief(scenario, scenario.municipality, today=CURRENT)
     text = paragraphs(doc, "Nya händelser per plats och kategori")
     assert "Benjamini–Hochbergs korrigering" in text and "prövas samtidigt" in text
     assert "efter korrigering för att många kombinationer prövas samtidigt" in paragraphs(
@@ -181,7 +192,7 @@ def test_the_brief_compares_the_last_four_weeks_with_the_twelve_before_and_the_s
     make_incident("brand", at("2023-04-25", 0, 5), place="Rollsbo")  # first minute of last year's window
     make_incident("brand", at("2023-05-22", 23, 30), place="Rollsbo")  # 21:30 UTC, still 22 May locally
     make_incident("brand", at("2023-05-23", 0, 10), place="Rollsbo")  # 22:10 UTC on the 22nd: outside
-    doc = build_brief(scenario, current_municipality(), today=CURRENT)
+    doc = build_brief(scenario, scenario.municipality, today=CURRENT)
     # Recent [2024-04-23, 2024-05-21): 2 + 2 weekly rows, the 10 at Komarken and 1 at Kode. Baseline
     # [2024-01-30, 2024-04-23): weeks 2-11 of the two weekly series.
     p_base = stats.binomtest(15, 35, 4 / 16).pvalue
@@ -213,7 +224,7 @@ def test_a_difference_within_chance_is_not_called_a_change(meetings, make_incide
     _, current = meetings
     for week in range(16):  # one a week, every week: the same rate in every window
         make_incident("brand", at(CURRENT - dt.timedelta(days=7 * week + 3), 12), place="Rollsbo")
-    doc = build_brief(current, current_municipality(), today=CURRENT)
+    doc = build_brief(current, current.municipality, today=CURRENT)
     rows = table_rows(doc, "Utveckling de senaste veckorna")
     assert rows[1][1:4] == ["12", "1,0", "1,00"]
     text = paragraphs(doc, "Utveckling de senaste veckorna")
@@ -223,7 +234,7 @@ def test_a_difference_within_chance_is_not_called_a_change(meetings, make_incide
 
 
 def test_hotspot_labels_are_swedish_and_the_same_in_the_brief_as_on_the_map(scenario):
-    doc = build_brief(scenario, current_municipality(), today=CURRENT)
+    doc = build_brief(scenario, scenario.municipality, today=CURRENT)
     labels = {row[2] for row in table_rows(doc, "Hotspots")}
     assert labels and labels <= {
         "Förhöjd koncentration (99 %)",

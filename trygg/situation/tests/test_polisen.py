@@ -81,6 +81,7 @@ def test_county_level_rows_of_the_real_file_are_county_level_and_not_kungalv(fee
 def test_importing_the_real_file_keeps_only_kungalv_and_never_plots_the_centroid(kungalv, feed):
     result = import_events(feed)
     assert (result.created, result.duplicates, result.other_places) == (1, 0, 499)
+    assert result.by_municipality == {"Kungälv": 1}
     incident = Incident.objects.get()
     assert incident.external_id == "polisen:479917"
     assert incident.occurred_from == dt.datetime(2023, 12, 28, 15, 42, tzinfo=STOCKHOLM)
@@ -182,5 +183,72 @@ def test_the_import_command_reads_the_real_file(kungalv, capsys):
 
 
 def test_the_import_command_reports_a_missing_file(kungalv, tmp_path):
-    with pytest.raises(CommandError, match="Kunde inte läsa"):
+    with pytest.raises(CommandError, match="finns inte"):
         call_command("import_polisen", str(tmp_path / "saknas.json"))
+
+
+def test_the_import_command_reports_broken_json_in_swedish(kungalv, tmp_path):
+    broken = tmp_path / "trasig.json"
+    broken.write_text('[{"id": 1', encoding="utf-8")
+    with pytest.raises(CommandError, match="inte giltig JSON .fel på rad 1") as info:
+        call_command("import_polisen", str(broken))
+    assert "Expecting" not in str(info.value)
+
+
+def _event(feed, event_id: int, place: str, summary: str = "Klotter på en vägg.") -> dict:
+    raw = by_id(feed, 479747)
+    raw.update(
+        id=event_id,
+        name=f"28 december 10.00, Skadegörelse, {place}",
+        type="Skadegörelse",
+        summary=summary,
+        location={"name": "Västra Götalands län", "gps": "58.25,13.0"},
+    )
+    return raw
+
+
+def test_each_event_goes_to_the_hosted_municipality_it_falls_in_and_county_events_to_none(kungalv, ale, feed):
+    result = import_events(
+        [
+            _event(feed, 999101, "Kungälv"),
+            _event(feed, 999102, "Ale", "Klotter vid Ale torg."),
+            _event(feed, 999103, "Västra Götalands län"),
+            _event(feed, 999104, "Lerum"),
+        ]
+    )
+    assert (result.created, result.other_places) == (2, 2)
+    assert Incident.objects.get(external_id="polisen:999101").municipality == kungalv
+    in_ale = Incident.objects.get(external_id="polisen:999102")
+    assert in_ale.municipality == ale and in_ale.place.name == "Ale torg"
+    assert not Incident.objects.filter(external_id__in=["polisen:999103", "polisen:999104"]).exists()
+    # one audit row per municipality and import, naming the source and the count
+    from trygg.accounts.models import AuditEvent
+
+    rows = AuditEvent.objects.filter(action="incident.bulk_create")
+    assert sorted(r.object_id for r in rows) == sorted([str(kungalv.pk), str(ale.pk)])
+    assert all(r.changes["incidents"] == [None, 1] for r in rows)
+
+
+def test_the_same_police_id_may_exist_once_per_municipality(kungalv, ale, feed):
+    from trygg.situation.actions import do_bulk_create_incidents
+
+    import_events([_event(feed, 999201, "Kungälv")])
+    row = Incident.objects.values(
+        "category_id", "occurred_from", "location_precision", "origin", "external_id"
+    ).get()
+    created, _ = do_bulk_create_incidents(ale, [row], acting_user=None, source="test")
+    assert created[0].municipality == ale
+    assert Incident.objects.filter(external_id="polisen:999201").count() == 2
+    again = import_events([_event(feed, 999201, "Kungälv")])
+    assert (again.created, again.duplicates) == (0, 1)
+
+
+def test_the_import_command_can_be_limited_to_one_municipality(kungalv, ale, feed, tmp_path):
+    path = tmp_path / "handelser.json"
+    path.write_text(
+        json.dumps([_event(feed, 999301, "Kungälv"), _event(feed, 999302, "Ale")]), encoding="utf-8"
+    )
+    call_command("import_polisen", str(path), "--code", "1440")
+    assert list(Incident.objects.values_list("external_id", flat=True)) == ["polisen:999302"]
+    with pytest.raises(CommandError, match="finns inte i installationen"):
+        call_command("import_polisen", str(path), "--code", "0180")

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from trygg.places.models import Place, current_municipality
+from trygg.places.models import Municipality, Place
 from trygg.situation import hotspots
 from trygg.situation.models import Category, Incident
 from trygg.situation.queries import (
@@ -20,7 +20,21 @@ from trygg.situation.queries import (
 
 from .conftest import at
 
-MAY = IncidentFilter(start=dt.date(2024, 5, 1), end=dt.date(2024, 5, 31))
+_MAY = IncidentFilter(start=dt.date(2024, 5, 1), end=dt.date(2024, 5, 31))
+
+
+def kungalv_ids():
+    return list(Municipality.objects.filter(code="1482").values_list("pk", flat=True))
+
+
+class _May:
+    """May 2024 in Kungälv (a filter matches only the municipalities it is scoped to)."""
+
+    def __getattr__(self, name):
+        return getattr(_MAY.within(kungalv_ids()), name)
+
+
+MAY = _May()
 
 
 @pytest.fixture
@@ -33,6 +47,7 @@ def cluster(make_incident):
             make_incident("skadegorelse", at(dt.date(2024, 5, day), 2), place=name)
     for day in (4, 5):
         incident = Incident(
+            municipality=Municipality.objects.get(code="1482"),
             category=Category.objects.get(slug="ovrigt"),
             occurred_from=at(dt.date(2024, 5, day)),
             location_precision=Incident.Precision.MUNICIPALITY,
@@ -43,8 +58,9 @@ def cluster(make_incident):
 
 def test_counts_per_cell_is_a_group_by_matching_a_python_count(cluster, django_assert_num_queries):
     expected = Counter(Incident.objects.mappable().values_list("h3_r8", flat=True))
+    incidents = MAY.incidents()
     with django_assert_num_queries(1):
-        cells, counts = counts_per_cell(MAY.incidents(), 8)
+        cells, counts = counts_per_cell(incidents, 8)
     assert dict(zip(cells.tolist(), counts.tolist(), strict=True)) == dict(expected)
     assert counts.sum() == 45  # the two police events have no cell
     assert list(cells) == sorted(cells)
@@ -52,34 +68,39 @@ def test_counts_per_cell_is_a_group_by_matching_a_python_count(cluster, django_a
 
 def test_the_filter_selects_by_category_and_overlapping_window(cluster, make_incident):
     motor = Category.objects.get(slug="motorburna").pk
-    assert IncidentFilter(start=MAY.start, end=MAY.end, categories=(motor,)).incidents().count() == 30
+    assert (
+        IncidentFilter(start=MAY.start, end=MAY.end, categories=(motor,), municipalities=tuple(kungalv_ids()))
+        .incidents()
+        .count()
+        == 30
+    )
     # A window that starts in April and ends in May overlaps May; one that ends in April does not.
     make_incident("skadegorelse", at("2024-04-30", 22), place="Komarken", occurred_to=at("2024-05-01", 6))
     make_incident("skadegorelse", at("2024-04-29", 22), place="Komarken", occurred_to=at("2024-04-30", 6))
     assert MAY.incidents().filter(place__name="Komarken").count() == 1
-    june = IncidentFilter(start=dt.date(2024, 6, 1), end=dt.date(2024, 6, 30))
+    june = IncidentFilter(start=dt.date(2024, 6, 1), end=dt.date(2024, 6, 30)).within(kungalv_ids())
     assert june.incidents().count() == 0
 
 
 def test_the_cluster_is_a_hot_spot_and_the_result_is_cached_until_data_changes(cluster, make_incident):
-    municipality = current_municipality()
+    municipality = Municipality.objects.get(code="1482")
     hotspots.hotspot_cache.invalidate()
-    result = hotspot_result(MAY, municipality)
+    result = hotspot_result(_MAY, municipality)
     vita = Place.objects.get(name="Vita fläcken")
     index = list(result.cells).index(vita.h3_r8)
     assert result.classes[index] == hotspots.HOT_99
     assert result.counts[index] == 30
     hits = hotspots.hotspot_cache.hits
-    assert hotspot_result(MAY, municipality) is result
+    assert hotspot_result(_MAY, municipality) is result
     assert hotspots.hotspot_cache.hits == hits + 1
     make_incident("motorburna", at("2024-05-20", 23), place="Vita fläcken")
-    fresh = hotspot_result(MAY, municipality)
+    fresh = hotspot_result(_MAY, municipality)
     assert fresh is not result and fresh.counts[index] == 31
 
 
 def test_the_map_payload_keeps_location_less_events_off_the_map(cluster):
-    municipality = current_municipality()
-    payload = map_payload(MAY, municipality, Place.objects.select_related("district"))
+    municipality = Municipality.objects.get(code="1482")
+    payload = map_payload(_MAY, municipality, Place.objects.select_related("district"))
     assert payload["meta"]["total"] == 47
     assert payload["meta"]["on_map"] == 45 and payload["meta"]["not_on_map"] == 2
     incidents = payload["layers"]["incidents"]["features"]
@@ -99,3 +120,8 @@ def test_weekday_hour_table_spreads_windows_and_sums_to_the_count(kungalv, make_
     assert rows[0]["day"] == "måndag" and rows[0]["values"][:3] == [0.5, 0.5, 0.0]
     assert rows[5]["values"][7] == 1.0
     assert sum(sum(r["values"]) for r in rows) == pytest.approx(2.0)
+
+
+def test_a_filter_without_municipalities_matches_nothing(cluster):
+    assert _MAY.incidents().count() == 0
+    assert MAY.incidents().count() == 47

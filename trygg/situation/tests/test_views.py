@@ -75,6 +75,8 @@ def test_every_role_reads_every_page(personas, login, world, who):
 
 
 def test_the_outsider_is_refused_everything(personas, login, world):
+    """Pages without an id are refused (403); an object of a municipality where the user has no role does
+    not exist for them (404)."""
     client = login(personas["outsider"])
     for url in [
         *read_urls(world),
@@ -82,12 +84,16 @@ def test_the_outsider_is_refused_everything(personas, login, world):
         *manage_urls(world),
         reverse("situation:meeting_brief_pdf", args=[world["meeting"].pk]),
     ]:
-        assert client.get(url).status_code == 403, url
+        has_id = (
+            any(str(obj.pk) in url for obj in world.values() if hasattr(obj, "pk"))
+            and "/kategorier/" not in url
+        )
+        assert client.get(url).status_code == (404 if has_id else 403), url
     assert (
         client.post(
             reverse("situation:action_status", args=[world["action"].pk]), {"status": "done"}
         ).status_code
-        == 403
+        == 404
     )
     assert client.post(reverse("situation:incident_create"), {}).status_code == 403
 
@@ -107,9 +113,12 @@ def test_write_pages_are_for_admins_coordinators_and_partners(personas, login, w
 
 @pytest.mark.parametrize("who", READERS)
 def test_registers_are_managed_by_admins_and_coordinators(personas, login, world, who):
+    """The camera register by the municipality's admins and coordinators; the shared category taxonomy by
+    installation administrators (superusers) only."""
     client = login(personas[who])
     for url in manage_urls(world):
-        assert client.get(url).status_code == (200 if who in MANAGERS else 403), url
+        allowed = who == "admin" if "/kategorier/" in url else who in MANAGERS
+        assert client.get(url).status_code == (200 if allowed else 403), url
 
 
 @pytest.mark.parametrize(("who", "allowed"), [("partner", False), ("coordinator", True), ("admin", True)])
@@ -241,8 +250,10 @@ def test_a_focus_area_without_place_or_district_is_refused(personas, login, worl
     assert "Välj en plats eller en kommundel" in response.content.decode()
 
 
-def test_a_coordinator_edits_the_taxonomy_and_the_camera_register(personas, login, world):
-    client = login(personas["coordinator"])
+def test_an_administrator_edits_the_taxonomy_and_a_coordinator_the_camera_register(personas, login, world):
+    refused = login(personas["coordinator"]).post(reverse("situation:category_create"), {"name": "X"})
+    assert refused.status_code == 403
+    client = login(personas["admin"])
     client.post(
         reverse("situation:category_create"),
         {
@@ -255,6 +266,7 @@ def test_a_coordinator_edits_the_taxonomy_and_the_camera_register(personas, logi
         },
     )
     assert Category.objects.filter(slug="buskorning").exists()
+    client = login(personas["coordinator"])
     response = client.post(
         reverse("situation:camera_create"),
         {
@@ -272,7 +284,9 @@ def test_a_coordinator_edits_the_taxonomy_and_the_camera_register(personas, logi
         },
     )
     assert response.status_code == 302
-    assert CameraSite.objects.get(name="Kamera Kode").lat == Place.objects.get(name="Kode busstation").lat
+    camera = CameraSite.objects.get(name="Kamera Kode")
+    assert camera.lat == Place.objects.get(name="Kode busstation").lat
+    assert camera.municipality == world["own"].municipality
 
 
 @pytest.mark.parametrize(
@@ -303,15 +317,16 @@ def test_the_map_data_endpoint_has_a_constant_number_of_queries(
 ):
     client = login(personas["reader"])
     url = reverse("situation:map_data")
-    # municipality, places, incidents, count, data version, counts per cell, cameras (+ session and user)
+    # session, user, roles, the user's municipalities, places, incidents, count, data version, counts per
+    # cell, cameras, readable municipalities (the "Alla mina kommuner" choice)
     hotspot_cache.invalidate()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         small = client.get(url).json()
     today = timezone.localdate()
     names = ["Vita fläcken", "Komarken", "Kode busstation", "Munkegärdeskolan", "Rollsbo"]
     for i in range(60):
         make_incident("ordningsstorning", at(today - dt.timedelta(days=1 + i % 40), 22), place=names[i % 5])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         big = client.get(url).json()
     assert len(big["layers"]["incidents"]["features"]) == len(small["layers"]["incidents"]["features"]) + 60
 
@@ -341,18 +356,25 @@ def test_the_table_and_meeting_pages_have_a_constant_number_of_queries(personas,
         make_incident(
             "brand", at(today - dt.timedelta(days=2 + i), 1), place=["Rollsbo", "Skarpe Nord"][i % 2]
         )
+        kungalv = world["meeting"].municipality
         Action.objects.create(
-            kind="other", title=f"Åtgärd {i}", focus_area=world["area"], meeting=world["meeting"]
+            municipality=kungalv,
+            kind="other",
+            title=f"Åtgärd {i}",
+            focus_area=world["area"],
+            meeting=world["meeting"],
         )
         FocusArea.objects.create(
+            municipality=kungalv,
             place=Place.objects.get(name="Rollsbo"),
             problem=f"Problem {i}",
             start=today,
             weeks=2,
-            meeting=Meeting.objects.create(date=today, kind="lst_weekly"),
+            meeting=Meeting.objects.create(municipality=kungalv, date=today, kind="lst_weekly"),
         )
     assert count_queries() == before
-    assert before[0] <= 14 and before[1] <= 16
+    # the table: + the user's municipalities and the readable ones for the "Alla mina kommuner" choice
+    assert before[0] <= 16 and before[1] <= 18
 
 
 def test_an_invalid_filter_is_a_400_with_swedish_errors(personas, login, world):
@@ -376,7 +398,8 @@ def test_filters_narrow_the_map_data_by_category_and_source(personas, login, wor
 def test_csv_export_has_a_row_per_incident_and_defuses_formulas(personas, login, world):
     response = login(personas["reader"]).get(reverse("situation:export_csv"))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:3] == ["id", "kategori", "inträffade_från"]
+    assert rows[0][:4] == ["id", "kommun", "kategori", "inträffade_från"]
+    assert {r[1] for r in rows[1:]} == {"Kungälv"}
     assert len(rows) == 3
     descriptions = {r[0]: r[-1] for r in rows[1:]}
     assert descriptions[str(world["foreign"].pk)] == "'=SUM(A1) klotter"
@@ -384,6 +407,7 @@ def test_csv_export_has_a_row_per_incident_and_defuses_formulas(personas, login,
 
 def test_geojson_export_gives_null_geometry_to_incidents_without_location(personas, login, world):
     Incident.objects.create(
+        municipality=world["own"].municipality,
         category=Category.objects.get(slug="ovrigt"),
         occurred_from=timezone.now(),
         location_precision=Incident.Precision.COUNTY,

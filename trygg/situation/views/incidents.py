@@ -12,16 +12,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from trygg.accounts.models import AuditEvent
-from trygg.accounts.tenancy import require_current_municipality
 
 from ..actions import SituationError, do_save_incident
 from ..forms import IncidentForm
 from ..models import Incident
-from ..permissions import can_edit_incident, get_incident_for_user, require_situation_access
+from ..permissions import (
+    can_choose_source,
+    can_edit_incident,
+    get_incident_for_user,
+    require_situation_access,
+)
 
 
 def _form_page(request: HttpRequest, form: IncidentForm, incident: Incident | None) -> HttpResponse:
-    municipality = require_current_municipality(request)
+    municipality = form.municipality
     return render(
         request,
         "situation/incident_form.html",
@@ -57,15 +61,26 @@ def _save(request: HttpRequest, form: IncidentForm, incident: Incident | None) -
     return redirect("situation:incident_detail", pk=saved.pk)
 
 
+def _form(request: HttpRequest, incident: Incident | None, municipality, **kwargs) -> IncidentForm:
+    return IncidentForm(
+        request.POST or None,
+        instance=incident,
+        municipality=municipality,
+        may_choose_source=can_choose_source(request.user, municipality),
+        own_organisation=request.user.organisation,
+        **kwargs,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def incident_create(request: HttpRequest) -> HttpResponse:
-    require_situation_access(request, write=True)
+    municipality = require_situation_access(request, write=True)
     initial = {
         "occurred_from": timezone.localtime().replace(second=0, microsecond=0),
         "source_organisation": request.user.organisation_id,
     }
-    form = IncidentForm(request.POST or None, initial=initial)
+    form = _form(request, None, municipality, initial=initial)
     if request.method == "POST" and form.is_valid():
         response = _save(request, form, None)
         if response is not None:
@@ -77,7 +92,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_incident_for_user(request, pk, write=True)
-    form = IncidentForm(request.POST or None, instance=incident)
+    form = _form(request, incident, incident.municipality)
     if request.method == "POST" and form.is_valid():
         response = _save(request, form, incident)
         if response is not None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from ..actions import do_save_action, do_save_focus_area, do_set_action_status
 from ..evaluation import action_effect
@@ -34,28 +34,31 @@ ACTION_FILTERS = {
 @login_required
 @require_GET
 def focus_area_list(request: HttpRequest) -> HttpResponse:
-    require_situation_access(request)
+    municipality = require_situation_access(request)
     today = timezone.localdate()
-    focus_areas = FocusArea.objects.select_related("place", "district", "category", "meeting")
+    focus_areas = FocusArea.objects.filter(municipality=municipality).select_related(
+        "place", "district", "category", "meeting"
+    )
     return render(
         request,
         "situation/focus_area_list.html",
         {
             "focus_areas": focus_areas,
             "today": today,
-            "can_write": can_write_situation(request.user),
+            "can_write": can_write_situation(request.user, municipality),
         },
     )
 
 
-def _edit_focus_area(request: HttpRequest, focus_area: FocusArea | None) -> HttpResponse:
+def _edit_focus_area(request: HttpRequest, focus_area: FocusArea | None, municipality) -> HttpResponse:
     initial = {}
     if focus_area is None and request.method == "GET":
-        meeting = object_from_query(request, Meeting.objects.all(), "mote", _("ett möte"))
+        meetings = Meeting.objects.filter(municipality=municipality)
+        meeting = object_from_query(request, meetings, "mote", _("ett möte"))
         initial = {"meeting": meeting, "start": meeting.date if meeting else timezone.localdate(), "weeks": 4}
     return form_page(
         request,
-        FocusAreaForm(request.POST or None, instance=focus_area, initial=initial),
+        FocusAreaForm(request.POST or None, instance=focus_area, initial=initial, municipality=municipality),
         save=lambda form: do_save_focus_area(form.instance, acting_user=request.user),
         success=_("Fokusområdet är sparat."),
         next_url=lambda saved: reverse("situation:focus_area_detail", args=[saved.pk]),
@@ -67,14 +70,14 @@ def _edit_focus_area(request: HttpRequest, focus_area: FocusArea | None) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def focus_area_create(request: HttpRequest) -> HttpResponse:
-    require_situation_access(request, write=True)
-    return _edit_focus_area(request, None)
+    return _edit_focus_area(request, None, require_situation_access(request, write=True))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _edit_focus_area(request, get_focus_area_for_user(request, pk, write=True))
+    focus_area = get_focus_area_for_user(request, pk, write=True)
+    return _edit_focus_area(request, focus_area, focus_area.municipality)
 
 
 @login_required
@@ -88,7 +91,7 @@ def focus_area_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "focus_area": focus_area,
             "actions": focus_area.actions.with_related(),
             "today": timezone.localdate(),
-            "can_write": can_write_situation(request.user),
+            "can_write": can_write_situation(request.user, focus_area.municipality_id),
         },
     )
 
@@ -96,10 +99,10 @@ def focus_area_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def action_list(request: HttpRequest) -> HttpResponse:
-    require_situation_access(request)
+    municipality = require_situation_access(request)
     today = timezone.localdate()
     show = request.GET.get("visa", "oppna")
-    actions = Action.objects.with_related()
+    actions = Action.objects.filter(municipality=municipality).with_related()
     if show == "forsenade":
         actions = actions.overdue(today)
     elif show != "alla":
@@ -112,18 +115,18 @@ def action_list(request: HttpRequest) -> HttpResponse:
             "today": today,
             "show": show,
             "filters": ACTION_FILTERS,
-            "can_write": can_write_situation(request.user),
+            "can_write": can_write_situation(request.user, municipality),
         },
     )
 
 
-def _edit_action(request: HttpRequest, action: Action | None) -> HttpResponse:
+def _edit_action(request: HttpRequest, action: Action | None, municipality) -> HttpResponse:
     initial = {}
     if action is None and request.method == "GET":
-        focus_area = object_from_query(
-            request, FocusArea.objects.select_related("meeting"), "fokusomrade", _("ett fokusområde")
-        )
-        meeting = object_from_query(request, Meeting.objects.all(), "mote", _("ett möte"))
+        focus_areas = FocusArea.objects.filter(municipality=municipality).select_related("meeting")
+        focus_area = object_from_query(request, focus_areas, "fokusomrade", _("ett fokusområde"))
+        meetings = Meeting.objects.filter(municipality=municipality)
+        meeting = object_from_query(request, meetings, "mote", _("ett möte"))
         initial = {
             "focus_area": focus_area,
             "meeting": meeting or (focus_area.meeting if focus_area else None),
@@ -132,7 +135,7 @@ def _edit_action(request: HttpRequest, action: Action | None) -> HttpResponse:
         }
     return form_page(
         request,
-        ActionForm(request.POST or None, instance=action, initial=initial),
+        ActionForm(request.POST or None, instance=action, initial=initial, municipality=municipality),
         save=lambda form: do_save_action(form.instance, acting_user=request.user),
         success=_("Åtgärden är sparad."),
         next_url=lambda saved: reverse("situation:action_detail", args=[saved.pk]),
@@ -144,14 +147,14 @@ def _edit_action(request: HttpRequest, action: Action | None) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_create(request: HttpRequest) -> HttpResponse:
-    require_situation_access(request, write=True)
-    return _edit_action(request, None)
+    return _edit_action(request, None, require_situation_access(request, write=True))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _edit_action(request, get_action_for_user(request, pk, write=True))
+    action = get_action_for_user(request, pk, write=True)
+    return _edit_action(request, action, action.municipality)
 
 
 @login_required
@@ -169,18 +172,20 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "windows": windows,
             "today": today,
             "status_form": ActionStatusForm(initial={"status": action.status}),
-            "can_write": can_write_situation(request.user),
+            "can_write": can_write_situation(request.user, action.municipality_id),
         },
     )
 
 
 @login_required
-@require_POST
 def action_status(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_action_for_user(request, pk, write=True)
+    # The object first: another municipality's action is a 404 whatever the method.
+    action = get_action_for_user(request, pk, write=request.method == "POST")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = ActionStatusForm(request.POST)
     if form.is_valid():
-        do_set_action_status(action, form.cleaned_data["status"], acting_user=request.user)
+        action = do_set_action_status(action, form.cleaned_data["status"], acting_user=request.user)
         messages.success(
             request, _("Status ändrad till %(status)s.") % {"status": action.get_status_display()}
         )

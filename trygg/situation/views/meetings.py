@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from trygg.accounts.tenancy import require_current_municipality
 from trygg.documents.docx import render_docx
 from trygg.documents.html import render_html
 from trygg.documents.pdf import render_pdf
@@ -29,21 +28,26 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 @login_required
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    require_situation_access(request)
-    meetings = Meeting.objects.prefetch_related("organisations").annotate(
-        n_focus_areas=Count("focus_areas", distinct=True), n_actions=Count("actions", distinct=True)
+    municipality = require_situation_access(request)
+    meetings = (
+        Meeting.objects.filter(municipality=municipality)
+        .prefetch_related("organisations")
+        .annotate(
+            n_focus_areas=Count("focus_areas", distinct=True), n_actions=Count("actions", distinct=True)
+        )
     )
     return render(
         request,
         "situation/meeting_list.html",
         {
             "meetings": meetings,
-            "can_write": can_write_situation(request.user),
+            "municipality": municipality,
+            "can_write": can_write_situation(request.user, municipality),
         },
     )
 
 
-def _edit(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
+def _edit(request: HttpRequest, meeting: Meeting | None, municipality) -> HttpResponse:
     def save(form: MeetingForm) -> tuple[Meeting, str]:
         return do_save_meeting(
             form.instance,
@@ -55,7 +59,7 @@ def _edit(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
     initial = {} if meeting else {"date": timezone.localdate()}
     return form_page(
         request,
-        MeetingForm(request.POST or None, instance=meeting, initial=initial),
+        MeetingForm(request.POST or None, instance=meeting, initial=initial, municipality=municipality),
         save=save,
         success=_("Mötet är sparat."),
         next_url=lambda saved: reverse("situation:meeting_detail", args=[saved.pk]),
@@ -67,21 +71,21 @@ def _edit(request: HttpRequest, meeting: Meeting | None) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    require_situation_access(request, write=True)
-    return _edit(request, None)
+    return _edit(request, None, require_situation_access(request, write=True))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _edit(request, get_meeting_for_user(request, pk, write=True))
+    meeting = get_meeting_for_user(request, pk, write=True)
+    return _edit(request, meeting, meeting.municipality)
 
 
 @login_required
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
-    doc = build_brief(meeting, require_current_municipality(request), today=timezone.localdate())
+    doc = build_brief(meeting, meeting.municipality, today=timezone.localdate())
     return render(
         request,
         "situation/meeting_detail.html",
@@ -94,7 +98,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "actions": Action.objects.filter(meeting=meeting).with_related(),
             "brief_html": render_html(doc, standalone=False),
-            "can_write": can_write_situation(request.user),
+            "can_write": can_write_situation(request.user, meeting.municipality_id),
             "today": timezone.localdate(),
         },
     )
@@ -102,7 +106,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _brief_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
-    doc = build_brief(meeting, require_current_municipality(request), today=timezone.localdate())
+    doc = build_brief(meeting, meeting.municipality, today=timezone.localdate())
     if fmt == "pdf":
         content, content_type = render_pdf(doc), "application/pdf"
     else:

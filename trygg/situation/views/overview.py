@@ -14,27 +14,34 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from trygg.accounts.tenancy import require_current_municipality
+from trygg.accounts import tenancy
 from trygg.places.geojson import feature_collection, point
 from trygg.places.models import Place
 
 from ..forms import FilterForm
 from ..hotspots import CLASS_LABELS_SV, CLASSES
-from ..permissions import can_write_situation, require_situation_access
+from ..permissions import can_write_situation, lagesbild_municipalities, readable_municipalities
 from ..queries import IncidentFilter, hotspot_result, hotspot_rows, map_payload, weekday_hour_table
 
 EXPORT_LIMIT = 50_000
 
 
 def _filter(request: HttpRequest):
+    """(filter form, filter scoped to the shown municipalities, those municipalities). Authorises: the
+    user must read the lägesbild of the current municipality (and of every one shown)."""
+    municipalities = lagesbild_municipalities(request)
+    options = {
+        "current": tenancy.current_municipality(request),
+        "readable": readable_municipalities(request.user),
+    }
     if not request.GET:
         default = IncidentFilter.default()
         form = FilterForm(
-            initial={"start": default.start, "end": default.end, "resolution": default.resolution}
+            initial={"start": default.start, "end": default.end, "resolution": default.resolution}, **options
         )
-        return form, default
-    form = FilterForm(request.GET)
-    return form, form.to_filter()
+        return form, default.within(municipalities), municipalities
+    form = FilterForm(request.GET, **options)
+    return form, form.to_filter().within(municipalities), municipalities
 
 
 def _filter_errors_json(form: FilterForm) -> JsonResponse:
@@ -62,8 +69,7 @@ def _legend() -> list[tuple[str, str]]:
 @login_required
 @require_GET
 def map_page(request: HttpRequest) -> HttpResponse:
-    require_situation_access(request)
-    form, filt = _filter(request)
+    form, filt, municipalities = _filter(request)
     return render(
         request,
         "situation/map.html",
@@ -74,30 +80,31 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "legend": _legend(),
             "tile_url": settings.TRYGG_TILE_URL,
             "tile_attribution": settings.TRYGG_TILE_ATTRIBUTION,
-            "can_write": can_write_situation(request.user),
+            "can_write": _can_write_here(request),
+            "municipalities": municipalities,
         },
     )
+
+
+def _can_write_here(request: HttpRequest) -> bool:
+    return can_write_situation(request.user, tenancy.current_municipality(request))
 
 
 @login_required
 @require_GET
 def map_data(request: HttpRequest) -> JsonResponse:
     """All map layers as GeoJSON FeatureCollections in one response (constant number of queries)."""
-    require_situation_access(request)
-    form, filt = _filter(request)
+    form, filt, municipalities = _filter(request)
     if form.is_bound and not form.is_valid():
         return _filter_errors_json(form)
-    municipality = require_current_municipality(request)
-    places = Place.objects.for_municipality(municipality).active().select_related("district")
-    return JsonResponse(map_payload(filt, municipality, places), json_dumps_params={"ensure_ascii": False})
+    places = Place.objects.filter(municipality__in=municipalities).active().select_related("district")
+    return JsonResponse(map_payload(filt, municipalities, places), json_dumps_params={"ensure_ascii": False})
 
 
 @login_required
 @require_GET
 def table(request: HttpRequest) -> HttpResponse:
-    require_situation_access(request)
-    form, filt = _filter(request)
-    municipality = require_current_municipality(request)
+    form, filt, municipalities = _filter(request)
     incidents = filt.incidents()
     page = Paginator(incidents.with_related(), 50).get_page(request.GET.get("sida"))
     by_place = list(
@@ -106,8 +113,8 @@ def table(request: HttpRequest) -> HttpResponse:
     by_category = list(
         incidents.order_by().values("category__name").annotate(n=Count("id")).order_by("-n", "category__name")
     )
-    result = hotspot_result(filt, municipality)
-    places = Place.objects.for_municipality(municipality).only("name", "h3_r7", "h3_r8", "h3_r9")
+    result = hotspot_result(filt, municipalities)
+    places = Place.objects.filter(municipality__in=municipalities).only("name", "h3_r7", "h3_r8", "h3_r9")
     query = request.GET.copy()
     query.pop("sida", None)
     return render(
@@ -125,7 +132,9 @@ def table(request: HttpRequest) -> HttpResponse:
             "legend": _legend(),
             "weekday_hours": weekday_hour_table(incidents),
             "hour_labels": [f"{h:02d}–{h + 3:02d}" for h in range(0, 24, 3)],
-            "can_write": can_write_situation(request.user),
+            "can_write": _can_write_here(request),
+            "municipalities": municipalities,
+            "several": len(municipalities) > 1,
         },
     )
 
@@ -133,8 +142,7 @@ def table(request: HttpRequest) -> HttpResponse:
 def _export_rows(request: HttpRequest):
     """(filter form, filter, incidents); an invalid filter gives no incidents rather than the default
     period, so that a mistyped date never exports something other than what was asked for."""
-    require_situation_access(request)
-    form, filt = _filter(request)
+    form, filt, _ = _filter(request)
     if form.is_bound and not form.is_valid():
         return form, filt, None
     return form, filt, filt.incidents().with_related().order_by("occurred_from", "pk")[:EXPORT_LIMIT]
@@ -142,6 +150,7 @@ def _export_rows(request: HttpRequest):
 
 CSV_HEADERS = [
     "id",
+    "kommun",
     "kategori",
     "inträffade_från",
     "inträffade_till",
@@ -172,6 +181,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         writer.writerow(
             [
                 i.pk,
+                i.municipality.name,
                 i.category.name,
                 timezone.localtime(i.occurred_from).isoformat(),
                 timezone.localtime(i.occurred_to).isoformat() if i.occurred_to else "",
@@ -207,6 +217,7 @@ def export_geojson(request: HttpRequest) -> JsonResponse:
             "geometry": point(i.lat, i.lon) if i.is_mappable else None,
             "properties": {
                 "id": i.pk,
+                "municipality": i.municipality.name,
                 "category": i.category.name,
                 "occurred_from": timezone.localtime(i.occurred_from).isoformat(),
                 "occurred_to": timezone.localtime(i.occurred_to).isoformat() if i.occurred_to else None,

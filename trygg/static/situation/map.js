@@ -77,7 +77,7 @@
       },
       onEachFeature: function (f, layer) {
         var p = f.properties;
-        layer.bindPopup(popup([[msg.msgCategory, p.category], [msg.msgWhen, p.when], [msg.msgPlace, p.place],
+        layer.bindPopup(popup([[msg.msgCategory, p.category], [msg.msgWhen, p.when], [msg.msgMunicipality, p.municipality], [msg.msgPlace, p.place],
                                [msg.msgSource, p.source], [msg.msgDescription, p.description]],
                               [incidentUrl.replace("/0/", "/" + p.id + "/"), msg.msgShowIncident]));
       }

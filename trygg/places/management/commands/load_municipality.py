@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from trygg.places.loading import UnknownMunicipality, load_municipality
+from trygg.places.actions import do_load_municipality
+from trygg.places.loading import UnknownMunicipality
 
 
 class Command(BaseCommand):
     help = (
-        "Load (or update) the municipality boundary from the bundled file (default TRYGG_MUNICIPALITY_CODE)."
+        "Load or update a hosted municipality (name, county, boundary) from the bundled file; audited. "
+        "Without --code: the installation's default municipality (TRYGG_MUNICIPALITY_CODE)."
     )
 
     def add_arguments(self, parser):
@@ -14,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, code=None, **options):
         try:
-            municipality = load_municipality(code or settings.TRYGG_MUNICIPALITY_CODE)
+            municipality = do_load_municipality(code or settings.TRYGG_MUNICIPALITY_CODE, acting_user=None)
         except UnknownMunicipality as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"Läste in {municipality}.")

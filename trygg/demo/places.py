@@ -1,24 +1,23 @@
-"""Demo places for Kungälv: the boundary, approximate districts and the named places of the reference report.
+"""Demo places: Kungälv's approximate districts and the named places of the reference report, and a few
+made-up places in Ale (the second demo municipality). Written only through trygg.places.actions.
 
 Coordinates are approximate (good to a few hundred metres) and meant for demonstration; district borders are
-derived from district centres (Voronoi cells clipped to the municipality) and marked approximate.
+derived from district centres (Voronoi cells clipped to the municipality) and marked approximate. The
+municipality and its boundary are loaded by the caller (load_demo: places.loading.load_municipality).
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 from pyproj import Transformer
 from shapely.geometry import MultiPoint, Point, mapping, shape
 from shapely.ops import transform, voronoi_diagram
 
-from .actions import set_location
-from .boundary import municipality_boundary
-from .loading import load_municipality
-from .models import District, Municipality, Place
+from trygg.places.actions import do_save_district, do_save_place
+from trygg.places.models import Municipality, Place
 
 # (name, lat, lon): approximate centres of the kommundelar.
-DISTRICTS = [
+KUNGALV_DISTRICTS = [
     ("Kungälv tätort", 57.8710, 11.9760),
     ("Ytterby", 57.8620, 11.9180),
     ("Kareby", 57.9300, 11.9350),
@@ -29,7 +28,7 @@ DISTRICTS = [
 ]
 
 # (name, kind, lat, lon, aliases, description)
-PLACES = [
+KUNGALV_PLACES = [
     (
         "Vita fläcken",
         "parking",
@@ -77,12 +76,38 @@ PLACES = [
 ]
 
 
-def _district_geometries(municipality: Municipality) -> dict[str, dict]:
+ALE_DISTRICTS = [
+    ("Nödinge-Nol", 57.8940, 12.0650),
+    ("Surte-Bohus", 57.8350, 12.0150),
+    ("Älvängen", 57.9580, 12.1150),
+    ("Skepplanda", 57.9850, 12.2000),
+]
+
+# Made up for the demo (real place names, invented descriptions).
+ALE_PLACES = [
+    (
+        "Ale torg",
+        "shopping",
+        57.8950,
+        12.0660,
+        "Nödinge centrum",
+        "Centrum med handel, bibliotek och pendeltåg.",
+    ),
+    ("Nödinge station", "transit", 57.8925, 12.0625, "", "Pendeltågsstation och pendelparkering."),
+    ("Älvängens station", "transit", 57.9590, 12.1160, "", "Pendeltågsstation; häng kvällstid."),
+    ("Surte centrum", "square", 57.8230, 12.0150, "Surte", "Torg och busshållplats."),
+    ("Ale gymnasium", "school", 57.8975, 12.0700, "", "Gymnasieskola."),
+]
+
+DEMO = {"1482": (KUNGALV_DISTRICTS, KUNGALV_PLACES), "1440": (ALE_DISTRICTS, ALE_PLACES)}
+
+
+def _district_geometries(municipality: Municipality, centres_list) -> dict[str, dict]:
     """Voronoi cells around the district centres, computed in metres and clipped to the boundary."""
     to_m = Transformer.from_crs("EPSG:4326", "EPSG:3006", always_xy=True).transform
     to_deg = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True).transform
     outline = transform(to_m, shape(municipality.geometry))
-    centres = {name: transform(to_m, Point(lon, lat)) for name, lat, lon in DISTRICTS}
+    centres = {name: transform(to_m, Point(lon, lat)) for name, lat, lon in centres_list}
     regions = voronoi_diagram(MultiPoint(list(centres.values())), envelope=outline.envelope.buffer(5000))
     result = {}
     for region in regions.geoms:
@@ -92,23 +117,19 @@ def _district_geometries(municipality: Municipality) -> dict[str, dict]:
 
 
 @transaction.atomic
-def load_demo_places(code: str | None = None) -> Municipality:
-    """Load the boundary, districts and places. Idempotent: existing rows are updated by name."""
-    municipality = load_municipality(code or settings.TRYGG_MUNICIPALITY_CODE)
-    if municipality.code != "1482":
-        return municipality  # the named demo places are Kungälv's; other kommuner get the boundary only
-    for name, geometry in _district_geometries(municipality).items():
-        District.objects.update_or_create(
-            municipality=municipality, name=name, defaults={"geometry": geometry, "approximate": True}
-        )
-    boundary = municipality_boundary(municipality)
-    for name, kind, lat, lon, aliases, description in PLACES:
-        boundary.require_inside(lat, lon)
+def load(municipality: Municipality, *, acting_user) -> str:
+    """Districts and places of a demo municipality (Kungälv or Ale; others get none). Idempotent: existing
+    rows are updated by name (and audited only when something changed). Returns a short Swedish summary."""
+    districts, places = DEMO.get(municipality.code, ((), ()))
+    if not districts and not places:
+        return "inga demoplatser för denna kommun"
+    for name, geometry in _district_geometries(municipality, districts).items():
+        do_save_district(municipality, name, geometry=geometry, approximate=True, acting_user=acting_user)
+    for name, kind, lat, lon, aliases, description in places:
         place = Place.objects.filter(municipality=municipality, name=name).first() or Place(
             municipality=municipality, name=name
         )
         place.kind, place.lat, place.lon = kind, lat, lon
         place.aliases, place.description, place.district = aliases, description, None
-        set_location(place)
-        place.save()
-    return municipality
+        do_save_place(place, acting_user=acting_user)
+    return f"{len(districts)} kommundelar, {len(places)} platser"

@@ -1,43 +1,63 @@
-"""Demo lägesbild for Kungälv: ~2 years of synthetic incidents, cameras, meetings, focus areas and actions.
+"""Demo lägesbild: for Kungälv ~2 years of synthetic incidents, cameras, meetings, focus areas and actions
+linked to the plan; for Ale (made up) a small set of incidents at a few places, no meetings.
 
 Incidents are drawn from a seeded random generator (numpy), concentrated where the reference report
 ("Uppföljning 2023 Trygg i Kungälv", section 4.3) says the problems are: Vita fläcken, Komarken, Kode and
 Munkegärde, with summer peaks (motor meets, thefts at Bohus fästning's camper sites) and New Year fireworks.
 Two actions reduce incidents after they start (Vita fläcken, Brushanestigen) so the effect check has a real
 signal to find; others do not. All of it is invented for demonstration; no real person or event is in it.
+
+Everything is written through trygg.situation.actions (the incidents through one bulk action that redacts
+like any write and leaves one audit row for the batch). The texts are in data/situation/kungalv.json.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from trygg.accounts import tenancy
 from trygg.accounts.models import Organisation, Unit
 from trygg.lib.geo import cells_for_points
 from trygg.places.boundary import boundary_of, municipality_boundary
 from trygg.places.models import District, Municipality, Place
+from trygg.plans.models import Activity
+from trygg.situation.actions import (
+    do_bulk_create_incidents,
+    do_bulk_delete_incidents,
+    do_save_action,
+    do_save_camera,
+    do_save_category,
+    do_save_focus_area,
+    do_save_meeting,
+)
+from trygg.situation.models import Action, CameraSite, Category, FocusArea, Incident, Meeting
+from trygg.situation.taxonomy import CATEGORIES
 
-from . import demo_text
-from .models import Action, CameraSite, Category, FocusArea, Incident, Meeting
-from .taxonomy import seed_categories
+from .users import POLICE
+
+TEXTS = Path(__file__).resolve().parent / "data" / "situation" / "kungalv.json"
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DAYS = 730
 METRES_PER_DEG_LAT = 111_320.0
 
+# The municipality's own organisation is named after it; the housing company differs per municipality.
 ORGS = {
-    "police": ("Polisen lokalpolisområde Kungälv/Ale", Organisation.Kind.POLICE),
-    "housing": ("Kungälvsbostäder", Organisation.Kind.HOUSING),
+    "police": (POLICE, Organisation.Kind.POLICE),
     "transport": ("Västtrafik", Organisation.Kind.TRANSPORT),
     "rescue": ("Bohus räddningstjänstförbund", Organisation.Kind.RESCUE),
     "guards": ("Bevakningsföretag (väktare)", Organisation.Kind.SECURITY),
-    "municipality": ("Kungälvs kommun", Organisation.Kind.MUNICIPALITY),
 }
+HOUSING = {"1482": "Kungälvsbostäder", "1440": "Alebyggen"}
 UNITS = ["Säkerhetsenheten", "Trygga ungdomsmiljöer", "Trafik Gata Park"]
 
 # Which organisations report which categories (weights).
@@ -165,6 +185,14 @@ SOURCES = [
         1500.0,
     ),
 ]
+ALE_SOURCES = [
+    Source("Ale torg", 2.0, {"ungdomshang": 0.4, "ordningsstorning": 0.3, "stold-och-inbrott": 0.3}),
+    Source(
+        "Älvängens station", 1.5, {"ungdomshang": 0.5, "skadegorelse": 0.3, "otrygg-plats": 0.2}, "school"
+    ),
+    Source("Nödinge station", 1.0, {"stold-ur-motorfordon": 0.5, "skadegorelse": 0.5}),
+    Source("Surte centrum", 0.7, {"ordningsstorning": 0.5, "nedskrapning": 0.5}, "summer"),
+]
 # Background centres: (lat, lon, share).
 BACKGROUND_CENTRES = [
     (57.8710, 11.9760, 0.6),
@@ -260,7 +288,9 @@ class _Builder:
                     (int(day_index[i]), slugs[chosen[i]], float(lats[i]), float(lons[i]), name, True)
                 )
 
-    def incidents(self, categories, places, districts, orgs) -> list[Incident]:
+    def incidents(self, categories, places, districts, orgs, describe) -> list[dict]:
+        """The incidents as field values for do_bulk_create_incidents (cells and districts computed here,
+        vectorised, for thousands of rows)."""
         rng = self.rng
         n = len(self.rows)
         lats = np.array([r[2] for r in self.rows])
@@ -291,22 +321,22 @@ class _Builder:
             )
             place = places.get(place_name) if place_name else None
             result.append(
-                Incident(
-                    category=categories[slug],
-                    occurred_from=start,
-                    occurred_to=end,
-                    place=place,
-                    district=districts[district_of[i]] if district_of[i] >= 0 else None,
-                    lat=round(lat, 6),
-                    lon=round(lon, 6),
-                    location_precision=Incident.Precision.POINT if precise else Incident.Precision.PLACE,
-                    h3_r7=int(cells[7][i]),
-                    h3_r8=int(cells[8][i]),
-                    h3_r9=int(cells[9][i]),
-                    source_organisation=_pick_org(REPORTERS[slug], org_draw[i], orgs),
-                    description=demo_text.describe(slug, place_name, int(text_draw[i])),
-                    origin=Incident.Origin.DEMO,
-                )
+                {
+                    "category": categories[slug],
+                    "occurred_from": start,
+                    "occurred_to": end,
+                    "place": place,
+                    "district": districts[district_of[i]] if district_of[i] >= 0 else None,
+                    "lat": round(lat, 6),
+                    "lon": round(lon, 6),
+                    "location_precision": Incident.Precision.POINT if precise else Incident.Precision.PLACE,
+                    "h3_r7": int(cells[7][i]),
+                    "h3_r8": int(cells[8][i]),
+                    "h3_r9": int(cells[9][i]),
+                    "source_organisation": _pick_org(REPORTERS[slug], org_draw[i], orgs),
+                    "description": describe(slug, place_name, int(text_draw[i])),
+                    "origin": Incident.Origin.DEMO,
+                }
             )
         return result
 
@@ -321,14 +351,17 @@ def _pick_org(weights: dict[str, float], draw: float, orgs: dict[str, Organisati
     return orgs[next(iter(weights))]
 
 
-def _organisations() -> dict[str, Organisation]:
-    orgs = {}
-    for key, (name, kind) in ORGS.items():
-        if key == "police":
-            existing = Organisation.objects.filter(kind=kind).order_by("pk").first()
-            orgs[key] = existing or Organisation.objects.create(name=name, kind=kind)
-        else:
-            orgs[key] = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+def _organisations(municipality: Municipality) -> dict[str, Organisation]:
+    orgs = {
+        key: Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+        for key, (name, kind) in ORGS.items()
+    }
+    orgs["municipality"] = Organisation.objects.get_or_create(
+        name=municipality.full_name, defaults={"kind": Organisation.Kind.MUNICIPALITY}
+    )[0]
+    orgs["housing"] = Organisation.objects.get_or_create(
+        name=HOUSING.get(municipality.code, "Bostadsbolaget"), defaults={"kind": Organisation.Kind.HOUSING}
+    )[0]
     return orgs
 
 
@@ -338,39 +371,147 @@ def meeting_dates(today: dt.date, count: int = 10) -> list[dt.date]:
     return [last - dt.timedelta(weeks=2 * i) for i in reversed(range(count))]
 
 
-@transaction.atomic
-def load_demo_situation(seed: int = 1482, today: dt.date | None = None, scale: float = 1.4) -> dict[str, int]:
-    """Load (or reload) the demo lägesbild. Idempotent: demo incidents are replaced; meetings are created
-    only when there are none; cameras are updated by name."""
-    from trygg.places.demo import load_demo_places
+@cache
+def texts() -> dict:
+    return json.loads(TEXTS.read_text(encoding="utf-8"))
 
+
+def describe(slug: str, place_name: str | None, draw: int) -> str:
+    options = texts()["description_templates"][slug]
+    return options[draw % len(options)].format(at=f" vid {place_name}" if place_name else "")
+
+
+def ensure_categories(acting_user) -> dict[str, Category]:
+    """The seed taxonomy (a flushed test database has lost the migration's rows), through do_save_category."""
+    existing = {c.slug: c for c in Category.objects.all()}
+    for order, slug, name, description, police_types in CATEGORIES:
+        if slug not in existing:
+            category = Category(
+                slug=slug, name=name, description=description, police_types=police_types, order=order
+            )
+            existing[slug] = do_save_category(category, acting_user=acting_user)[0]
+    return existing
+
+
+def _cameras(municipality: Municipality, places: dict[str, Place], acting_user) -> None:
+    data = texts()
+    for place_name, area in data["cameras"]:
+        place = places[place_name]
+        name = f"Trygghetskamera {place_name}"
+        camera = CameraSite.objects.filter(municipality=municipality, name=name).first() or CameraSite(
+            municipality=municipality, name=name
+        )
+        camera.place, camera.area_description, camera.lat, camera.lon = place, area, place.lat, place.lon
+        camera.purpose, camera.notes = data["camera_purpose"], data["camera_notes"]
+        camera.permit_status, camera.imy_reference, camera.imy_decision_date = "supervision", "", None
+        do_save_camera(camera, acting_user=acting_user)
+
+
+def _meetings(municipality, dates, today, places, categories, orgs, units, acting_user) -> int:
+    """Meetings every other week (LST) and monthly (myndighetsgemensamt), with focus areas and actions
+    (those in a focus area linked to the plan's area-based activity when the plan is loaded)."""
+    data = texts()
+    meetings = []
+    for day in dates:
+        meeting, _ = do_save_meeting(
+            Meeting(
+                municipality=municipality, date=day, kind=Meeting.Kind.LST_BIWEEKLY, notes=data["lst_notes"]
+            ),
+            organisations=[orgs[k] for k in data["lst_organisations"]],
+            units=list(units.values()),
+            acting_user=acting_user,
+        )
+        meetings.append(meeting)
+    for months_back in (1, 2, 3):
+        first = (today.replace(day=1) - dt.timedelta(days=28 * months_back)).replace(day=1)
+        thursday = first + dt.timedelta(days=(3 - first.weekday()) % 7)
+        do_save_meeting(
+            Meeting(
+                municipality=municipality,
+                date=thursday,
+                kind=Meeting.Kind.AGENCY_MONTHLY,
+                notes=data["agency_notes"],
+            ),
+            organisations=[orgs["police"], orgs["municipality"]],
+            units=[units["Säkerhetsenheten"]],
+            acting_user=acting_user,
+        )
+    focus_areas = [
+        do_save_focus_area(
+            FocusArea(
+                municipality=municipality,
+                meeting=meetings[m],
+                place=places[p],
+                category=categories[c],
+                problem=problem,
+                start=meetings[m].date,
+                weeks=weeks,
+            ),
+            acting_user=acting_user,
+        )[0]
+        for m, p, c, problem, weeks in data["focus_areas"]
+    ]
+    area_activity = (
+        tenancy.scope(Activity.objects.all(), [municipality.pk])
+        .filter(title__startswith="Områdesbaserat arbete")
+        .first()
+    )
+    for ref, kind, title, org, unit, start, due, status in data["actions"]:
+        focus_area = focus_areas[ref] if isinstance(ref, int) else None
+        meeting = focus_area.meeting if focus_area else meetings[ref[0]]
+        do_save_action(
+            Action(
+                municipality=municipality,
+                focus_area=focus_area,
+                meeting=meeting,
+                kind=kind,
+                title=title,
+                status=status,
+                responsible_organisation=orgs[org],
+                responsible_unit=units.get(unit) if unit else None,
+                start_date=meeting.date + dt.timedelta(days=start) if start is not None else None,
+                due_date=meeting.date + dt.timedelta(days=due) if due is not None else None,
+                plan_activity=area_activity if focus_area is not None else None,
+            ),
+            acting_user=acting_user,
+        )
+    return len(meetings) + 3
+
+
+@transaction.atomic
+def load(
+    municipality: Municipality,
+    *,
+    acting_user,
+    seed: int | None = None,
+    today: dt.date | None = None,
+    scale: float = 1.4,
+) -> str:
+    """Load (or reload) the demo lägesbild of Kungälv (full) or Ale (incidents only); other municipalities
+    get nothing. Idempotent: demo incidents are replaced; meetings are created only when the municipality
+    has none; cameras are updated by name. Returns a short Swedish summary."""
+    if municipality.code not in ("1482", "1440"):
+        return "ingen demolägesbild för denna kommun"
+    full = municipality.code == "1482"
     today = today or timezone.localdate()
-    municipality = load_demo_places()
     places = {p.name: p for p in Place.objects.for_municipality(municipality)}
     districts = list(District.objects.filter(municipality=municipality))
-    seed_categories(Category)
-    categories = {c.slug: c for c in Category.objects.all()}
-    orgs = _organisations()
-    units = {name: Unit.objects.get_or_create(name=name)[0] for name in UNITS}
-
-    for camera in demo_text.CAMERAS:
-        place = places.get(camera["place"])
-        CameraSite.objects.update_or_create(
-            name=camera["name"],
-            defaults={
-                **{k: v for k, v in camera.items() if k not in ("name", "place")},
-                "place": place,
-                "lat": place.lat if place else camera.get("lat"),
-                "lon": place.lon if place else camera.get("lon"),
-            },
-        )
+    categories = ensure_categories(acting_user)
+    orgs = _organisations(municipality)
+    units = {
+        name: Unit.objects.get_or_create(municipality=municipality, name=name)[0]
+        for name in (UNITS if full else ["Säkerhetsenheten"])
+    }
+    if full:
+        _cameras(municipality, places, acting_user)
 
     dates = meeting_dates(today)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed if seed is not None else int(municipality.code))
     builder = _Builder(rng, today, municipality, scale)
-    for place_name, meeting_index, factor in demo_text.EFFECTS:
-        builder.reduce_after(place_name, dates[meeting_index] + dt.timedelta(days=3), factor)
-    for source in SOURCES:
+    if full:
+        for place_name, meeting_index, factor in texts()["effects"]:
+            builder.reduce_after(place_name, dates[meeting_index] + dt.timedelta(days=3), factor)
+    for source in SOURCES if full else ALE_SOURCES:
         season = _season(source.season, builder.days) * source.per_week / 7
         if source.place is None:
             for lat, lon, share in BACKGROUND_CENTRES:
@@ -378,22 +519,22 @@ def load_demo_situation(seed: int = 1482, today: dt.date | None = None, scale: f
         elif source.place in places:
             rate = season * builder.multipliers.get(source.place, 1.0)
             builder.add(places[source.place], rate, source.categories, source.scatter_m)
-    fireworks = _fireworks(builder.days) / len(FIREWORK_PLACES)
-    for name in FIREWORK_PLACES:
-        if name in places:
-            builder.add(places[name], fireworks, {"fyrverkerier": 1.0}, 200.0)
+    if full:
+        fireworks = _fireworks(builder.days) / len(FIREWORK_PLACES)
+        for name in FIREWORK_PLACES:
+            if name in places:
+                builder.add(places[name], fireworks, {"fyrverkerier": 1.0}, 200.0)
 
-    Incident.objects.filter(origin=Incident.Origin.DEMO).delete()
-    incidents = builder.incidents(categories, places, districts, orgs)
-    Incident.objects.bulk_create(incidents, batch_size=1000)
+    do_bulk_delete_incidents(municipality, origin=Incident.Origin.DEMO, acting_user=acting_user)
+    rows = builder.incidents(categories, places, districts, orgs, describe)
+    incidents, _ = do_bulk_create_incidents(municipality, rows, acting_user=acting_user, source="demodata")
 
     created_meetings = 0
-    if not Meeting.objects.exists():
-        created_meetings = demo_text.create_meetings(dates, today, places, categories, orgs, units)
-    return {
-        "händelser": len(incidents),
-        "möten": created_meetings,
-        "fokusområden": FocusArea.objects.count(),
-        "åtgärder": Action.objects.count(),
-        "kameror": CameraSite.objects.count(),
-    }
+    if full and not Meeting.objects.filter(municipality=municipality).exists():
+        created_meetings = _meetings(municipality, dates, today, places, categories, orgs, units, acting_user)
+    return (
+        f"{len(incidents)} händelser, {created_meetings} nya möten, "
+        f"{FocusArea.objects.filter(municipality=municipality).count()} fokusområden, "
+        f"{Action.objects.filter(municipality=municipality).count()} åtgärder, "
+        f"{CameraSite.objects.filter(municipality=municipality).count()} kameror"
+    )
