@@ -97,6 +97,8 @@ def clean_values(model: type[models.Model], values: Mapping[str, Any]) -> tuple[
 
 
 def _json(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).isoformat()  # the same moment compares equal in any zone
     if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):

@@ -33,9 +33,16 @@ def action_start(action: Action) -> dt.date | None:
     return action.meeting.date if action.meeting_id else None
 
 
-def effect_counts(condition: Q, w: Windows, category_id: int | None = None) -> dict[str, int]:
-    """Area and control counts before and after, in one aggregate query."""
-    qs = Incident.objects.filter(occurred_from__gte=_at(w.before_start), occurred_from__lt=_at(w.after_end))
+def effect_counts(
+    condition: Q, w: Windows, municipality_id: int, category_id: int | None = None
+) -> dict[str, int]:
+    """Area and control counts before and after, in one aggregate query. The control is the rest of the
+    same municipality: another municipality's incidents say nothing about this action."""
+    qs = Incident.objects.filter(
+        municipality_id=municipality_id,
+        occurred_from__gte=_at(w.before_start),
+        occurred_from__lt=_at(w.after_end),
+    )
     if category_id:
         qs = qs.filter(category_id=category_id)
     before = Q(occurred_from__lt=_at(w.start))
@@ -55,5 +62,7 @@ def action_effect(action: Action, today: dt.date) -> tuple[EffectResult | None, 
     if focus_area is None or start is None or start > today:
         return None, None
     w = windows(start, today, length_days=max(focus_area.weeks * 7, MIN_WINDOW_DAYS))
-    counts = effect_counts(focus_area_condition(focus_area), w, focus_area.category_id)
+    counts = effect_counts(
+        focus_area_condition(focus_area), w, focus_area.municipality_id, focus_area.category_id
+    )
     return effect_check(**counts, days=w.days), w

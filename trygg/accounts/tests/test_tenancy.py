@@ -86,7 +86,9 @@ def test_switch_view_changes_the_municipality_shown_in_the_header(client, ab):
     a, b = ab
     user = grant(make_user("polis", Role.PARTNER, municipality=a), b, Role.PARTNER)
     client.force_login(user)
-    response = client.post(reverse("switch_municipality"), {"kommun": b.pk, "next": "/lagesbild/handelser/9/"})
+    response = client.post(
+        reverse("switch_municipality"), {"kommun": b.pk, "next": "/lagesbild/handelser/9/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/lagesbild/"
     assert client.session[tenancy.SESSION_KEY] == b.pk
     page = client.get(reverse("login")).content.decode()
