@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
-
 from .analysis import CompositeResult, composite_index, format_number
 from .models import Indicator, Observation, Region
 
@@ -26,7 +24,8 @@ def rankable_indicators():
     """Indicators that can go into an index: with a direction (higher or lower is better) and not raw
     counts (a count ranks kommuner by their size)."""
     return (
-        Indicator.objects.filter(higher_is_better__isnull=False)
+        Indicator.objects.national()
+        .filter(higher_is_better__isnull=False)
         .exclude(unit=Indicator.Unit.COUNT)
         .only("code", "title", "unit", "source", "higher_is_better")
         .order_by("title", "code")
@@ -48,6 +47,7 @@ def kommun_years(codes: list[str]) -> dict[str, set[int]]:
     rows = (
         Observation.objects.filter(
             indicator__code__in=codes,
+            indicator__municipality__isnull=True,
             region__kind=Region.Kind.MUNICIPALITY,
             breakdown="",
             value__isnull=False,
@@ -84,8 +84,9 @@ class CompositePage:
     notes: list[str] = field(default_factory=list)
 
 
-def load_composite(inputs: list[Indicator], year: int) -> CompositePage:
-    """Every kommun's index for `year` on the inputs; one query."""
+def load_composite(inputs: list[Indicator], year: int, home: str | None = None) -> CompositePage:
+    """Every kommun's index for `year` on the inputs, `home` (the user's current municipality's code) marked;
+    one query."""
     from django.utils.translation import gettext as _
 
     rows = Observation.objects.filter(
@@ -119,7 +120,6 @@ def load_composite(inputs: list[Indicator], year: int) -> CompositePage:
         {i.code: values[i.code] for i in with_values}, {i.code: bool(i.higher_is_better) for i in with_values}
     )
     page.result = result
-    home = getattr(settings, "TRYGG_MUNICIPALITY_CODE", "1482")
     for code, item in result.ranking.items():
         page.rows.append(
             Row(

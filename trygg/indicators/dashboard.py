@@ -15,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -83,13 +82,9 @@ def groups_missing(index: dict[str, RegionInfo]) -> bool:
     return not any(info.group for info in index.values() if info.kind == Region.Kind.MUNICIPALITY)
 
 
-def home_code() -> str:
-    return getattr(settings, "TRYGG_MUNICIPALITY_CODE", "1482")
-
-
-def default_region_codes(index: dict[str, RegionInfo]) -> list[str]:
-    """The municipality, its län, its polisregion and riket (those that exist)."""
-    home = index.get(home_code())
+def default_region_codes(index: dict[str, RegionInfo], home_code: str | None) -> list[str]:
+    """The user's current municipality (`home_code`), its län, its polisregion and riket (those that exist)."""
+    home = index.get(home_code) if home_code else None
     if home is None:
         return [RIKET] if RIKET in index else []
     codes = [home.code, home.county, home.police_region, RIKET]

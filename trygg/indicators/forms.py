@@ -1,10 +1,11 @@
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from trygg.lib.text import NotANumber, parse_decimal
+
 from .importers.common import parse_period
-from .models import ImportJob, Indicator, Region
+from .models import LOCAL_PREFIX, ImportJob, Indicator, Region
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
@@ -15,6 +16,11 @@ class ImportForm(forms.Form):
         label=_("Fil"),
         help_text=_("JSON-stat- eller Kolada-svar (.json), PX-fil (.px) eller CSV (.csv). Högst 100 MB."),
     )
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds is not None:  # the kinds this user may import (national files: installation administrators)
+            self.fields["kind"].choices = [(k, v) for k, v in ImportJob.Kind.choices if k in kinds]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -34,27 +40,38 @@ class LocalFigureForm(forms.Form):
     gender = forms.ChoiceField(
         label=_("Kön"), required=False, choices=[("", _("Totalt")), ("K", _("Kvinnor")), ("M", _("Män"))]
     )
-    value = forms.FloatField(
+    value = forms.CharField(
         label=_("Värde"),
         required=False,
-        min_value=0,
-        help_text=_("Lämna tomt om uppgiften saknas (det är inte samma sak som 0)."),
+        max_length=40,
+        help_text=_(
+            "Lämna tomt om uppgiften saknas (det är inte samma sak som 0). Decimaler med komma eller punkt."
+        ),
     )
     preliminary = forms.BooleanField(label=_("Preliminär uppgift"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, municipality, **kwargs):
+        from .actions import local_regions
+
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = Indicator.objects.local().order_by("title")
-        # The municipality itself, its län, its polisregion and riket.
-        home = (
-            Region.objects.select_related("county", "police_region")
-            .filter(code=getattr(settings, "TRYGG_MUNICIPALITY_CODE", "1482"))
-            .first()
-        )
-        self.fields["region"].queryset = (
-            Region.objects.comparison_for(home) if home else Region.objects.none()
-        )
-        self.fields["region"].initial = home
+        # Only the municipality's own local indicators; the municipality itself, its län, polisregion, riket.
+        self.fields["indicator"].queryset = Indicator.objects.filter(
+            municipality=municipality, is_local=True
+        ).order_by("title")
+        self.fields["region"].queryset = local_regions(municipality)
+        self.fields["region"].initial = Region.objects.filter(code=municipality.code).first()
+
+    def clean_value(self):
+        raw = self.cleaned_data["value"].strip()
+        if not raw:
+            return None
+        try:
+            value = float(parse_decimal(raw))
+        except NotANumber as exc:
+            raise ValidationError(str(exc)) from exc
+        if value < 0:
+            raise ValidationError(_("Värdet kan inte vara negativt."))
+        return value
 
     def clean_period(self):
         period = parse_period(self.cleaned_data["period"])
@@ -75,9 +92,13 @@ class LocalIndicatorForm(forms.Form):
         label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+
     def clean_code(self):
-        code = "LOKAL." + self.cleaned_data["code"]
-        if Indicator.objects.filter(code=code).exists():
+        code = LOCAL_PREFIX + self.cleaned_data["code"]
+        if Indicator.objects.visible_in(self.municipality).filter(code=code).exists():
             raise ValidationError(_("Det finns redan ett nyckeltal med koden %(code)s.") % {"code": code})
         return code
 

@@ -81,9 +81,28 @@ class IndicatorQuerySet(models.QuerySet):
     def local(self):
         return self.filter(is_local=True)
 
+    def national(self):
+        """The shared catalogue (Kolada, SCB, Brå and the demo series): no municipality owns them."""
+        return self.filter(municipality__isnull=True)
+
+    def visible_in(self, municipality):
+        """What a municipality's users see: the shared catalogue and that municipality's own local figures."""
+        owner = getattr(municipality, "pk", municipality)
+        return self.filter(models.Q(municipality__isnull=True) | models.Q(municipality_id=owner))
+
+
+# Local indicators' codes start with this; national sources never use it, so a municipality's local codes
+# and the shared catalogue's codes cannot clash (codes are unique per municipality, and nationally).
+LOCAL_PREFIX = "LOKAL."
+
 
 class Indicator(models.Model):
-    """A measured quantity with unit and source: a Kolada KPI, an SCB table content, a Brå series, a local count."""
+    """A measured quantity with unit and source: a Kolada KPI, an SCB table content, a Brå series, a local count.
+
+    National indicators (municipality NULL) are shared by every municipality of the installation; a local
+    indicator (is_local) belongs to one municipality and only its users see it."""
+
+    FREE_TEXT_FIELDS = {"title": "namnet", "description": "beskrivningen", "source": "källan"}
 
     class Unit(models.TextChoices):
         COUNT = "antal", _("antal")
@@ -94,7 +113,15 @@ class Indicator(models.Model):
         RANK = "rang", _("rangplats")
         OTHER = "annan", _("annan enhet")
 
-    code = models.CharField(_("kod"), max_length=80, unique=True)
+    code = models.CharField(_("kod"), max_length=80, db_index=True)
+    municipality = models.ForeignKey(
+        "places.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="local_indicators",
+        verbose_name=_("kommun (lokalt nyckeltal)"),
+    )
     title = models.CharField(_("titel"), max_length=300)
     unit = models.CharField(_("enhet"), max_length=10, choices=Unit.choices, default=Unit.COUNT)
     source = models.CharField(_("källa"), max_length=200, blank=True)
@@ -121,6 +148,21 @@ class Indicator(models.Model):
         ordering = ["code"]
         verbose_name = _("indikator")
         verbose_name_plural = _("indikatorer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(municipality__isnull=True),
+                name="indicators_national_code_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "code"], name="indicators_local_code_unique_in_municipality"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_local=True, municipality__isnull=False)
+                | models.Q(is_local=False, municipality__isnull=True),
+                name="indicators_local_has_municipality",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -142,7 +184,11 @@ class ObservationQuerySet(models.QuerySet):
 
 
 class Observation(models.Model):
-    """One value. A missing or suppressed value keeps value NULL and says why in status; zero is a value."""
+    """One value. A missing or suppressed value keeps value NULL and says why in status; zero is a value.
+
+    Values of a local indicator belong to the indicator's municipality; national values are shared."""
+
+    MUNICIPALITY_PATH = "indicator__municipality"
 
     class Status(models.TextChoices):
         OK = "ok", _("värde")
@@ -200,7 +246,11 @@ class Observation(models.Model):
 
 
 class ImportJob(models.Model):
-    """One import of a file, run in the background; the import page shows its progress."""
+    """One import of a file, run in the background; the import page shows its progress. A job belongs to the
+    municipality it was started in: only that municipality's users see it (local figures go to it)."""
+
+    # The file name is the user's; the message quotes cells of the file (a bad value, an unknown region).
+    FREE_TEXT_FIELDS = {"original_name": "filnamnet", "message": "meddelandet"}
 
     class Kind(models.TextChoices):
         JSONSTAT = "jsonstat", _("PxWeb JSON-stat (SCB m.fl.)")
@@ -215,6 +265,9 @@ class ImportJob(models.Model):
         DONE = "done", _("Klar")
         FAILED = "failed", _("Misslyckades")
 
+    municipality = models.ForeignKey(
+        "places.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("kommun")
+    )
     kind = models.CharField(_("typ av fil"), max_length=10, choices=Kind.choices)
     file = models.FileField(_("fil"), upload_to="indicator_imports/%Y/")
     original_name = models.CharField(_("filnamn"), max_length=255, blank=True)

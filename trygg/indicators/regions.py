@@ -18,7 +18,8 @@ from pathlib import Path
 
 from trygg.lib.sweden import read_csv
 
-# The indicator catalogue and demo files (the kommun and län lists are in trygg/lib/data).
+# The indicator catalogue and SCB's population file (the kommun and län lists are in trygg/lib/data;
+# the demo figures in trygg/demo/data/indicators).
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 RIKET_CODE = "00"

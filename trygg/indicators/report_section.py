@@ -1,7 +1,9 @@
 """Section 3 *Nulägesanalys* of the follow-up report, from the statistics in the database.
 
-`facts_for(follow_up)` reads the observations of the municipality (settings.TRYGG_MUNICIPALITY_CODE), its
-län, its polisregion and riket up to the follow-up's year and builds `narrative.AnalysisFacts`.
+`facts_for(follow_up)` reads the observations of the plan's own municipality (`plan.municipality.code`), its
+län, its polisregion and riket up to the follow-up's year and builds `narrative.AnalysisFacts`. Only the
+shared (national) indicators are read, never a municipality's local ones; a plan whose municipality has no
+statistics gets a section 3 that says so, never another municipality's figures.
 `current_analysis_blocks(follow_up)` (the report's section-3 provider) turns them into the four charts, and
 `draft_for(follow_up)` (the drafter) into the Markdown the coordinator accepts, edits or replaces on the
 follow-up's edit page. Both are registered with trygg.plans.report in apps.py.
@@ -9,7 +11,7 @@ follow-up's edit page. Both are registered with trygg.plans.report in apps.py.
 Lookup order, per part of the section (the first source with a value for the municipality wins; a part
 never mixes official and demo figures):
 
-| part | 1. official | 2. official | 3. demo (demo.py) |
+| part | 1. official | 2. official | 3. demo (DEMO.* below) |
 |---|---|---|---|
 | total crimes | `BRA.anmalda_brott` total (counts) + `N01951` population | `N07540` per 100 000 + `N01951` | `DEMO.anmalda_brott_per_100k` + `DEMO.folkmangd` |
 | categories | `BRA.anmalda_brott` by brottskategori | — | `DEMO.anmalda_brott_kategori` |
@@ -28,10 +30,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, NamedTuple
 
-from django.conf import settings
 from django.db.models import Q
 
-from . import demo
 from .models import Observation, Region
 from .suppression import is_suppressed, suppression_note
 
@@ -43,8 +43,21 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 RIKET = "00"
+# Demo series (loaded by trygg.demo.indicators, never official): the section uses them only when a
+# municipality has no official series, and then says so in every caption and in the draft.
+DEMO_SOURCE = "Demodata (ej officiell statistik)"
+DEMO_CRIMES_PER_100K = "DEMO.anmalda_brott_per_100k"
+DEMO_CRIMES_BY_CATEGORY = "DEMO.anmalda_brott_kategori"
+DEMO_NTU_UNSAFE_EVENING = "DEMO.ntu_otrygghet_kvall"
+DEMO_OPEN_COMPARISONS_RANK = "DEMO.oppna_jamforelser_rang"
+DEMO_POPULATION = "DEMO.folkmangd"  # yearly: turns the demo rates back into counts
 DEMO_SUFFIX = " (demodata)"
-DEMO_LINE = f"Källa: {demo.DEMO_SOURCE}"
+DEMO_LINE = f"Källa: {DEMO_SOURCE}"
+NO_STATISTICS = (
+    "Trygg har ingen statistik för {municipality} för {year}: diagrammen över anmälda brott, trygghet "
+    "(NTU) och Öppna jämförelser saknas därför i det här avsnittet. Statistiken importeras från Brå, SCB "
+    "och Kolada för kommunkod {code}."
+)
 
 # Official codes (Brå's database export and Kolada; see the table above).
 BRA_CRIMES = "BRA.anmalda_brott"
@@ -112,16 +125,19 @@ CRIME_SOURCES = (
         BRA_CRIMES, None, KOLADA_POPULATION, "Källa: Brå (anmälda brott), SCB via Kolada (folkmängd)"
     ),
     CrimeSource(None, KOLADA_CRIMES_PER_100K, KOLADA_POPULATION, "Källa: Brå och SCB via Kolada"),
-    CrimeSource(None, demo.CRIMES_PER_100K, demo.POPULATION, DEMO_LINE, demo=True),
+    CrimeSource(None, DEMO_CRIMES_PER_100K, DEMO_POPULATION, DEMO_LINE, demo=True),
 )
-CATEGORY_SOURCES = (Source(BRA_CRIMES, "Källa: Brå"), Source(demo.CRIMES_BY_CATEGORY, DEMO_LINE, demo=True))
+CATEGORY_SOURCES = (
+    Source(BRA_CRIMES, "Källa: Brå"),
+    Source(DEMO_CRIMES_BY_CATEGORY, DEMO_LINE, demo=True),
+)
 NTU_SOURCES = (
     Source(KOLADA_NTU_UNSAFE_EVENING, "Källa: Brå, Nationella trygghetsundersökningen (NTU), via Kolada"),
-    Source(demo.NTU_UNSAFE_EVENING, DEMO_LINE, demo=True),
+    Source(DEMO_NTU_UNSAFE_EVENING, DEMO_LINE, demo=True),
 )
 RANK_SOURCES = (
     Source(KOLADA_SAFETY_INDEX, name="Koladas kommunindex för Trygghet och säkerhet"),
-    Source(demo.OPEN_COMPARISONS_RANK, demo=True, name="Öppna jämförelser Trygghet och säkerhet"),
+    Source(DEMO_OPEN_COMPARISONS_RANK, demo=True, name="Öppna jämförelser Trygghet och säkerhet"),
 )
 ALL_CODES = sorted(
     {c for s in CRIME_SOURCES for c in (s.counts, s.rates, s.population) if c}
@@ -187,10 +203,11 @@ def facts_for(follow_up) -> AnalysisFacts | None:
 
 
 def current_analysis_blocks(follow_up) -> list[Block]:
-    """The charts of section 3 (figures with captions and source in the chart); [] without statistics."""
+    """The charts of section 3 (figures with captions and source in the chart); without statistics for the
+    plan's municipality, one paragraph that says so."""
     section = section_for(follow_up)
     if section is None:
-        return []
+        return [no_statistics_paragraph(follow_up)]
     from .narrative import current_analysis_figures
 
     facts = section.chart_facts
@@ -231,8 +248,19 @@ def draft_for(follow_up) -> str:
     return text + "\n"
 
 
+def no_statistics_paragraph(follow_up) -> Block:
+    from trygg.documents.model import Paragraph, Run
+
+    municipality = follow_up.plan.municipality
+    text = NO_STATISTICS.format(
+        municipality=municipality.full_name, year=follow_up.year, code=municipality.code
+    )
+    return Paragraph([Run(text, italic=True)])
+
+
 def section_for(follow_up, municipality_code: str | None = None) -> SectionFacts | None:
-    code = municipality_code or getattr(settings, "TRYGG_MUNICIPALITY_CODE", "1482")
+    """The section's facts for the plan's own municipality (or `municipality_code`); None without data."""
+    code = municipality_code or follow_up.plan.municipality.code
     data = _read(code, int(follow_up.year))
     if code not in data.regions:
         return None
@@ -252,7 +280,11 @@ def _read(code: str, year: int) -> _Data:
     )
     rows = (
         Observation.objects.filter(
-            where, indicator__code__in=ALL_CODES, period_end__lte=year, value__isnull=False
+            where,
+            indicator__code__in=ALL_CODES,
+            indicator__municipality__isnull=True,  # shared statistics only, never a local indicator
+            period_end__lte=year,
+            value__isnull=False,
         )
         .order_by("period_start", "period_end", "period")
         .values_list(
@@ -286,6 +318,7 @@ def _ranked_values(codes: list[str], years: tuple[int, ...]) -> dict[tuple[str, 
     """One query: (code, year) -> {kommun code: value} for ranking among all kommuner."""
     rows = Observation.objects.filter(
         indicator__code__in=codes,
+        indicator__municipality__isnull=True,
         region__kind=Region.Kind.MUNICIPALITY,
         breakdown="",
         period__in=[str(y) for y in years],

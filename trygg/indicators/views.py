@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from trygg.accounts import tenancy
 
 from . import actions, exports
 from .composite import (
@@ -31,14 +34,18 @@ from .forms import CompositeForm, DashboardForm, ImportForm, LocalFigureForm, Lo
 from .importers.common import ImportValidationError
 from .importers.local_csv import template_csv
 from .models import ImportJob, Indicator, Observation
-from .permissions import can_import, can_view
+from .permissions import can_import, can_view, get_import_job_for_user
 from .suppression import suppress, suppression_note, threshold
 from .tasks import run_import_job
 
 
-def _require_import(request: HttpRequest) -> None:
-    if not can_import(request.user):
+def _require_import(request: HttpRequest):
+    """The current municipality, when the user imports and enters local figures there; else 403/404."""
+    _require_view(request)
+    municipality = tenancy.require_current_municipality(request)
+    if not can_import(request.user, municipality):
         raise PermissionDenied
+    return municipality
 
 
 def _require_view(request: HttpRequest) -> None:
@@ -47,17 +54,24 @@ def _require_view(request: HttpRequest) -> None:
 
 
 def _dashboard_form(request: HttpRequest) -> tuple[DashboardForm, dict, dict]:
-    """The bound GET form (default regions when none are given), the indicators and the regions."""
+    """The bound GET form (default regions when none are given), the indicators and the regions.
+
+    The indicators are the shared catalogue and the current municipality's own local ones; the default
+    regions are the current municipality, its län, its polisregion and riket."""
+    municipality = tenancy.current_municipality(request)
+    visible = Indicator.objects.visible_in(municipality) if municipality else Indicator.objects.national()
     indicators = {
         i.code: i
-        for i in Indicator.objects.only(
+        # National last: a legacy local code equal to a national one never hides the shared indicator.
+        for i in visible.only(
             "code", "title", "unit", "source", "description", "higher_is_better", "breakdowns"
-        ).order_by("title", "code")
+        ).order_by(F("municipality_id").desc(nulls_last=True), "title", "code")
     }
+    indicators = dict(sorted(indicators.items(), key=lambda item: (item[1].title, item[0])))
     regions = region_index()
     data = request.GET.copy()
     if not data.getlist("regions"):
-        data.setlist("regions", default_region_codes(regions))
+        data.setlist("regions", default_region_codes(regions, municipality.code if municipality else None))
     chosen = indicators.get(data.get("indicator", ""))
     breakdowns = []
     if chosen is not None and chosen.breakdowns:
@@ -101,7 +115,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "results": search_indicators(indicators.values(), query) if query else [],
         "dashboard": data,
         "export_query": urlencode(selection.query_items()) if selection else "",
-        "can_import": can_import(request.user),
+        "can_import": can_import(request.user, tenancy.current_municipality(request)),
         "groups_howto": GROUPS_HOWTO if groups_missing(regions) else "",
     }
     return render(request, "indicators/dashboard.html", context)
@@ -135,8 +149,11 @@ def composite(request: HttpRequest) -> HttpResponse:
     form = CompositeForm(data, indicators=indicators.values(), years=years)
     page = None
     if form.is_valid():
+        municipality = tenancy.current_municipality(request)
         page = load_composite(
-            [indicators[c] for c in form.cleaned_data["indicators"]], form.cleaned_data["year"]
+            [indicators[c] for c in form.cleaned_data["indicators"]],
+            form.cleaned_data["year"],
+            home=municipality.code if municipality else None,
         )
     context = {"form": form, "page": page, "no_years": not years}
     return render(request, "indicators/composite.html", context)
@@ -167,25 +184,38 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
-    _require_import(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    municipality = _require_import(request)
+    kinds = [k for k in ImportJob.Kind.values if actions.may_import(request.user, municipality, k)]
+    form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
-        job = actions.do_create_import_job(
-            form.cleaned_data["kind"], form.cleaned_data["file"], acting_user=request.user
-        )
-        # The worker must see the committed job row, so enqueue after commit.
-        transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
-        messages.info(request, _("Filen är uppladdad och importeras i bakgrunden."))
-        return redirect("indicators:import_job", pk=job.pk)
-    jobs = ImportJob.objects.select_related("created_by")[:20]
-    return render(request, "indicators/import.html", {"form": form, "jobs": jobs})
+        try:
+            job = actions.do_create_import_job(
+                form.cleaned_data["kind"],
+                form.cleaned_data["file"],
+                municipality=municipality,
+                acting_user=request.user,
+            ).obj
+        except ImportValidationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            # The worker must see the committed job row, so enqueue after commit.
+            transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
+            messages.info(request, _("Filen är uppladdad och importeras i bakgrunden."))
+            return redirect("indicators:import_job", pk=job.pk)
+    jobs = ImportJob.objects.filter(municipality=municipality).select_related("created_by")[:20]
+    context = {
+        "form": form,
+        "jobs": jobs,
+        "municipality": municipality,
+        "national_allowed": len(kinds) > 1,
+    }
+    return render(request, "indicators/import.html", context)
 
 
 @login_required
 @require_GET
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_import(request)
-    job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=pk)
+    job = get_import_job_for_user(request.user, pk)
     # htmx polls the same URL and swaps in only the progress part (django-template-partials).
     template = "indicators/import_job.html"
     if request.headers.get("HX-Request") == "true":
@@ -196,8 +226,9 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def local_template(request: HttpRequest) -> HttpResponse:
-    _require_import(request)
-    response = HttpResponse(template_csv().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    municipality = _require_import(request)
+    data = template_csv(municipality.code).encode("utf-8-sig")
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="lokala-nyckeltal-mall.csv"'
     return response
 
@@ -205,9 +236,13 @@ def local_template(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def local_figures(request: HttpRequest) -> HttpResponse:
-    _require_import(request)
-    figure_form = LocalFigureForm(request.POST if "save_figure" in request.POST else None)
-    indicator_form = LocalIndicatorForm(request.POST if "create_indicator" in request.POST else None)
+    municipality = _require_import(request)
+    figure_form = LocalFigureForm(
+        request.POST if "save_figure" in request.POST else None, municipality=municipality
+    )
+    indicator_form = LocalIndicatorForm(
+        request.POST if "create_indicator" in request.POST else None, municipality=municipality
+    )
     if request.method == "POST":
         if "save_figure" in request.POST and figure_form.is_valid():
             data = figure_form.cleaned_data
@@ -228,17 +263,24 @@ def local_figures(request: HttpRequest) -> HttpResponse:
                 return redirect("indicators:local_figures")
         elif "create_indicator" in request.POST and indicator_form.is_valid():
             data = indicator_form.cleaned_data
-            actions.do_create_local_indicator(
-                data["code"],
-                data["title"],
-                data["unit"],
-                description=data["description"],
-                acting_user=request.user,
-            )
-            messages.success(request, _("Nyckeltalet är skapat."))
-            return redirect("indicators:local_figures")
+            try:
+                written = actions.do_create_local_indicator(
+                    municipality,
+                    data["code"],
+                    data["title"],
+                    data["unit"],
+                    description=data["description"],
+                    acting_user=request.user,
+                )
+            except ImportValidationError as exc:
+                indicator_form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Nyckeltalet är skapat."))
+                if written.explanation:
+                    messages.warning(request, written.explanation)
+                return redirect("indicators:local_figures")
     observations = (
-        Observation.objects.filter(indicator__is_local=True)
+        Observation.objects.filter(indicator__municipality=municipality, indicator__is_local=True)
         .select_related("indicator", "region")
         .order_by("indicator__title", "region__code", "breakdown", "-period_start")
     )
@@ -256,5 +298,6 @@ def local_figures(request: HttpRequest) -> HttpResponse:
             "any_suppressed": any(shown.suppressed for _obs, shown in rows),
             "suppression_note": suppression_note(),
             "threshold": threshold(),
+            "municipality": municipality,
         },
     )

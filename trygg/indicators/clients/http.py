@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 import requests
 from django.conf import settings
 
+from ..importers.common import clean_loaded
+
 DEFAULT_USER_AGENT = "Trygg/0.1 (+kommunens kontaktadress)"
 RETRY_STATUSES = {429, 502, 503, 504}
 # A server's Retry-After is honoured in full up to this many seconds; asking for longer fails at once
@@ -94,7 +96,8 @@ class JsonClient:
             if response.status_code >= 400:
                 raise ApiError(f"{url} svarade med HTTP {response.status_code}.")
             try:
-                return response.json()
+                # Labels from an API are cleaned like a file's (NUL and bidi controls removed).
+                return clean_loaded(response.json())
             except ValueError as exc:
                 raise ApiError(f"{url} svarade inte med JSON.") from exc
         raise ApiError(f"{url}: för många förfrågningar (HTTP 429) även efter {self.max_retries} nya försök.")

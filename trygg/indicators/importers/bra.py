@@ -21,6 +21,8 @@ from .common import (
     IndicatorSpec,
     ParsedImport,
     breakdown_key,
+    clean_source,
+    csv_error,
     decode_text,
     is_non_finite_number,
     make_row,
@@ -82,14 +84,14 @@ def parse_bra(data: bytes | str, *, indicator: IndicatorSpec | None = None) -> P
         **{f: getattr(DEFAULT_INDICATOR, f) for f in DEFAULT_INDICATOR.__slots__}
     )
     text = decode_text(data, label="Brå-filen") if isinstance(data, bytes) else data
-    text = text.lstrip("\ufeff")
+    text = clean_source(text).lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
     if not first_line.strip():
         raise ImportValidationError(["Brå-filen är tom eller börjar med en tom rad."])
     try:
         records = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(first_line)))
     except csv.Error as exc:
-        raise ImportValidationError([f"Brå-filen är inte läsbar som CSV: {exc}."]) from exc
+        raise ImportValidationError([csv_error("Brå-filen", exc)]) from exc
     columns = _column_indexes(records[0])
     width = max(columns.values()) + 1
     errors = ErrorList()

@@ -6,11 +6,14 @@ with Swedish messages that name what is wrong and where. Writing is writer.py's 
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from trygg.lib.text import clean_text, has_unsafe_characters
 
 # Observation status codes (the values of models.Observation.Status).
 OK = "ok"
@@ -374,6 +377,69 @@ def guess_higher_is_better(title: str) -> bool | None:
     if any(word in folded for word in _WORSE):
         return False
     return None
+
+
+# --- text hygiene and Swedish messages for parser errors -------------------------------------------------------
+
+# JSON may carry NUL and the bidi controls escaped ("\u0000", "\u202e"): removed before parsing, as the raw
+# characters are (trygg.lib.text), so no label or code of a file can hold them.
+_JSON_UNSAFE_ESCAPE = re.compile(r"\\u(?:0000|202[a-eA-E]|206[6-9])")
+
+
+def clean_source(text: str) -> str:
+    """A file's text without NUL and bidi control characters (one scan when there are none)."""
+    return clean_text(text) if has_unsafe_characters(text) else text
+
+
+def clean_json_source(text: str) -> str:
+    """As clean_source, and the same characters written as JSON escapes."""
+    if "\\u" in text:
+        text = _JSON_UNSAFE_ESCAPE.sub("", text)
+    return clean_source(text)
+
+
+def clean_loaded(value):
+    """A decoded JSON value (an API response) with NUL and bidi controls removed from every string."""
+    if isinstance(value, str):
+        return clean_source(value)
+    if isinstance(value, list):
+        return [clean_loaded(item) for item in value]
+    if isinstance(value, dict):
+        return {clean_loaded(key): clean_loaded(item) for key, item in value.items()}
+    return value
+
+
+# The json module's messages (English) and what they mean, in Swedish.
+_JSON_MESSAGES = (
+    ("Expecting value", "ett värde saknas"),
+    ("Expecting ',' delimiter", "ett kommatecken saknas"),
+    ("Expecting ':' delimiter", "ett kolon saknas"),
+    ("Expecting property name enclosed in double quotes", "ett fältnamn inom citattecken saknas"),
+    ("Unterminated string", "en text avslutas aldrig med citattecken"),
+    ("Invalid control character", "ett otillåtet styrtecken"),
+    ("Invalid \\uXXXX escape", "en felaktig \\u-kod"),
+    ("Invalid \\escape", "en felaktig \\-kod"),
+    ("Extra data", "text efter JSON-dokumentets slut"),
+    ("Illegal trailing comma", "ett kommatecken för mycket"),
+)
+
+
+def json_error(label: str, exc: json.JSONDecodeError) -> str:
+    """A Swedish message for a JSON syntax error (a truncated file ends in "ett värde saknas" or similar)."""
+    what = next((sv for en, sv in _JSON_MESSAGES if exc.msg.startswith(en)), "ett syntaxfel")
+    if exc.pos >= len(exc.doc.rstrip()):
+        what += "; filen tycks vara avkortad"
+    return f"{label} är inte giltig JSON: {what} (rad {exc.lineno}, kolumn {exc.colno})."
+
+
+def csv_error(label: str, exc: Exception) -> str:
+    """A Swedish message for the csv module's errors."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"{label} har ett fält som är längre än 131 072 tecken; det kan inte vara en CSV-tabell."
+    if "new-line character seen in unquoted field" in text:
+        return f"{label} har en radbrytning mitt i ett fält; spara filen som CSV igen."
+    return f"{label} kunde inte läsas som CSV (felaktiga citattecken eller styrtecken)."
 
 
 def decode_text(data: bytes, *, label: str = "filen") -> str:

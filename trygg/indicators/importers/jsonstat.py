@@ -34,10 +34,12 @@ from .common import (
     IndicatorSpec,
     ParsedImport,
     breakdown_key,
+    clean_json_source,
     fast_value,
     gender_code,
     guess_higher_is_better,
     guess_unit,
+    json_error,
     make_row,
     parse_period,
     value_problem,
@@ -54,13 +56,11 @@ def _load(data: bytes | str | dict) -> dict:
         return data
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-        loaded = json.loads(text)
+        loaded = json.loads(clean_json_source(text))
     except UnicodeDecodeError as exc:
         raise ImportValidationError([f"Filen är inte UTF-8-kodad (byte {exc.start})."]) from exc
     except json.JSONDecodeError as exc:
-        raise ImportValidationError(
-            [f"Filen är inte giltig JSON: {exc.msg} (rad {exc.lineno}, kolumn {exc.colno})."]
-        ) from exc
+        raise ImportValidationError([json_error("Filen", exc)]) from exc
     except ValueError as exc:  # an integer longer than Python's limit for int() (4 300 digits)
         raise ImportValidationError([TOO_LONG_INTEGER.format(label="Filen")]) from exc
     except RecursionError as exc:

@@ -29,9 +29,12 @@ from .common import (
     ImportValidationError,
     IndicatorSpec,
     ParsedImport,
+    clean_json_source,
+    clean_source,
     decode_text,
     guess_higher_is_better,
     guess_unit,
+    json_error,
     make_row,
     parse_period,
     parse_value,
@@ -54,11 +57,10 @@ def load_json(data: bytes | str | dict | list, *, label: str = "Kolada-svaret") 
     if isinstance(data, dict | list):
         return data
     try:
-        return json.loads(decode_text(data, label=label) if isinstance(data, bytes) else data)
+        text = decode_text(data, label=label) if isinstance(data, bytes) else data
+        return json.loads(clean_json_source(text))
     except json.JSONDecodeError as exc:
-        raise ImportValidationError(
-            [f"{label} är inte giltig JSON: {exc.msg} (rad {exc.lineno}, kolumn {exc.colno})."]
-        ) from exc
+        raise ImportValidationError([json_error(label, exc)]) from exc
     except ValueError as exc:  # an integer longer than Python's limit for int() (4 300 digits)
         raise ImportValidationError([TOO_LONG_INTEGER.format(label=label)]) from exc
     except RecursionError as exc:
@@ -217,6 +219,7 @@ def parse_catalogue(data: bytes | str | dict) -> ParsedImport:
         entries = data.get("values")
     else:
         text = decode_text(data, label="KPI-katalogen") if isinstance(data, bytes) else data
+        text = clean_source(text)
         if text.lstrip().startswith(("{", "[")):
             loaded = load_json(text, label="KPI-katalogen")
             entries = loaded.get("values") if isinstance(loaded, dict) else None

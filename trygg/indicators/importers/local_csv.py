@@ -25,6 +25,8 @@ from .common import (
     IndicatorSpec,
     ParsedImport,
     breakdown_key,
+    clean_source,
+    csv_error,
     decode_text,
     gender_code,
     is_non_finite_number,
@@ -84,25 +86,25 @@ _YES = {"ja", "j", "x", "1", "true", "prel", "prel."}
 _NO = {"", "nej", "n", "0", "false"}
 
 
-def template_csv() -> str:
-    """An empty template with one example row, for download from the import page."""
+def template_csv(region_code: str = "1482") -> str:
+    """An empty template with one example row for the municipality `region_code`, for download."""
     return (
         ";".join(COLUMNS) + "\n"
-        "LOKAL.krismottagningen_personer;Krismottagningen, antal personer;antal;1482;2023;;;97;nej;"
-        "Krismottagningen Kungälv;Personer som fått stöd under året\n"
+        f"LOKAL.krismottagningen_personer;Krismottagningen, antal personer;antal;{region_code};2023;;;97;nej;"
+        "Krismottagningen;Personer som fått stöd under året\n"
     )
 
 
 def parse_local_csv(data: bytes | str, *, default_region: str = "") -> ParsedImport:
     text = decode_text(data, label="CSV-filen") if isinstance(data, bytes) else data
-    text = text.lstrip("\ufeff")
+    text = clean_source(text).lstrip("\ufeff")
     first_line = text.split("\n", 1)[0]
     if not first_line.strip():
         raise ImportValidationError(["CSV-filen är tom eller saknar rubrikrad."])
     try:
         records = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(first_line)))
     except csv.Error as exc:
-        raise ImportValidationError([f"CSV-filen kunde inte läsas: {exc}."]) from exc
+        raise ImportValidationError([csv_error("CSV-filen", exc)]) from exc
     header = [_ALIASES.get(h.strip().casefold(), h.strip().casefold()) for h in records[0]]
     unknown = [h for h in header if h and h not in COLUMNS]
     missing = [c for c in ("indikator", "period", "värde") if c not in header]

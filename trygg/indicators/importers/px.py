@@ -34,6 +34,7 @@ from .common import (
     IndicatorSpec,
     ParsedImport,
     breakdown_key,
+    clean_source,
     gender_code,
     guess_higher_is_better,
     guess_unit,
@@ -105,6 +106,7 @@ def read_px(data: bytes) -> PxFile:
         raise ImportValidationError(
             [f"PX-filen kunde inte läsas med teckenkodningen {encoding} (byte {exc.start})."]
         ) from exc
+    text = clean_source(text)
     px = PxFile(encoding=encoding)
     pos, length = 0, len(text)
     while True:

@@ -14,10 +14,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import F, Q
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
-from ..models import Indicator, Observation, Region
+from trygg.accounts import writes
+
+from ..models import LOCAL_PREFIX, Indicator, Observation, Region
 from .common import MAX_BREAKDOWN_LENGTH, ImportValidationError, IndicatorSpec, ParsedImport
 
 ProgressCallback = Callable[[int, int], None]  # (rows written so far, total rows)
@@ -50,6 +53,8 @@ class WriteResult:
     indicators_created: int
     margins: int = 0  # margins copied into their target indicator's observations
     unchanged: int = 0  # rows already in the database with the same values (not written)
+    indicators_updated: int = 0  # existing indicators whose metadata a catalogue rewrote
+    redacted: str = ""  # Swedish: the personal data removed from indicator names and descriptions
 
 
 def _table() -> str:
@@ -85,10 +90,20 @@ def _conflict_target() -> str:
     return ", ".join(_q(c) for c in _KEY_COLUMNS)
 
 
+def visible_indicators(municipality_id: int | None):
+    """The indicators an import may name: the shared catalogue, plus the municipality's own local ones."""
+    if municipality_id is None:
+        return Indicator.objects.filter(municipality__isnull=True)
+    return Indicator.objects.filter(Q(municipality__isnull=True) | Q(municipality_id=municipality_id))
+
+
 def _resolve(
-    parsed: ParsedImport,
+    parsed: ParsedImport, municipality_id: int | None = None
 ) -> tuple[dict[str, int], dict[str, int], dict[str, int | None], list[IndicatorSpec]]:
-    """Region and indicator ids for every code in the rows; raises ImportValidationError listing unknown codes."""
+    """Region and indicator ids for every code in the rows; raises ImportValidationError listing unknown codes.
+
+    Indicator codes are looked up among the shared catalogue and the importing municipality's own local
+    indicators, never another municipality's."""
     rows = parsed.rows
     region_codes = set(map(operator.itemgetter(1), rows))
     indicator_codes = set(map(operator.itemgetter(0), rows))
@@ -100,18 +115,39 @@ def _resolve(
         .order_by("pk")
         .values_list("code", "id")
     )
-    existing = {
-        code: (pk, margin_for, is_local)
-        for code, pk, margin_for, is_local in Indicator.objects.select_for_update()
+    existing: dict[str, tuple[int, int | None, bool]] = {}
+    # National first: a (legacy) local code equal to a national one can never shadow the shared indicator.
+    for code, pk, margin_for, is_local in (
+        visible_indicators(municipality_id)
+        .select_for_update()
         .filter(code__in=indicator_codes | {spec.code for spec in parsed.indicators})
-        .order_by("pk")
+        .order_by(F("municipality_id").asc(nulls_last=True), "pk")
         .values_list("code", "id", "margin_for_id", "is_local")
-    }
+    ):
+        existing[code] = (pk, margin_for, is_local)
     errors: list[str] = []
+    local_specs = [spec for spec in parsed.indicators if spec.is_local]
+    if (parsed.only_local or local_specs) and municipality_id is None:
+        errors.append("Lokala nyckeltal importeras alltid för en kommun; ingen kommun angavs.")
     if parsed.only_local:
         errors.extend(
             _official_rows(parsed, {code for code, (_p, _m, local) in existing.items() if not local})
         )
+        errors.extend(_foreign_regions(parsed, municipality_id))
+    new_codes = {spec.code for spec in parsed.indicators if spec.code not in existing}
+    for spec in parsed.indicators:
+        if spec.code not in new_codes:
+            continue
+        if spec.is_local and not spec.code.startswith(LOCAL_PREFIX):
+            errors.append(
+                f"Den nya lokala indikatorn {spec.code[:40]!r} ska ha en kod som börjar med {LOCAL_PREFIX} "
+                f"(t.ex. {LOCAL_PREFIX}{spec.code[:30]})."
+            )
+        elif not spec.is_local and spec.code.startswith(LOCAL_PREFIX):
+            errors.append(
+                f"Koder som börjar med {LOCAL_PREFIX} är till för lokala nyckeltal ({spec.code[:40]!r}); "
+                "importera dem med CSV-mallen för lokala nyckeltal."
+            )
     missing_regions = sorted(region_codes - regions.keys())
     if missing_regions:
         shown = ", ".join(missing_regions[:10]) + (" …" if len(missing_regions) > 10 else "")
@@ -163,6 +199,29 @@ def _official_rows(parsed: ParsedImport, official: set[str]) -> list[str]:
     return messages
 
 
+def _foreign_regions(parsed: ParsedImport, municipality_id: int | None) -> list[str]:
+    """Local figures are about the municipality itself, its län, its polisregion or riket (as on the manual
+    entry page): one message naming the rows of any other region."""
+    if municipality_id is None:
+        return []
+    from trygg.places.models import Municipality
+
+    home = Region.objects.filter(
+        code=Municipality.objects.filter(pk=municipality_id).values("code")[:1]
+    ).first()
+    allowed = set(Region.objects.comparison_for(home).values_list("code", flat=True)) if home else set()
+    lines = parsed.row_lines or [index + 1 for index in range(len(parsed.rows))]
+    foreign = [(line, row[1]) for row, line in zip(parsed.rows, lines, strict=False) if row[1] not in allowed]
+    if not foreign:
+        return []
+    codes = ", ".join(sorted({code for _line, code in foreign})[:5])
+    name = home.short_name or home.name if home else "kommunen"
+    return [
+        f"{_rows_text([line for line, _code in foreign])}: lokala nyckeltal för {name} kan bara gälla kommunen, "
+        f"dess län, polisregion eller riket, inte regionen {codes}."
+    ]
+
+
 def _rows_text(lines: list[int]) -> str:
     if not lines:
         return "Filen"
@@ -181,56 +240,109 @@ def _duplicate_message(rows: Sequence[tuple]) -> str:
     return "Samma observation förekommer mer än en gång i filen."
 
 
-def _spec_fields(spec: IndicatorSpec) -> dict:
-    return {
+def _spec_fields(spec: IndicatorSpec, findings: list, where: list) -> dict:
+    """The indicator's columns from a file, cleaned by the write path's rules (NUL and bidi controls removed,
+    personal data redacted in the free-text fields); official titles longer than the column are cut."""
+    values = {
         "title": spec.title[:300],
-        "unit": spec.unit,
         "source": spec.source[:200],
-        "description": spec.description,
+        "description": spec.description[: writes.TEXT_MAX],
+    }
+    try:
+        cleaned, found, explanation = writes.clean_values(Indicator, values)
+    except writes.WriteError as exc:  # cannot happen after the cuts above; kept Swedish all the same
+        raise ImportValidationError([f"Indikatorn {spec.code}: {exc}"]) from exc
+    if found:
+        findings += found
+        where.append(spec.code)
+    return {
+        **cleaned,
+        "unit": spec.unit,
         "higher_is_better": spec.higher_is_better,
         "breakdowns": list(spec.breakdowns),
         "is_local": spec.is_local,
     }
 
 
-def _write_indicators(parsed: ParsedImport, ids: dict[str, int], to_create: list[IndicatorSpec]) -> int:
+def _write_indicators(
+    parsed: ParsedImport, ids: dict[str, int], to_create: list[IndicatorSpec], municipality_id: int | None
+) -> tuple[int, int, str]:
+    """Create the file's new indicators (and rewrite a catalogue's); (created, updated, redaction note)."""
+    from trygg.lib.pii import explain
+
+    findings: list = []
+    where: list[str] = []
     if to_create:
         created = Indicator.objects.bulk_create(
-            [Indicator(code=s.code, **_spec_fields(s)) for s in to_create]
+            [
+                Indicator(
+                    code=s.code,
+                    municipality_id=municipality_id if s.is_local else None,
+                    **_spec_fields(s, findings, where),
+                )
+                for s in to_create
+            ]
         )
         ids.update({obj.code: obj.pk for obj in created})
         if any(obj.pk is None for obj in created):  # backends that do not return ids
             ids.update(
-                dict(Indicator.objects.filter(code__in=[s.code for s in to_create]).values_list("code", "id"))
+                dict(
+                    visible_indicators(municipality_id)
+                    .filter(code__in=[s.code for s in to_create])
+                    .values_list("code", "id")
+                )
             )
+    updated = 0
     if parsed.update_indicators:
         existing = [s for s in parsed.indicators if s not in to_create]
-        objs = [Indicator(pk=ids[s.code], code=s.code, **_spec_fields(s)) for s in existing]
-        Indicator.objects.bulk_update(
-            objs, [*_spec_fields(existing[0]).keys()] if existing else ["title"], batch_size=500
-        )
+        new = {ids[s.code]: _spec_fields(s, findings, where) for s in existing}
+        columns = list(next(iter(new.values()), {}))
+        stored = {row["id"]: row for row in Indicator.objects.filter(pk__in=new).values("id", *columns)}
+        # Only the indicators whose metadata changed are written (and counted as updated).
+        objs = [
+            Indicator(pk=pk, **fields)
+            for pk, fields in new.items()
+            if any(stored[pk][name] != value for name, value in fields.items())
+        ]
+        if objs:
+            Indicator.objects.bulk_update(objs, columns, batch_size=500)
+        updated = len(objs)
     linked = [s for s in parsed.indicators if s.margin_for]
     if linked:
         targets = dict(
-            Indicator.objects.filter(code__in=[s.margin_for for s in linked]).values_list("code", "id")
+            Indicator.objects.national()
+            .filter(code__in=[s.margin_for for s in linked])
+            .values_list("code", "id")
         )
         objs = [Indicator(pk=ids[s.code], margin_for_id=targets.get(s.margin_for)) for s in linked]
         Indicator.objects.bulk_update(objs, ["margin_for"], batch_size=500)
-    return len(to_create)
+    note = ""
+    if findings:
+        shown = ", ".join(where[:5]) + (" …" if len(where) > 5 else "")
+        note = explain(findings, where=f"indikatorerna {shown}")
+    return len(to_create), updated, note
 
 
 def write_observations(
-    parsed: ParsedImport, *, progress: ProgressCallback | None = None, fast: bool = True
+    parsed: ParsedImport,
+    *,
+    municipality_id: int | None = None,
+    progress: ProgressCallback | None = None,
+    fast: bool = True,
 ) -> WriteResult:
-    """Validate codes, create missing indicators, then upsert all rows. Call inside transaction.atomic()."""
+    """Validate codes, create missing indicators, then upsert all rows. Call inside transaction.atomic().
+
+    `municipality_id` is the municipality that imports: required for local figures, whose indicators it owns."""
     if not connection.in_atomic_block:
         # Without the caller's transaction a failure would leave a partial write.
         raise TransactionManagementError("write_observations() must run inside transaction.atomic()")
-    regions, ids, _margins, to_create = _resolve(parsed)
-    indicators_created = _write_indicators(parsed, ids, to_create)
+    regions, ids, _margins, to_create = _resolve(parsed, municipality_id)
+    indicators_created, indicators_updated, redacted = _write_indicators(
+        parsed, ids, to_create, municipality_id
+    )
     margin_targets = dict(
         Indicator.objects.filter(
-            code__in={row[0] for row in parsed.rows}, margin_for__isnull=False
+            pk__in={ids[row[0]] for row in parsed.rows}, margin_for__isnull=False
         ).values_list("code", "margin_for_id")
     )
     indicator_ids = sorted({ids[row[0]] for row in parsed.rows})
@@ -280,6 +392,8 @@ def write_observations(
         indicators_created=indicators_created,
         margins=margins,
         unchanged=total - written,
+        indicators_updated=indicators_updated,
+        redacted=redacted,
     )
 
 

@@ -5,7 +5,10 @@ from html import unescape
 
 from django.utils import timezone
 
+from trygg.conftest import MUNICIPALITY_A, MUNICIPALITY_B
+from trygg.indicators import actions, report_section
 from trygg.indicators.models import Indicator, Observation, Region
+from trygg.places.loading import load_municipality
 
 
 def observe(indicator, region, year, value, breakdown="", status="ok", **extra):
@@ -49,3 +52,36 @@ def html_table(html: str, table_id: str) -> list[list[str]]:
         cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
         rows.append([unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells])
     return rows
+
+
+# --- Demo data and local indicators (the demo package's loader, as bin/run uses it) --------------------------
+
+DEMO_SOURCE = report_section.DEMO_SOURCE
+CRIMES_PER_100K = report_section.DEMO_CRIMES_PER_100K
+CRIMES_BY_CATEGORY = report_section.DEMO_CRIMES_BY_CATEGORY
+NTU_UNSAFE_EVENING = report_section.DEMO_NTU_UNSAFE_EVENING
+
+
+def demo_municipalities() -> dict:
+    """Kungälv (A) and Ale (B), as the demo hosts them."""
+    return {code: load_municipality(code) for code in (MUNICIPALITY_A, MUNICIPALITY_B)}
+
+
+def load_demo_indicators(*, with_population: bool = True) -> str:
+    """The demo statistics for Kungälv and Ale, without the drafts in the plans' follow-ups."""
+    from trygg.demo.indicators import load_statistics
+
+    return load_statistics(demo_municipalities(), acting_user=None, with_population=with_population)
+
+
+def load_demo_plan(code: str = MUNICIPALITY_A):
+    """The demo plan of a municipality (Kungälv's 2023 reference report, or Ale's made-up plan)."""
+    from trygg.demo.plans import load
+
+    return load(load_municipality(code), acting_user=None)
+
+
+def local_indicator(code: str, title: str, unit: str = "antal", municipality=None, **extra) -> Indicator:
+    """A local indicator of `municipality` (default Kungälv), created through the action."""
+    municipality = municipality or load_municipality(MUNICIPALITY_A)
+    return actions.do_create_local_indicator(municipality, code, title, unit, **extra).obj

@@ -9,8 +9,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def test_reader_uses_dashboard_by_keyboard(live_server, page):
-    call_command("load_demo_plan", verbosity=0)
-    call_command("load_demo_indicators", verbosity=0)
     call_command("load_demo", verbosity=0)
     page.goto(live_server.url + "/logga-in/")
     page.get_by_label("Användarnamn").fill("politiker")
@@ -24,4 +22,18 @@ def test_reader_uses_dashboard_by_keyboard(live_server, page):
     search.press("Enter")
     page.wait_for_load_state()
     assert page.locator("main").inner_text().count("NTU") >= 1
+    assert_accessible(page)
+
+
+def test_coordinator_of_ale_sees_only_ales_local_figures(live_server, page):
+    call_command("load_demo", verbosity=0)
+    page.goto(live_server.url + "/logga-in/")
+    page.get_by_label("Användarnamn").fill("ale")
+    page.get_by_label("Lösenord").fill("trygg-demo")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    page.goto(live_server.url + "/statistik/lokala-nyckeltal/")
+    main = page.locator("main").inner_text()
+    assert "Lokala nyckeltal för Ale" in main
+    assert "påhittad demouppgift" in main and "Krismottagningen, genomförda samtal" not in main
     assert_accessible(page)

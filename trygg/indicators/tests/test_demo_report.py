@@ -9,16 +9,17 @@ import pytest
 from pypdf import PdfReader
 
 from trygg.accounts.models import AuditEvent
+from trygg.demo.indicators import DRAFT_HEADING_LINE, add_statistics_drafts
 from trygg.documents.model import Figure, Paragraph
 from trygg.indicators import report_section
-from trygg.indicators.demo import DRAFT_HEADING_LINE, add_statistics_draft_to_demo, load_demo_indicators
-from trygg.plans.demo import load_demo_plan
 from trygg.plans.models import FollowUp
 from trygg.plans.report import build_follow_up_report, render_document
 
+from .builders import demo_municipalities, load_demo_indicators, load_demo_plan
+
 pytestmark = pytest.mark.django_db
 
-# Claims of the reference text (trygg/plans/demo/kungalv_2023.yaml) that the draft must state as well.
+# Claims of the reference text (trygg/demo/data/plans/kungalv_2023.yaml) that the draft must state as well.
 DRAFT_SENTENCES = [
     "på plats 71 (2022: plats 89) av samtliga 290 kommuner",
     "för andra året i rad en statistiskt säkerställd minskning av det sammanlagda antalet anmälda brott",
@@ -48,6 +49,17 @@ def demo(db):
     return demo_follow_up()
 
 
+def add_statistics_draft_to_demo() -> bool:
+    """Draft into the demo follow-ups (Kungälv's and Ale's); True when Kungälv's 2023 follow-up got one."""
+    before = FollowUp.objects.filter(plan__slug="trygg-i-kungalv", year=2023).values_list(
+        "current_analysis", flat=True
+    )
+    old = next(iter(before), None)
+    add_statistics_drafts(demo_municipalities(), acting_user=None)
+    new = next(iter(before.all()), None)
+    return old is not None and new != old
+
+
 def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -63,7 +75,7 @@ def test_the_draft_is_appended_after_the_reference_text_under_its_heading(demo):
     for sentence in DRAFT_SENTENCES:
         assert sentence in appended
     # Written through the plans action, which audits the change.
-    assert AuditEvent.objects.filter(action="follow_up.update", object_id=str(demo.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="followup.update", object_id=str(demo.pk)).count() == 1
 
 
 def test_adding_the_draft_twice_changes_nothing(demo):
@@ -72,7 +84,7 @@ def test_adding_the_draft_twice_changes_nothing(demo):
     assert add_statistics_draft_to_demo() is False
     assert demo_follow_up().current_analysis == once
     assert once.count("**Statistiken i korthet**") == 1
-    assert AuditEvent.objects.filter(action="follow_up.update").count() == 1
+    assert AuditEvent.objects.filter(action="followup.update").count() == 1
 
 
 def test_nothing_is_added_without_statistics_or_without_the_demo_plan(db):

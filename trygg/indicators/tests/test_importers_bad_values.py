@@ -129,7 +129,7 @@ def test_a_huge_number_stops_the_command_with_a_swedish_reason(catalogue, tmp_pa
 def test_a_web_import_of_a_huge_number_fails_with_the_swedish_reason(
     personas, login, catalogue, django_capture_on_commit_callbacks, kind, data, message
 ):
-    client = login(personas["coordinator"])
+    client = login(personas["admin"])  # national files: the installation's administrator
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("indicators:import"), {"kind": kind, "file": SimpleUploadedFile("f", data)})
     job = ImportJob.objects.get()
@@ -174,10 +174,10 @@ def test_local_csv_rows_naming_stockholm_go_to_the_kommun(regions):
 # --- local figures never overwrite official statistics ---------------------------------------------------
 
 
-def test_local_csv_cannot_write_into_an_official_indicator(catalogue):
+def test_local_csv_cannot_write_into_an_official_indicator(catalogue, municipality):
     data = local_with("8000", code="N07540")
     with pytest.raises(ImportValidationError) as refused:
-        actions.do_import_file("local", data)
+        actions.do_import_file("local", data, municipality=municipality)
     assert refused.value.errors == [
         "Rad 3: indikatorn N07540 är officiell statistik, inte ett lokalt nyckeltal, och kan inte ändras med "
         "CSV-mallen för lokala nyckeltal. Använd en egen kod (t.ex. LOKAL.…)."
@@ -186,10 +186,10 @@ def test_local_csv_cannot_write_into_an_official_indicator(catalogue):
     assert not Indicator.objects.filter(code="LOKAL.test").exists()  # nothing half-written
 
 
-def test_local_csv_still_writes_local_indicators(catalogue):
-    result = actions.do_import_file("local", local_with("7"))
+def test_local_csv_still_writes_local_indicators(catalogue, municipality):
+    result = actions.do_import_file("local", local_with("7"), municipality=municipality)
     assert (result.created, result.indicators_created) == (2, 1)
-    assert Indicator.objects.get(code="LOKAL.test").is_local
+    assert Indicator.objects.get(code="LOKAL.test").municipality == municipality
 
 
 # --- the summary counts unchanged rows as unchanged -----------------------------------------------------

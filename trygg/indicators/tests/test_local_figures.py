@@ -1,24 +1,58 @@
 import pytest
 from django.urls import reverse
 
+from trygg.accounts.models import AuditEvent, Role
+from trygg.conftest import make_user
 from trygg.indicators import actions
-from trygg.indicators.demo import CRIMES_PER_100K, DEMO_SOURCE, NTU_UNSAFE_EVENING, load_demo_indicators
 from trygg.indicators.importers import ImportValidationError, parse_local_csv
 from trygg.indicators.importers.local_csv import template_csv
 from trygg.indicators.models import Indicator, Observation, Region
 
+from .builders import CRIMES_PER_100K, DEMO_SOURCE, NTU_UNSAFE_EVENING, load_demo_indicators, local_indicator
+
 URL = reverse("indicators:local_figures")
 
 
-def test_the_template_parses_as_a_valid_local_file(regions):
-    result = actions.do_import_file("local", template_csv().encode("utf-8"))
+def test_the_template_parses_as_a_valid_local_file(regions, other_municipality):
+    result = actions.do_import_file(
+        "local", template_csv(other_municipality.code).encode("utf-8"), municipality=other_municipality
+    )
     assert result.created == 1
-    obs = Observation.objects.select_related("indicator").get()
-    assert (obs.indicator.code, obs.value, obs.indicator.is_local) == (
+    obs = Observation.objects.select_related("indicator", "region").get()
+    assert (obs.indicator.code, obs.value, obs.indicator.municipality, obs.region.code) == (
         "LOKAL.krismottagningen_personer",
         97,
-        True,
+        other_municipality,
+        "1440",
     )
+
+
+def test_two_municipalities_may_use_the_same_local_code_and_each_gets_its_own(
+    regions, municipality, other_municipality
+):
+    for owner in (municipality, other_municipality):
+        data = template_csv(owner.code).replace(";97;", f";{owner.code[-2:]};").encode()
+        actions.do_import_file("local", data, municipality=owner)
+    by_owner = {
+        obs.indicator.municipality.code: (obs.region.code, obs.value)
+        for obs in Observation.objects.select_related("indicator__municipality", "region")
+    }
+    assert by_owner == {"1482": ("1482", 82), "1440": ("1440", 40)}
+
+
+def test_a_local_file_may_not_write_another_municipalitys_figures(regions, municipality, other_municipality):
+    data = template_csv(other_municipality.code).encode()  # Ale's region, imported as Kungälv's figures
+    with pytest.raises(
+        ImportValidationError, match="kan bara gälla kommunen, dess län, polisregion eller riket"
+    ):
+        actions.do_import_file("local", data, municipality=municipality)
+    assert not Observation.objects.exists() and not Indicator.objects.filter(is_local=True).exists()
+
+
+def test_a_new_local_code_must_start_with_lokal(regions, municipality):
+    data = template_csv().replace("LOKAL.krismottagningen_personer", "N99999").encode()
+    with pytest.raises(ImportValidationError, match="ska ha en kod som börjar med LOKAL."):
+        actions.do_import_file("local", data, municipality=municipality)
 
 
 def test_an_excel_style_semicolon_windows_1252_file_imports(test_data, regions):
@@ -84,12 +118,28 @@ def test_demo_data_holds_the_reports_local_figures_and_marked_demo_series(db):
 def test_loading_demo_data_twice_changes_nothing(db):
     load_demo_indicators()
     count = Observation.objects.count()
+    audited = AuditEvent.objects.count()
     load_demo_indicators()
     assert Observation.objects.count() == count
+    assert AuditEvent.objects.count() == audited  # nothing changed, nothing audited
+
+
+def test_demo_local_figures_belong_to_their_own_municipality(db):
+    load_demo_indicators(with_population=False)
+    owners = {
+        (code, owner)
+        for code, owner in Indicator.objects.filter(code="LOKAL.krismottagning_samtal").values_list(
+            "code", "municipality__code"
+        )
+    }
+    assert owners == {("LOKAL.krismottagning_samtal", "1482"), ("LOKAL.krismottagning_samtal", "1440")}
+    ale = Indicator.objects.filter(municipality__code="1440")
+    assert ale.count() == 2 and all("påhittad" in i.title for i in ale)
+    assert not Observation.objects.filter(indicator__in=ale).exclude(region__code="1440").exists()
 
 
 def test_coordinator_enters_a_figure_and_an_empty_value_means_missing(personas, login, regions):
-    indicator = actions.do_create_local_indicator("LOKAL.samtal", "Samtal", "antal")
+    indicator = local_indicator("LOKAL.samtal", "Samtal", "antal")
     kungalv = Region.objects.get(code="1482")
     client = login(personas["coordinator"])
     form = {
@@ -109,7 +159,7 @@ def test_coordinator_enters_a_figure_and_an_empty_value_means_missing(personas, 
 
 
 def test_negative_and_bad_periods_are_refused(personas, login, regions):
-    indicator = actions.do_create_local_indicator("LOKAL.samtal", "Samtal", "antal")
+    indicator = local_indicator("LOKAL.samtal", "Samtal", "antal")
     client = login(personas["coordinator"])
     kungalv = Region.objects.get(code="1482")
     response = client.post(
@@ -152,11 +202,66 @@ def test_the_page_shows_small_counts_suppressed_with_the_note(
 ):
     load_demo_indicators(with_population=False)
     client = login(personas["coordinator"])
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(12):
         page = client.get(URL).content.decode()
     assert "&lt;5" in page  # sexuellt ofredande: 1 (2023)
     assert "Värden under 5 redovisas inte." in page
     assert "667" in page
+
+
+def test_each_municipality_sees_and_edits_only_its_own_local_figures(
+    personas, login, other_municipality, django_assert_max_num_queries
+):
+    load_demo_indicators(with_population=False)
+    kungalv = login(personas["coordinator"]).get(URL).content.decode()
+    assert "Krismottagningen, genomförda samtal" in kungalv and "påhittad demouppgift" not in kungalv
+    ale_user = make_user("ale-samordnare", Role.COORDINATOR, municipality=other_municipality)
+    client = login(ale_user)
+    with django_assert_max_num_queries(12):
+        ale = client.get(URL).content.decode()
+    assert "Stödsamtal i krismottagningen (påhittad demouppgift)" in ale
+    assert "Lokala nyckeltal för Ale" in ale
+    assert "Krismottagningen, genomförda samtal" not in ale and "667" not in ale
+    # Kungälv's indicator is no choice for Ale, even when its id is posted.
+    theirs = Indicator.objects.get(code="LOKAL.vinr_arenden")
+    ale_region = Region.objects.get(code="1440")
+    form = {
+        "save_figure": "1",
+        "indicator": theirs.pk,
+        "region": ale_region.pk,
+        "period": "2024",
+        "value": "1",
+    }
+    response = client.post(URL, form)
+    assert response.status_code == 200
+    assert not Observation.objects.filter(indicator=theirs, period="2024").exists()
+
+
+def test_a_figure_may_be_written_with_a_decimal_comma_or_point(personas, login, regions):
+    indicator = local_indicator("LOKAL.andel", "Andel", "procent")
+    kungalv = Region.objects.get(code="1482")
+    client = login(personas["coordinator"])
+    form = {"save_figure": "1", "indicator": indicator.pk, "region": kungalv.pk, "period": "2023"}
+    assert client.post(URL, {**form, "value": "3,5"}).status_code == 302
+    assert Observation.objects.get(indicator=indicator, period="2023").value == 3.5
+    assert client.post(URL, {**form, "period": "2022", "value": "4.25"}).status_code == 302
+    assert Observation.objects.get(indicator=indicator, period="2022").value == 4.25
+    response = client.post(URL, {**form, "period": "2021", "value": "tre"})
+    assert "är inte ett tal (skriv t.ex. 3,5 eller 3.5)" in response.content.decode()
+    assert not Observation.objects.filter(period="2021").exists()
+
+
+def test_the_local_csv_accepts_a_decimal_comma(regions, municipality):
+    data = "indikator;titel;region;år;värde\nLOKAL.andel;Andel;1482;2023;3,5\nLOKAL.andel;;1482;2022;4.5\n"
+    actions.do_import_file("local", data.encode(), municipality=municipality)
+    values = dict(Observation.objects.values_list("period", "value"))
+    assert values == {"2023": 3.5, "2022": 4.5}
+
+
+def test_the_manual_entry_refuses_a_national_indicator(regions, catalogue):
+    national = Indicator.objects.get(code="N07540")
+    with pytest.raises(ImportValidationError, match="officiell statistik"):
+        actions.do_save_local_observation(national, Region.objects.get(code="1482"), "2023", 1.0)
 
 
 @pytest.mark.parametrize("who", ["unit_editor", "partner", "reader", "outsider"])

@@ -10,10 +10,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from trygg.indicators import actions
-from trygg.indicators.demo import load_demo_indicators
 from trygg.indicators.models import Indicator, Observation, Region
 
-from .builders import html_table, observe
+from .builders import html_table, load_demo_indicators, observe
 
 URL = reverse("indicators:dashboard")
 MELLANSTOR = "Mellanstor kommun (15 000–49 999 inv.)"

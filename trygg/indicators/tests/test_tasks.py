@@ -15,17 +15,18 @@ def _upload(client, kind, name, data, capture):
         return client.post(IMPORT_URL, {"kind": kind, "file": SimpleUploadedFile(name, data)})
 
 
-def test_coordinator_uploads_a_file_and_the_task_imports_it(
+def test_the_administrator_uploads_a_national_file_and_the_task_imports_it(
     personas, login, shared_data, regions, django_capture_on_commit_callbacks
 ):
-    client = login(personas["coordinator"])
+    client = login(personas["admin"])
     data = (shared_data / "bra_sol_riket_2000_2016.csv").read_bytes()
     response = _upload(client, "bra", "bra.csv", data, django_capture_on_commit_callbacks)
     job = ImportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("indicators:import_job", args=[job.pk])
     assert (job.status, job.progress, job.rows_read, job.created_count) == ("done", 100, 170, 170)
-    assert job.created_by == personas["coordinator"]
+    assert job.created_by == personas["admin"]
+    assert job.municipality.code == "1482"  # started in the admin's current municipality
     assert "170 observationer lästa" in job.message
     assert Observation.objects.count() == 170
     page = client.get(response["Location"])
@@ -48,8 +49,10 @@ def test_a_bad_file_fails_the_job_with_the_swedish_reason_and_writes_nothing(
     assert "Atlantis" in page
 
 
-def test_a_running_job_page_refreshes_itself_without_javascript(personas, login, db):
-    job = ImportJob.objects.create(kind="bra", file="x.csv", status="running", progress=40)
+def test_a_running_job_page_refreshes_itself_without_javascript(personas, login, db, municipality):
+    job = ImportJob.objects.create(
+        municipality=municipality, kind="bra", file="x.csv", status="running", progress=40
+    )
     page = (
         login(personas["coordinator"]).get(reverse("indicators:import_job", args=[job.pk])).content.decode()
     )
@@ -57,10 +60,10 @@ def test_a_running_job_page_refreshes_itself_without_javascript(personas, login,
     assert 'value="40"' in page
 
 
-def test_a_finished_job_is_not_run_twice(regions, shared_data, tmp_path):
+def test_a_finished_job_is_not_run_twice(regions, shared_data, tmp_path, municipality):
     from django.core.files.base import ContentFile
 
-    job = ImportJob(kind="bra")
+    job = ImportJob(municipality=municipality, kind="bra")
     job.file.save("bra.csv", ContentFile((shared_data / "bra_sol_riket_2000_2016.csv").read_bytes()))
     run_import_job.enqueue(job.pk)
     job.refresh_from_db()
@@ -84,22 +87,27 @@ def test_anonymous_visitors_are_sent_to_login(client, db):
     assert reverse("login") in response["Location"]
 
 
-def test_wrong_http_method_is_refused(personas, login, db):
+def test_wrong_http_method_is_refused(personas, login, db, municipality):
     client = login(personas["coordinator"])
     assert client.put(IMPORT_URL).status_code == 405
-    job = ImportJob.objects.create(kind="bra", file="x.csv")
+    job = ImportJob.objects.create(municipality=municipality, kind="bra", file="x.csv")
     assert client.post(reverse("indicators:import_job", args=[job.pk])).status_code == 405
 
 
 def test_import_page_lists_jobs_with_a_constant_number_of_queries(
-    personas, login, db, django_assert_max_num_queries
+    personas, login, db, django_assert_max_num_queries, municipality
 ):
     client = login(personas["coordinator"])
     for n in range(5):
         ImportJob.objects.create(
-            kind="bra", file=f"{n}.csv", original_name=f"{n}.csv", created_by=personas["admin"]
+            municipality=municipality,
+            kind="bra",
+            file=f"{n}.csv",
+            original_name=f"{n}.csv",
+            created_by=personas["admin"],
         )
-    with django_assert_max_num_queries(4):
+    # session, user, roles, the user's municipalities (current one, header), jobs with their users
+    with django_assert_max_num_queries(6):
         response = client.get(IMPORT_URL)
     assert response.status_code == 200
     assert response.content.decode().count("<tr>") == 6
@@ -112,8 +120,10 @@ def test_an_invalid_upload_shows_the_form_again(personas, login, db):
     assert "okand" in response.content.decode()
 
 
-def test_htmx_polls_only_the_progress_part_of_a_running_job(personas, login, db):
-    job = ImportJob.objects.create(kind="bra", file="x.csv", status="running", progress=40)
+def test_htmx_polls_only_the_progress_part_of_a_running_job(personas, login, db, municipality):
+    job = ImportJob.objects.create(
+        municipality=municipality, kind="bra", file="x.csv", status="running", progress=40
+    )
     url = reverse("indicators:import_job", args=[job.pk])
     client = login(personas["coordinator"])
     page = client.get(url).content.decode()
@@ -125,9 +135,14 @@ def test_htmx_polls_only_the_progress_part_of_a_running_job(personas, login, db)
     assert "<html" not in part and 'value="40"' in part and 'hx-trigger="every 1s"' in part
 
 
-def test_htmx_polling_stops_when_the_job_is_finished(personas, login, db):
+def test_htmx_polling_stops_when_the_job_is_finished(personas, login, db, municipality):
     job = ImportJob.objects.create(
-        kind="bra", file="x.csv", status="done", progress=100, message="170 observationer lästa."
+        municipality=municipality,
+        kind="bra",
+        file="x.csv",
+        status="done",
+        progress=100,
+        message="170 observationer lästa.",
     )
     client = login(personas["coordinator"])
     part = client.get(reverse("indicators:import_job", args=[job.pk]), headers={"HX-Request": "true"})

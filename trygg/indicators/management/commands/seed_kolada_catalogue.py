@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from trygg.indicators import actions
 from trygg.indicators.importers import ImportValidationError
 
+from .import_indicators import os_error_text
+
 
 class Command(BaseCommand):
     help = "Lägg upp Koladas nyckeltal (trygghetsurvalet som följer med Trygg, eller en egen katalogfil)."
@@ -14,7 +16,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, file=None, **options):
         try:
-            result = actions.do_seed_kolada_catalogue(file.read_bytes() if file else None)
-        except (ImportValidationError, OSError) as exc:
-            raise CommandError(str(exc)) from exc
+            data = file.read_bytes() if file else None
+        except OSError as exc:
+            raise CommandError(f"Filen {file} {os_error_text(exc)}.") from exc
+        try:
+            result = actions.do_seed_kolada_catalogue(data)
+        except ImportValidationError as exc:
+            raise CommandError(f"{exc.message} Ingenting importerades.") from exc
         self.stdout.write(self.style.SUCCESS(f"Kolada-katalogen: {result.indicators_created} nya nyckeltal."))
