@@ -22,6 +22,7 @@ from trygg.places.geojson import boundary_feature, place_features, point
 from trygg.places.models import Municipality
 
 from . import hotspots, temporal
+from .hotspot_inference import SCALES, choose_scale
 from .models import CameraSite, Incident
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -114,9 +115,11 @@ def study_area(municipalities: list[Municipality], resolution: int) -> np.ndarra
     return np.unique(np.concatenate(parts)) if parts else None
 
 
-def hotspot_result(filt: IncidentFilter, municipalities, version: tuple | None = None):
-    """Gi* over the municipalities' cells (one, or the union of a user's) for the filter, from the cache when
-    the data has not changed. The filter is scoped to the same municipalities."""
+def hotspot_analysis(filt: IncidentFilter, municipalities, version: tuple | None = None):
+    """(Gi* result, chosen scale) over the municipalities' cells (one, or the union of a user's) for the
+    filter, from the cache when the data has not changed. The filter is scoped to the same municipalities.
+    The neighbourhood size k at the filter's resolution follows a fixed rule (hotspot_inference.choose_scale:
+    at least 5 expected incidents per neighbourhood), never a search for the most hot spots."""
     municipalities = _as_list(municipalities)
     filt = filt.within(municipalities)
     version = version if version is not None else data_version()
@@ -125,9 +128,17 @@ def hotspot_result(filt: IncidentFilter, municipalities, version: tuple | None =
     def compute():
         cells, counts = counts_per_cell(filt.incidents(), filt.resolution)
         area = study_area(municipalities, filt.resolution)
-        return hotspots.gi_star(cells, counts, k=1, study_area=area)
+        n_cells = len(area) if area is not None else max(len(cells), 1)
+        scales = tuple(s for s in SCALES if s[0] == filt.resolution)
+        scale = choose_scale(int(counts.sum()), {filt.resolution: n_cells}, scales=scales)
+        return hotspots.gi_star(cells, counts, k=scale.k, study_area=area), scale
 
     return hotspots.hotspot_cache.get_or_compute(key, compute)
+
+
+def hotspot_result(filt: IncidentFilter, municipalities, version: tuple | None = None):
+    """The Gi* result of :func:`hotspot_analysis`."""
+    return hotspot_analysis(filt, municipalities, version)[0]
 
 
 def hotspot_features(result) -> list[dict]:

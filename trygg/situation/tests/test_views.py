@@ -530,10 +530,16 @@ def test_the_legend_and_the_table_use_the_swedish_class_labels(personas, login, 
     for i in range(25):
         make_incident("ordningsstorning", at(today - dt.timedelta(days=1 + i), 22), place="Vita fläcken")
     client = login(personas["reader"])
-    legend = client.get(reverse("situation:map")).content.decode()
-    for label in ("Förhöjd koncentration (99 %)", "Låg koncentration (99 %)", "Ingen säker avvikelse"):
+    response = client.get(reverse("situation:map"))
+    legend = response.content.decode()
+    for label in ("Förhöjd koncentration (99 %)", "Ingen säker avvikelse"):
         assert label in legend
     assert "Hot spot" not in legend and "Cold spot" not in legend
+    # 27 incidents cannot make an empty neighbourhood a cold spot: the legend leaves those classes out
+    # and says which scale the map uses and why.
+    assert "Låg koncentration" not in legend
+    scale = response.context["scale"]
+    assert scale.reason in legend and f"grannskap k = {scale.k}" in legend
     hotspot_cache.invalidate()
     table = client.get(reverse("situation:table"))
     assert table.context["hot_rows"][0].label == "Förhöjd koncentration (99 %)"

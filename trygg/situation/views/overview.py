@@ -19,9 +19,9 @@ from trygg.places.geojson import feature_collection, point
 from trygg.places.models import Place
 
 from ..forms import FilterForm
-from ..hotspots import CLASS_LABELS_SV, CLASSES
+from ..hotspots import CLASS_LABELS_SV
 from ..permissions import can_write_situation, lagesbild_municipalities, readable_municipalities
-from ..queries import IncidentFilter, hotspot_result, hotspot_rows, map_payload, weekday_hour_table
+from ..queries import IncidentFilter, hotspot_analysis, hotspot_rows, map_payload, weekday_hour_table
 
 EXPORT_LIMIT = 50_000
 
@@ -62,14 +62,17 @@ def _filter_errors_text(form: FilterForm) -> HttpResponseBadRequest:
     )
 
 
-def _legend() -> list[tuple[str, str]]:
-    return [(c, CLASS_LABELS_SV[c]) for c in CLASSES]
+def _legend(result) -> list[tuple[str, str]]:
+    """The classes this result can show: cold classes are left out when data this sparse cannot make a
+    cold spot at all."""
+    return [(c, CLASS_LABELS_SV[c]) for c in result.legend_classes()]
 
 
 @login_required
 @require_GET
 def map_page(request: HttpRequest) -> HttpResponse:
     form, filt, municipalities = _filter(request)
+    result, scale = hotspot_analysis(filt, municipalities)
     return render(
         request,
         "situation/map.html",
@@ -77,7 +80,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filter": filt,
             "query": request.GET.urlencode(),
-            "legend": _legend(),
+            "legend": _legend(result),
+            "scale": scale,
             "tile_url": settings.TRYGG_TILE_URL,
             "tile_attribution": settings.TRYGG_TILE_ATTRIBUTION,
             "can_write": _can_write_here(request),
@@ -113,7 +117,7 @@ def table(request: HttpRequest) -> HttpResponse:
     by_category = list(
         incidents.order_by().values("category__name").annotate(n=Count("id")).order_by("-n", "category__name")
     )
-    result = hotspot_result(filt, municipalities)
+    result, scale = hotspot_analysis(filt, municipalities)
     places = Place.objects.filter(municipality__in=municipalities).only("name", "h3_r7", "h3_r8", "h3_r9")
     query = request.GET.copy()
     query.pop("sida", None)
@@ -129,7 +133,8 @@ def table(request: HttpRequest) -> HttpResponse:
             "by_category": by_category,
             "hot_rows": hotspot_rows(result, places),
             "class_counts": result.class_counts(),
-            "legend": _legend(),
+            "legend": _legend(result),
+            "scale": scale,
             "weekday_hours": weekday_hour_table(incidents),
             "hour_labels": [f"{h:02d}–{h + 3:02d}" for h in range(0, 24, 3)],
             "can_write": _can_write_here(request),
