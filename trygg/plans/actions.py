@@ -1,25 +1,140 @@
-"""Every write of shared plan data goes through a do_* function here: transactional and audited."""
+"""Every write of plan data goes through a do_* function here, whatever the route (web form, import of JSON,
+YAML or XLSX, management command, demo loader).
+
+Each one calls the one write path, :mod:`trygg.accounts.writes`: text cleaned (NUL and bidi controls removed),
+personal data redacted in the model's ``FREE_TEXT_FIELDS``, lengths checked against the column, one audit row
+with the true old and new values, ``update_fields`` on existing rows. The status history (``StatusChange``) is
+the audit trail of :func:`do_set_activity_status`. A refused write raises :class:`PlanError` (Swedish).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.db import transaction
 
-from trygg.lib.pii import PiiFinding, explain, redact
+from trygg.accounts import writes
+from trygg.accounts.models import Unit
+from trygg.accounts.writes import Written
+from trygg.lib.pii import PiiFinding, explain
 
-from .models import Activity, ActivityStatus, FollowUp, StatusChange
+from .models import Activity, ActivityStatus, Area, FollowUp, Intervention, Plan, Program, StatusChange
 from .status_rules import parse_status
 
 PUBLIC_RECORD_REASON = "uppföljningsrapporten är en allmän handling och ska inte innehålla personuppgifter."
 
 
-def redaction_message(findings: list[PiiFinding], where: str) -> str:
-    """Swedish sentence for the editor: what was removed from `where` and why ("" when nothing was)."""
-    text = explain(findings, where=where)
-    return f"{text.split(':')[0]}: {PUBLIC_RECORD_REASON}" if text else ""
-
-
 class PlanError(ValueError):
     """A write was refused; the message is Swedish and meant for the user."""
+
+
+def plan_reason(explanation: str) -> str:
+    """The write path's explanation ("Vi tog bort … ur beskrivningen: …") with the reason that applies to
+    plans: the follow-up report is a public record. "" stays ""."""
+    return f"{explanation.split(':')[0]}: {PUBLIC_RECORD_REASON}" if explanation else ""
+
+
+def redaction_message(findings: list[PiiFinding], where: str) -> str:
+    """Swedish sentence for the editor: what was removed from `where` and why ("" when nothing was)."""
+    return plan_reason(explain(findings, where=where))
+
+
+def _create(model, values: Mapping[str, Any], acting_user, m2m=None) -> Written:
+    try:
+        return writes.create(model, values, acting_user=acting_user, m2m=m2m)
+    except writes.WriteError as exc:
+        raise PlanError(str(exc)) from None
+
+
+def _update(obj, values: Mapping[str, Any], acting_user, m2m=None) -> Written:
+    try:
+        return writes.update(obj, values, acting_user=acting_user, m2m=m2m)
+    except writes.WriteError as exc:
+        raise PlanError(str(exc)) from None
+
+
+# --- Structure: units, program, plan, areas, interventions, activities, follow-ups ----------------------
+
+
+def do_create_unit(municipality, name: str, *, acting_user) -> Written:
+    """A responsible unit (enhet) of the municipality, created by a plan import."""
+    return _create(Unit, {"municipality": municipality, "name": name}, acting_user)
+
+
+def do_create_program(values: Mapping[str, Any], *, acting_user) -> Written:
+    """values: municipality, name, adopted_by, adopted_on, diary_number (and uid from an import)."""
+    return _create(Program, values, acting_user)
+
+
+def do_update_program(program: Program, values: Mapping[str, Any], *, acting_user) -> Written:
+    if "municipality" in values and values["municipality"].pk != program.municipality_id:
+        raise PlanError("Ett program kan inte flyttas till en annan kommun.")
+    return _update(program, values, acting_user)
+
+
+def do_create_plan(values: Mapping[str, Any], *, acting_user) -> Written:
+    """values: municipality, slug, name, period_start, period_end, program, adopted_by, adopted_on,
+    diary_number (and uid from an import)."""
+    return _create(Plan, values, acting_user)
+
+
+def do_update_plan(plan: Plan, values: Mapping[str, Any], *, acting_user) -> Written:
+    if "municipality" in values and values["municipality"].pk != plan.municipality_id:
+        raise PlanError("En plan kan inte flyttas till en annan kommun.")
+    return _update(plan, values, acting_user)
+
+
+def do_create_area(values: Mapping[str, Any], *, acting_user) -> Written:
+    """values: plan, number, title, description."""
+    return _create(Area, values, acting_user)
+
+
+def do_update_area(area: Area, values: Mapping[str, Any], *, acting_user) -> Written:
+    return _update(area, values, acting_user)
+
+
+def do_create_intervention(values: Mapping[str, Any], *, acting_user) -> Written:
+    """values: area, number, title."""
+    return _create(Intervention, values, acting_user)
+
+
+def do_update_intervention(intervention: Intervention, values: Mapping[str, Any], *, acting_user) -> Written:
+    return _update(intervention, values, acting_user)
+
+
+def do_create_activity(
+    values: Mapping[str, Any], *, units: Iterable[Unit] | None = None, acting_user
+) -> Written:
+    """values: intervention, title, planned_start, planned_end, political_assignment, political_reference,
+    order; units: the responsible units (of the plan's municipality)."""
+    return _create(Activity, values, acting_user, m2m={"units": units} if units is not None else None)
+
+
+def do_update_activity(
+    activity: Activity, values: Mapping[str, Any], *, units: Iterable[Unit] | None = None, acting_user
+) -> Written:
+    """Only the given fields change; units=None leaves the responsible units as they are."""
+    return _update(activity, values, acting_user, m2m={"units": units} if units is not None else None)
+
+
+def do_create_follow_up(values: Mapping[str, Any], *, acting_user) -> Written:
+    """values: plan, year, date, recipient, introduction, summary, current_analysis."""
+    return _create(FollowUp, values, acting_user)
+
+
+FOLLOW_UP_TEXT_FIELDS = ("date", "recipient", "introduction", "summary", "current_analysis")
+
+
+def do_update_follow_up(follow_up: FollowUp, values: Mapping[str, Any], *, acting_user) -> Written:
+    """Update a follow-up's year, date, recipient and report texts (only those given); one audit row with
+    the true old and new values. Personal data is redacted from the recipient and the texts: the findings
+    are on the result (``.findings``, ``.explanation``)."""
+    allowed = {"year", *FOLLOW_UP_TEXT_FIELDS}
+    return _update(follow_up, {k: v for k, v in values.items() if k in allowed}, acting_user)
+
+
+# --- Status and comment of an activity in a follow-up ----------------------------------------------------
 
 
 @transaction.atomic
@@ -32,12 +147,13 @@ def do_set_activity_status(
     acting_user,
     source: str = "web",
 ) -> ActivityStatus:
-    """Set an activity's status and comment in a follow-up, recording the change in the history.
+    """Set an activity's status and comment in a follow-up, recording the change in the history
+    (StatusChange: who, when, old and new value), which is this action's audit trail.
 
-    Personal data (personnummer, phone numbers, e-mail addresses, registration numbers) is redacted from the
-    comment before storage; the findings are on the returned row as `redactions`. Nothing is written when
-    neither value changes. Raises PlanError (Swedish) for an invalid status or an activity that does not
-    belong to the follow-up's plan.
+    The comment goes through the write path's cleaning (NUL and bidi controls removed, personal data redacted,
+    at most writes.TEXT_MAX characters); the findings are on the returned row as `redactions`. Nothing is
+    written when neither value changes. Raises PlanError (Swedish) for an invalid status, a comment that is
+    too long or an activity that does not belong to the follow-up's plan.
     """
     try:
         new_status = parse_status(status).value
@@ -45,8 +161,11 @@ def do_set_activity_status(
         raise PlanError(str(exc)) from None
     if activity.intervention.area.plan_id != follow_up.plan_id:
         raise PlanError("Aktiviteten hör inte till uppföljningens plan.")
-    redaction = redact((comment or "").replace("\r\n", "\n").strip())
-    comment = redaction.text
+    try:
+        cleaned, findings, _ = writes.clean_values(ActivityStatus, {"comment": comment or ""})
+    except writes.WriteError as exc:
+        raise PlanError(str(exc)) from None
+    comment = cleaned["comment"]
     # Lock the activity so that two first saves of its status cannot race into a duplicate row.
     Activity.objects.select_for_update().filter(pk=activity.pk).first()
 
@@ -54,7 +173,7 @@ def do_set_activity_status(
         ActivityStatus.objects.select_for_update().filter(follow_up=follow_up, activity=activity).first()
     )
     if current is not None and current.status == new_status and current.comment == comment:
-        current.redactions = redaction.findings
+        current.redactions = findings
         return current
     old_status, old_comment = (current.status, current.comment) if current else ("", "")
     if current is None:
@@ -64,44 +183,15 @@ def do_set_activity_status(
     else:
         current.status, current.comment = new_status, comment
         current.save(update_fields=["status", "comment", "updated_at"])
+    history, _, _ = writes.clean_values(StatusChange, {"old_comment": old_comment, "new_comment": comment})
     StatusChange.objects.create(
         follow_up=follow_up,
         activity=activity,
         changed_by=acting_user if getattr(acting_user, "pk", None) else None,
         old_status=old_status,
         new_status=new_status,
-        old_comment=old_comment,
-        new_comment=comment,
         source=source,
+        **history,
     )
-    current.redactions = redaction.findings
+    current.redactions = findings
     return current
-
-
-FOLLOW_UP_TEXT_FIELDS = ("date", "recipient", "introduction", "summary", "current_analysis")
-
-
-@transaction.atomic
-def do_update_follow_up(follow_up: FollowUp, values: dict, *, acting_user) -> list[str]:
-    """Update a follow-up's date, recipient and report texts; audit what changed. Returns changed fields.
-
-    Personal data is redacted from the texts; the findings are left on `follow_up.redactions`."""
-    from trygg.accounts.audit import record_audit
-
-    changed = {}
-    findings: list[PiiFinding] = []
-    values = dict(values)
-    for name in ("introduction", "summary", "current_analysis"):
-        if isinstance(values.get(name), str):
-            redaction = redact(values[name])
-            values[name] = redaction.text
-            findings.extend(redaction.findings)
-    follow_up.redactions = findings
-    for name in FOLLOW_UP_TEXT_FIELDS:
-        if name in values and getattr(follow_up, name) != values[name]:
-            changed[name] = [str(getattr(follow_up, name)), str(values[name])]
-            setattr(follow_up, name, values[name])
-    if changed:
-        follow_up.save(update_fields=list(changed))
-        record_audit(acting_user, "follow_up.update", follow_up, changed)
-    return list(changed)

@@ -16,12 +16,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from trygg.lib.sweden import code_for_name, municipalities
+from trygg.lib.text import BIDI_CONTROLS
+
 from .status_rules import LABELS, Status
 
 FORMAT = "trygg.plan/1"
 YEAR_MIN, YEAR_MAX = 1990, 2100
 NUMBER_MAX = 9999  # area and intervention numbers; numbers above are free for temporary renumbering
 MAX_ERRORS = 200
+# The longest text of a long-text field (descriptions, report texts, comments): the forms' limit, and the
+# write path's (trygg.accounts.writes.TEXT_MAX; a test keeps the two equal). Plain Python here: no import.
+TEXT_MAX = 20_000
 
 Issue = tuple[str, str]  # (path in the document, Swedish message)
 
@@ -58,6 +64,7 @@ PLAN_FIELDS = {
     "slug": FieldSpec("slug", "Kortnamn", True, 50),
     "name": FieldSpec("text", "Namn", True, 300),
     "municipality": FieldSpec("text", "Kommun", max_length=100),
+    "municipality_code": FieldSpec("municipality_code", "Kommunkod"),
     "period_start": FieldSpec("year", "Gäller från år", True),
     "period_end": FieldSpec("year", "Gäller till och med år", True),
     "adopted_by": FieldSpec("text", "Antagen av", max_length=200),
@@ -96,6 +103,8 @@ STATUS_FIELDS = {
 UNIT_NAME = FieldSpec("text", "Ansvariga enheter", True, 200)
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Bidi override/isolate controls let a text display differently from what it holds: removed, as everywhere.
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _STATUS_LOOKUP = {s.value: s for s in Status} | {LABELS[s].casefold(): s for s in Status}
@@ -135,16 +144,29 @@ def _text(value: Any, spec: FieldSpec) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise _Invalid("texten innehåller ogiltiga tecken") from None
+    limit = spec.max_length or (TEXT_MAX if spec.kind == "longtext" else None)
+    if limit and len(value) > 2 * limit:  # refused before any further work on a huge text
+        raise _Invalid(f"för lång text ({len(value)} tecken, högst {limit})")
     if _CONTROL_CHARS.search(value):
-        raise _Invalid("texten innehåller otillåtna styrtecken")
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
+        raise _Invalid("texten innehåller otillåtna styrtecken (t.ex. NUL)")
+    value = _BIDI.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
     if spec.kind != "longtext":
         value = value.strip()
     if spec.required and not value:
         raise _Invalid("får inte vara tomt")
-    if spec.max_length and len(value) > spec.max_length:
-        raise _Invalid(f"för lång text ({len(value)} tecken, högst {spec.max_length})")
+    if limit and len(value) > limit:
+        raise _Invalid(f"för lång text ({len(value)} tecken, högst {limit})")
     return value
+
+
+def _municipality_code(value: Any, spec: FieldSpec) -> str | None:
+    """A kommunkod, given as text or as a number (a spreadsheet turns "0114" into 114)."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else None
+    if not text or not text.isascii() or not text.isdigit() or text.zfill(4) not in municipalities():
+        raise _Invalid(f"{quoted(value)} är ingen kommunkod (fyra siffror, t.ex. 1482 för Kungälv)")
+    return text.zfill(4)
 
 
 def _date(value: Any, spec: FieldSpec) -> date | None:
@@ -211,6 +233,7 @@ _CONVERTERS: dict[str, Callable[[Any, FieldSpec], Any]] = {
     "bool": _bool,
     "uid": parse_uid,
     "status": parse_status,
+    "municipality_code": _municipality_code,
 }
 
 
@@ -241,10 +264,11 @@ class StatusItem:
 class Document:
     program: Item | None
     program_given: bool
-    plan: Item
+    plan: Item  # its fields hold no municipality: see municipality_code
     units: list[str] | None
     areas: list[Item]
     follow_ups: list[Item]
+    municipality_code: str | None = None  # the owning municipality named by the file (None: not named)
 
     def activities(self) -> Iterable[Item]:
         for area in self.areas:
@@ -396,9 +420,31 @@ def parse_document(data: Any) -> tuple[Document | None, list[Issue]]:
                 StatusItem(st_path, values.get("activity"), values.get("status"), values.get("comment"))
             )
 
-    document = Document(program, "program" in data, plan, units, areas, follow_ups)
+    code = _plan_municipality(p, plan)
+    document = Document(program, "program" in data, plan, units, areas, follow_ups, code)
     _cross_check(p, document)
     return document, p.issues
+
+
+def _plan_municipality(p: _Parser, plan: Item) -> str | None:
+    """The kommunkod the plan names by name ("Kungälvs kommun", "Kungälv") and/or code; both must agree.
+    Removed from the plan's fields, which are written to the model as they are."""
+    name = plan.fields.pop("municipality", "") or ""
+    code = plan.fields.pop("municipality_code", None)
+    by_name = code_for_name(name) if name else None
+    if name and by_name is None:
+        p.error(
+            "plan.municipality",
+            f"”{name}” är ingen svensk kommun (skriv t.ex. ”Kungälvs kommun” eller kommunkoden 1482)",
+        )
+        return None
+    if by_name and code and by_name != code:
+        p.error(
+            "plan.municipality_code",
+            f"kommunkoden {code} stämmer inte med kommunen ”{name}” ({by_name})",
+        )
+        return None
+    return code or by_name
 
 
 def _unique(p: _Parser, items: Iterable[Item], key: str, what: str) -> None:

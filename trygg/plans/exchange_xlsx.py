@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 import warnings
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -68,6 +69,14 @@ OBJECTS: dict[str, tuple[str, dict[str, FieldSpec]]] = {
     "follow_up": ("Uppföljning", FOLLOW_UP_FIELDS),
 }
 ACTIVITY_KEYS = ("units", *ACTIVITY_FIELDS)  # an activity's own columns, the same on all its rows
+
+# Bounds checked on the zip's directory before openpyxl parses anything: the file size alone says little
+# (a 400 KB file can unpack to a 400 MB cell, and openpyxl holds the shared strings in memory). A plan with
+# 300 activities and long comments unpacks to a few MB.
+XLSX_MAX_UNCOMPRESSED = 40 * 1024 * 1024  # the whole workbook, unpacked
+XLSX_MAX_MEMBER = 25 * 1024 * 1024  # one part of it (a sheet, the shared strings)
+XLSX_MAX_MEMBERS = 500
+CELL_MAX = 32_767  # Excel's own limit for the text of a cell
 
 
 # --- Export -------------------------------------------------------------------------------------------
@@ -263,16 +272,62 @@ def _columns(ws, headers, errors: list[str]) -> dict[str, int]:
 
 def _rows(ws, columns: dict[str, int]):
     for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+        for column, value in enumerate(values, start=1):
+            if isinstance(value, str) and len(value) > CELL_MAX:
+                raise PlanImportError(
+                    [
+                        f"Bladet ”{ws.title}”, rad {number}, kolumn {get_column_letter(column)}: cellen har "
+                        f"{len(value)} tecken; högst {CELL_MAX} tas emot."
+                    ]
+                )
         cells = {h: values[i] if 0 <= i < len(values) else None for h, i in columns.items()}
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
             continue
         yield number, cells
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB".replace(".", ",")
+
+
+def check_zip_bounds(data: bytes) -> None:
+    """Refuse (Swedish) a workbook whose unpacked size, or any part's, is over the limits, reading only the
+    zip's directory. Python's zipfile never unpacks more than a member's declared size, so the declared sizes
+    bound the memory openpyxl can use."""
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise PlanImportError(
+            ["Filen kunde inte läsas som en XLSX-fil (Excel). Spara den som .xlsx och försök igen."]
+        ) from None
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise PlanImportError(
+            [f"Arbetsboken består av {len(members)} delar; högst {XLSX_MAX_MEMBERS} tas emot."]
+        )
+    total = sum(member.file_size for member in members)
+    largest = max(members, key=lambda member: member.file_size, default=None)
+    if total > XLSX_MAX_UNCOMPRESSED:
+        raise PlanImportError(
+            [
+                f"Arbetsboken är {_megabytes(total)} när den packas upp; högst "
+                f"{_megabytes(XLSX_MAX_UNCOMPRESSED)} tas emot. Dela upp planen eller korta de längsta texterna."
+            ]
+        )
+    if largest is not None and largest.file_size > XLSX_MAX_MEMBER:
+        raise PlanImportError(
+            [
+                f"En del av arbetsboken ({largest.filename}) är {_megabytes(largest.file_size)} när den packas "
+                f"upp; högst {_megabytes(XLSX_MAX_MEMBER)} tas emot."
+            ]
+        )
+
+
 def read_workbook(data: bytes) -> tuple[dict, Callable[[str], str], list[str]]:
     """The workbook as a trygg.plan/1 dict, a path -> "row and column" function, and row-level errors."""
     if not isinstance(data, bytes | bytearray):
         raise PlanImportError(["Filen kunde inte läsas som XLSX (förväntade filens innehåll som bytes)."])
+    check_zip_bounds(data)
     with warnings.catch_warnings():  # openpyxl warns about features it skips and out-of-range dates
         warnings.simplefilter("ignore", UserWarning)
         try:
@@ -283,6 +338,12 @@ def read_workbook(data: bytes) -> tuple[dict, Callable[[str], str], list[str]]:
             ) from None
         try:
             return _read(wb)
+        except PlanImportError:
+            raise
+        except Exception:  # a sheet's XML is broken (e.g. a NUL character reference): openpyxl fails late
+            raise PlanImportError(
+                ["Arbetsboken är skadad eller innehåller otillåtna tecken (t.ex. NUL) och kan inte läsas."]
+            ) from None
         finally:
             wb.close()
 

@@ -4,17 +4,33 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trygg.lib.sweden import municipalities
+
 from .status_rules import LABELS, Status, derived_status
 
 STATUS_CHOICES = [(s.value, LABELS[s]) for s in Status]
 
 
+def official_name(municipality) -> str:
+    """The municipality's name as it stands on a report's cover and in an export: "Kungälvs kommun",
+    "Ale kommun" (from SCB's list; `Municipality.full_name` would say "Ales kommun")."""
+    row = municipalities().get(municipality.code)
+    return row["municipality_name"] if row else municipality.full_name
+
+
 class Program(models.Model):
+    """The municipality's overarching programme that a plan carries out (optional)."""
+
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        "places.Municipality", on_delete=models.PROTECT, related_name="programs", verbose_name=_("kommun")
+    )
     name = models.CharField(_("namn"), max_length=300)
     adopted_by = models.CharField(_("antaget av"), max_length=200, blank=True)
     adopted_on = models.DateField(_("antaget"), null=True, blank=True)
     diary_number = models.CharField(_("diarienummer"), max_length=100, blank=True)
+
+    FREE_TEXT_FIELDS = {"name": "namnet", "adopted_by": "antaget av"}
 
     class Meta:
         verbose_name = _("program")
@@ -40,6 +56,8 @@ class Plan(models.Model):
     adopted_on = models.DateField(_("antagen"), null=True, blank=True)
     diary_number = models.CharField(_("diarienummer"), max_length=100, blank=True)
 
+    FREE_TEXT_FIELDS = {"name": "namnet", "adopted_by": "antagen av"}
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -53,6 +71,11 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def owner_name(self) -> str:
+        """The owning municipality's official name ("Kungälvs kommun")."""
+        return official_name(self.municipality)
+
 
 class Area(models.Model):
     """Delområde: a numbered part of a plan with its Beskrivning (safe Markdown)."""
@@ -62,6 +85,9 @@ class Area(models.Model):
     number = models.PositiveSmallIntegerField(_("nummer"))
     title = models.CharField(_("rubrik"), max_length=300)
     description = models.TextField(_("beskrivning"), blank=True)
+
+    MUNICIPALITY_PATH = "plan__municipality"
+    FREE_TEXT_FIELDS = {"title": "rubriken", "description": "beskrivningen"}
 
     class Meta:
         ordering = ["plan", "number"]
@@ -80,6 +106,9 @@ class Intervention(models.Model):
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="interventions")
     number = models.PositiveSmallIntegerField(_("nummer"))
     title = models.CharField(_("rubrik"), max_length=300)
+
+    MUNICIPALITY_PATH = "area__plan__municipality"
+    FREE_TEXT_FIELDS = {"title": "rubriken"}
 
     class Meta:
         ordering = ["area", "number"]
@@ -125,6 +154,9 @@ class Activity(models.Model):
 
     objects = ActivityQuerySet.as_manager()
 
+    MUNICIPALITY_PATH = "intervention__area__plan__municipality"
+    FREE_TEXT_FIELDS = {"title": "aktivitetens namn", "political_reference": "uppdragets referens"}
+
     class Meta:
         ordering = ["intervention", "order", "pk"]
         constraints = [
@@ -159,6 +191,14 @@ class FollowUp(models.Model):
     summary = models.TextField(_("sammanfattning"), blank=True)
     current_analysis = models.TextField(_("nulägesanalys"), blank=True)
 
+    MUNICIPALITY_PATH = "plan__municipality"
+    FREE_TEXT_FIELDS = {
+        "recipient": "mottagaren",
+        "introduction": "inledningen",
+        "summary": "sammanfattningen",
+        "current_analysis": "nulägesanalysen",
+    }
+
     class Meta:
         ordering = ["plan", "-year"]
         constraints = [models.UniqueConstraint(fields=["plan", "year"], name="one_follow_up_per_plan_year")]
@@ -181,6 +221,9 @@ class ActivityStatus(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES)
     comment = models.TextField(_("kommentar"), blank=True)
     updated_at = models.DateTimeField(_("uppdaterad"), auto_now=True)
+
+    MUNICIPALITY_PATH = "follow_up__plan__municipality"
+    FREE_TEXT_FIELDS = {"comment": "kommentaren"}
 
     class Meta:
         constraints = [
@@ -209,6 +252,11 @@ class StatusChange(models.Model):
     old_comment = models.TextField(blank=True)
     new_comment = models.TextField(blank=True)
     source = models.CharField(_("källa"), max_length=20, default="web")  # web, import, demo
+
+    MUNICIPALITY_PATH = "follow_up__plan__municipality"
+    # History copies comments that were redacted when they were stored; declared so that a history row
+    # written by any route is cleaned the same way (and a legacy unredacted comment is not copied on).
+    FREE_TEXT_FIELDS = {"old_comment": "den tidigare kommentaren", "new_comment": "kommentaren"}
 
     class Meta:
         ordering = ["-changed_at", "-pk"]

@@ -135,7 +135,7 @@ def build_follow_up_report(follow_up: FollowUp, tree: PlanTree | None = None) ->
 
     return Document(
         cover=Cover(
-            organisation=plan.municipality,
+            organisation=plan.owner_name,
             title=follow_up.title,
             recipient=follow_up.recipient,
             date=follow_up.date.isoformat(),

@@ -5,10 +5,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from trygg.accounts import tenancy
 from trygg.accounts.models import Unit
 
 from . import permissions
-from .actions import PlanError, do_set_activity_status, do_update_follow_up, redaction_message
+from .actions import (
+    PUBLIC_RECORD_REASON,
+    PlanError,
+    do_set_activity_status,
+    do_update_follow_up,
+    plan_reason,
+    redaction_message,
+)
 from .exchange import PlanImportError, export_plan_json, export_plan_xlsx, import_plan_json, import_plan_xlsx
 from .forms import ActivityStatusForm, FollowUpTextsForm, OverviewFilterForm, PlanImportForm
 from .models import ActivityStatus, FollowUp, Plan, StatusChange
@@ -25,9 +33,17 @@ def home(request):
 @require_GET
 @login_required
 def plan_list(request):
-    permissions.require_view(request)
-    plans = Plan.objects.select_related("program").prefetch_related("follow_ups")
-    context = {"plans": plans, "can_manage": permissions.can_manage_plans(request.user)}
+    municipality = permissions.current_municipality_for_plans(request)
+    plans = (
+        Plan.objects.filter(municipality=municipality)
+        .select_related("program", "municipality")
+        .prefetch_related("follow_ups")
+    )
+    context = {
+        "plans": plans,
+        "municipality": municipality,
+        "can_manage": permissions.can_manage_plans(request.user, municipality),
+    }
     return render(request, "plans/plan_list.html", context)
 
 
@@ -37,7 +53,9 @@ def plan_detail(request, slug: str):
     plan = permissions.get_plan_for_user(request, slug)
     follow_ups = list(plan.follow_ups.all())
     years = [f.year for f in follow_ups]
-    units = Unit.objects.filter(activities__intervention__area__plan=plan).distinct()
+    units = Unit.objects.filter(
+        municipality=plan.municipality_id, activities__intervention__area__plan=plan
+    ).distinct()
     form = OverviewFilterForm(request.GET or None, years=years, units=units)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     year = filters.get("ar") or (years[0] if years else None)
@@ -50,7 +68,9 @@ def plan_detail(request, slug: str):
     editable = {
         node.activity.pk
         for node in shown.activities
-        if permissions.can_edit_activity(request.user, node.activity, user_unit_ids)
+        if permissions.can_edit_activity(
+            request.user, node.activity, user_unit_ids, municipality_id=plan.municipality_id
+        )
     }
     context = {
         "plan": plan,
@@ -153,7 +173,7 @@ def follow_up_detail(request, slug: str, year: int):
         "counts": tree.counts,
         "areas": tree.areas,
         "formats": REPORT_FORMATS,
-        "can_manage": permissions.can_manage_plans(request.user),
+        "can_manage": permissions.can_manage_plans(request.user, follow_up.plan.municipality_id),
     }
     return render(request, "plans/follow_up_detail.html", context)
 
@@ -181,11 +201,15 @@ def follow_up_edit(request, slug: str, year: int):
         return render(request, "plans/follow_up_edit.html", context)
     form = FollowUpTextsForm(request.POST or None, instance=FollowUp.objects.get(pk=follow_up.pk))
     if request.method == "POST" and form.is_valid():
-        do_update_follow_up(follow_up, form.cleaned_data, acting_user=request.user)
-        messages.success(request, _("Uppföljningens texter är sparade."))
-        if notice := redaction_message(follow_up.redactions, "texterna"):
-            messages.warning(request, notice)
-        return redirect("plans:follow_up_detail", slug=slug, year=year)
+        try:
+            written = do_update_follow_up(follow_up, form.cleaned_data, acting_user=request.user)
+        except PlanError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Uppföljningens texter är sparade."))
+            if notice := plan_reason(written.explanation):
+                messages.warning(request, notice)
+            return redirect("plans:follow_up_detail", slug=slug, year=year)
     context = {"form": form, "follow_up": follow_up, "can_draft": has_current_analysis_drafter()}
     return render(request, "plans/follow_up_edit.html", context)
 
@@ -203,23 +227,43 @@ def follow_up_report(request, slug: str, year: int, fmt: str):
     return response
 
 
+REDACTIONS_SHOWN = 10  # the import's summary lists this many redactions, then counts the rest
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def plan_import(request):
-    permissions.require_manage(request)
+    permissions.require_import(request)
+    municipality = tenancy.current_municipality(request)
     form = PlanImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         importer = import_plan_xlsx if upload.name.lower().endswith(".xlsx") else import_plan_json
         try:
-            result = importer(upload.read(), acting_user=request.user)
-        except PlanImportError as exc:
-            errors = exc.errors
+            content = upload.read()
+        except OSError:
+            errors = [_("Filen kunde inte läsas. Försök igen.")]
         else:
-            messages.success(request, _("Importen är klar: %(summary)s") % {"summary": result})
-            return redirect("plans:plan_detail", slug=result.plan.slug)
-    return render(request, "plans/plan_import.html", {"form": form, "errors": errors})
+            try:
+                # A file that names no municipality is imported into the current one.
+                result = importer(content, acting_user=request.user, municipality=municipality)
+            except PlanImportError as exc:
+                errors = exc.errors
+            else:
+                messages.success(request, _("Importen är klar: %(summary)s") % {"summary": result})
+                shown = result.redactions[:REDACTIONS_SHOWN]
+                for line in shown:
+                    messages.warning(request, f"{line}: {PUBLIC_RECORD_REASON}")
+                if rest := len(result.redactions) - len(shown):
+                    messages.warning(
+                        request,
+                        _("… och personuppgifter på %(count)s ställen till (samma slags uppgifter).")
+                        % {"count": rest},
+                    )
+                return redirect("plans:plan_detail", slug=result.plan.slug)
+    context = {"form": form, "errors": errors, "municipality": municipality}
+    return render(request, "plans/plan_import.html", context)
 
 
 @require_GET

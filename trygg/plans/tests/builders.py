@@ -3,6 +3,8 @@
 from datetime import date
 
 from trygg.accounts.models import Unit
+from trygg.conftest import MUNICIPALITY_A
+from trygg.places.loading import load_municipality
 from trygg.plans.actions import do_set_activity_status
 from trygg.plans.models import Activity, Area, FollowUp, Intervention, Plan
 from trygg.plans.status_rules import Status
@@ -20,10 +22,15 @@ def build_plan(
     year=2023,
     with_statuses=True,
     comment="Kommentar {n}",
+    municipality=None,
 ):
-    """A plan with `areas` × `interventions` × `activities` activities and a follow-up for `year`."""
-    units = units or [Unit.objects.get_or_create(name="Säkerhetsenheten")[0]]
-    plan = Plan.objects.create(slug=slug, name=f"Plan {slug}", period_start=2023, period_end=2027)
+    """A plan of `municipality` (default: A, Kungälv) with `areas` × `interventions` × `activities` activities
+    and a follow-up for `year`."""
+    municipality = municipality or load_municipality(MUNICIPALITY_A)
+    units = units or [Unit.objects.get_or_create(municipality=municipality, name="Säkerhetsenheten")[0]]
+    plan = Plan.objects.create(
+        municipality=municipality, slug=slug, name=f"Plan {slug}", period_start=2023, period_end=2027
+    )
     follow_up = FollowUp.objects.create(plan=plan, year=year, date=date(year + 1, 2, 20))
     n = 0
     for a in range(1, areas + 1):

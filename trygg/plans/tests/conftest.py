@@ -5,6 +5,8 @@ from datetime import date
 import pytest
 
 from trygg.accounts.models import Unit
+from trygg.conftest import MUNICIPALITY_A
+from trygg.places.loading import load_municipality
 from trygg.plans.actions import do_set_activity_status
 from trygg.plans.exchange import export_plan
 from trygg.plans.models import (
@@ -30,6 +32,7 @@ def create_plan(
     activities: int = 3,
     years: tuple[int, ...] = (2023, 2024),
     program: bool = True,
+    municipality=None,
 ) -> Plan:
     """A plan that uses every field of the exchange format.
 
@@ -37,16 +40,19 @@ def create_plan(
     no planned dates; every third is a political assignment with a reference; a follow-up per year with
     texts, and a status for every activity except the last one in each follow-up.
     """
-    units = [Unit.objects.get_or_create(name=name)[0] for name in PLAN_UNIT_NAMES]
+    municipality = municipality or load_municipality(MUNICIPALITY_A)
+    units = [Unit.objects.get_or_create(municipality=municipality, name=name)[0] for name in PLAN_UNIT_NAMES]
     owner = None
     if program:
         owner = Program.objects.create(
+            municipality=municipality,
             name="Social hållbarhet – ökat innanförskap",
             adopted_by="Kommunfullmäktige",
             adopted_on=date(2019, 12, 19),
             diary_number="KS2019/0202",
         )
     plan = Plan.objects.create(
+        municipality=municipality,
         program=owner,
         slug=slug,
         name=f"Trygg i test ({slug})",
@@ -133,6 +139,16 @@ def plan_db_state() -> dict:
         },
         "status_times": sorted(ActivityStatus.objects.values_list("pk", "updated_at")),
     }
+
+
+def load_demo(code: str = MUNICIPALITY_A) -> Plan:
+    """The demo plan of a demo municipality (Kungälv: the reference report; Ale: made up), loaded the way
+    `manage.py load_demo` loads it."""
+    from trygg.demo import plans as demo_plans
+
+    municipality = load_municipality(code)
+    demo_plans.load(municipality, acting_user=None)
+    return Plan.objects.get(municipality=municipality)
 
 
 def clear_plan_data() -> None:

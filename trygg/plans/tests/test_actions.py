@@ -61,12 +61,12 @@ def test_script_in_comment_is_stored_verbatim(personas):
 
 def test_follow_up_text_update_is_audited(personas):
     _, follow_up = build_plan(areas=1, activities=1)
-    changed = do_update_follow_up(
+    written = do_update_follow_up(
         follow_up,
         {"summary": "Ny sammanfattning", "recipient": follow_up.recipient},
         acting_user=personas["coordinator"],
     )
-    assert changed == ["summary"]
-    event = AuditEvent.objects.get()
+    assert list(written.changes) == ["summary"]
+    event = AuditEvent.objects.get(object_type="plans.followup", object_id=str(follow_up.pk))
     assert event.actor == personas["coordinator"]
-    assert event.changes["summary"] == ["", "Ny sammanfattning"]
+    assert event.changes == {"summary": ["", "Ny sammanfattning"]}

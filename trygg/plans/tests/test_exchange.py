@@ -10,7 +10,7 @@ import yaml
 from django.core.management import CommandError, call_command
 
 from trygg.accounts.models import Unit
-from trygg.plans.demo import load_demo_plan
+from trygg.demo import plans as demo_plans
 from trygg.plans.exchange import (
     PlanImportError,
     export_plan,
@@ -21,7 +21,7 @@ from trygg.plans.exchange import (
     load_plan_yaml,
 )
 from trygg.plans.models import Activity, ActivityStatus, Area, FollowUp, Plan, StatusChange
-from trygg.plans.tests.conftest import clear_plan_data, plan_db_state
+from trygg.plans.tests.conftest import clear_plan_data, load_demo, plan_db_state
 
 
 def first_activity(doc: dict) -> dict:
@@ -445,7 +445,7 @@ def test_database_refusal_is_reported_and_rolled_back(sample_plan, monkeypatch):
     def broken(*args, **kwargs):
         raise IntegrityError("simulerat fel")
 
-    monkeypatch.setattr(exchange, "do_set_activity_status", broken)
+    monkeypatch.setattr(exchange.actions, "do_set_activity_status", broken)
     errors = refused(doc)
     assert errors == ["Databasen avvisade importen (simulerat fel). Ingenting har sparats."]
 
@@ -478,17 +478,16 @@ def test_broken_yaml_names_the_line(db, tmp_path):
 
 
 def test_demo_plan_loads_27_activities_with_2023_statuses_and_reloading_changes_nothing(db):
-    result = load_demo_plan()
+    plan = load_demo()
 
-    plan = result.plan
     assert plan.slug == "trygg-i-kungalv" and plan.program.diary_number == "KS2019/0202"
     assert Activity.objects.for_plan(plan).count() == 27
     follow_up = plan.follow_ups.get(year=2023)
     assert follow_up.statuses.count() == 27
     assert set(StatusChange.objects.values_list("source", flat=True)) == {"demo"}
     before = plan_db_state()
-    again = load_demo_plan()
-    assert not again.changed and plan_db_state() == before
+    again = demo_plans.load(plan.municipality, acting_user=None)
+    assert again == "Trygg i Kungälv: inga ändringar" and plan_db_state() == before
 
 
 # --- Management commands -------------------------------------------------------------------------------
@@ -534,13 +533,6 @@ def test_import_command_records_the_named_user_in_the_history(sample_plan, tmp_p
 
     assert StatusChange.objects.first().changed_by == personas["coordinator"]
     assert Unit.objects.filter(name="Säkerhetsenheten").count() == 1
-
-
-def test_load_demo_plan_command_is_idempotent(db, capsys):
-    call_command("load_demo_plan")
-    call_command("load_demo_plan")
-    assert "Trygg i Kungälv: inga ändringar" in capsys.readouterr().out
-    assert Plan.objects.count() == 1
 
 
 def test_documents_are_not_modified_by_import(sample_plan):

@@ -5,7 +5,6 @@ from io import BytesIO
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from trygg.plans.demo import load_demo_plan
 from trygg.plans.exchange import (
     PlanImportError,
     export_plan,
@@ -17,7 +16,7 @@ from trygg.plans.exchange import (
 )
 from trygg.plans.exchange_xlsx import COLUMNS
 from trygg.plans.models import ActivityStatus, StatusChange
-from trygg.plans.tests.conftest import clear_plan_data, plan_db_state
+from trygg.plans.tests.conftest import clear_plan_data, load_demo, plan_db_state
 
 HEADERS = list(COLUMNS.values())
 
@@ -267,7 +266,7 @@ def test_missing_sheet_and_missing_columns_give_a_clear_error(sample_plan):
 
 
 def test_demo_plan_round_trips_exactly_through_json_and_xlsx(db):
-    plan = load_demo_plan().plan
+    plan = load_demo()
     expected = export_plan_json(plan)
     content = export_plan_xlsx(plan)
 

@@ -14,9 +14,9 @@ from pypdf import PdfReader
 from trygg.documents.markdown import parse_markdown, to_plain_text
 from trygg.documents.symbols import docx_symbol
 from trygg.plans.actions import do_set_activity_status
-from trygg.plans.demo import load_demo_plan
 from trygg.plans.models import ActivityStatus, FollowUp
 from trygg.plans.report import build_follow_up_report, render_document, status_label, status_symbol
+from trygg.plans.tests.conftest import load_demo
 
 REFERENCE = (
     Path(__file__).resolve().parents[3].parent / "shared/reference/uppfoljning-2023-trygg-i-kungalv.txt"
@@ -58,7 +58,7 @@ def comment_lines(markdown: str) -> list[str]:
 
 @pytest.fixture
 def follow_up(db):
-    load_demo_plan()
+    load_demo()
     return FollowUp.objects.select_related("plan").get(plan__slug="trygg-i-kungalv", year=2023)
 
 

@@ -40,12 +40,16 @@ def test_every_role_can_read_every_plan_page(personas, login, demo, who):
 
 
 def test_outsider_is_refused_every_page(personas, login, demo):
+    """No role in any municipality: the list is refused, and the plan's objects do not exist for them."""
     plan, follow_up, own, _ = demo
     client = login(personas["outsider"])
     edit = reverse("plans:activity_status_edit", args=[own.pk, follow_up.year])
-    for url in [*read_urls(plan, follow_up, own), edit]:
-        assert client.get(url).status_code == 403, url
-    assert client.post(edit, {"status": "done", "comment": "x"}).status_code == 403
+    list_url, *object_urls = read_urls(plan, follow_up, own)
+    assert client.get(list_url).status_code == 403
+    assert client.get(reverse("plans:plan_import")).status_code == 403
+    for url in [*object_urls, edit]:
+        assert client.get(url).status_code == 404, url
+    assert client.post(edit, {"status": "done", "comment": "x"}).status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client, demo):
@@ -240,7 +244,7 @@ def test_export_downloads_for_readers(personas, login, demo, fmt):
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     assert (
         login(personas["outsider"]).get(reverse("plans:plan_export", args=[plan.slug, fmt])).status_code
-        == 403
+        == 404
     )
 
 
@@ -272,7 +276,7 @@ def test_report_downloads_for_every_reading_role(personas, login, demo, who, fmt
     response = login(personas[who]).get(url)
     assert response.status_code == 200
     assert response.content[:4] == (b"%PDF" if fmt == "pdf" else b"PK\x03\x04")
-    assert login(personas["outsider"]).get(url).status_code == 403
+    assert login(personas["outsider"]).get(url).status_code == 404
 
 
 def test_personal_data_in_comment_is_redacted_and_the_editor_told(personas, login, demo):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from trygg.plans.exchange import export_plan_json, export_plan_xlsx
+from trygg.plans.exchange import export_plan_json, export_plan_xlsx, os_error_sv
 from trygg.plans.models import Plan
 
 
@@ -31,5 +31,5 @@ class Command(BaseCommand):
         try:
             Path(output).write_bytes(content)
         except OSError as exc:
-            raise CommandError(f"Kunde inte skriva {output}: {exc}") from None
+            raise CommandError(f"Kunde inte skriva {output}: {os_error_sv(output, exc)}") from None
         self.stdout.write(self.style.SUCCESS(f"Skrev {output} ({fmt.upper()}, {len(content)} byte)."))

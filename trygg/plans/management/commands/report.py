@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from trygg.plans.exchange import os_error_sv
 from trygg.plans.models import FollowUp
 from trygg.plans.report import REPORT_FORMATS, render_follow_up
 
@@ -25,6 +26,9 @@ class Command(BaseCommand):
             raise CommandError(f"Hittar ingen uppföljning {options['year']} för planen ”{options['plan']}”.")
         content, _, _ = render_follow_up(follow_up, options["format"])
         output = Path(options["output"])
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_bytes(content)
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_bytes(content)
+        except OSError as exc:
+            raise CommandError(f"Kunde inte skriva {output}: {os_error_sv(output, exc)}") from None
         self.stdout.write(f"Skrev {output} ({len(content):,} byte)".replace(",", " "))
