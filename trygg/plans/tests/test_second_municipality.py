@@ -22,14 +22,9 @@ pytestmark = pytest.mark.django_db
 
 def load_kungalv_statistics(municipalities: dict) -> None:
     """Kungälv's demo statistics, through the indicators' demo loader."""
-    try:
-        from trygg.demo import indicators as demo_indicators
-    except ImportError:  # before the statistics demo moved into trygg.demo
-        from trygg.indicators.demo import load_demo_indicators
+    from trygg.demo import indicators as demo_indicators
 
-        load_demo_indicators(acting_user=None, with_population=False)
-    else:
-        demo_indicators.load(municipalities, acting_user=None)
+    demo_indicators.load(municipalities, acting_user=None)
 
 
 @pytest.fixture
