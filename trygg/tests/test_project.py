@@ -44,3 +44,31 @@ def test_debug_is_off_unless_set():
 def test_boolean_settings_fail_loudly_on_nonsense():
     result = _settings_in_subprocess({"SECRET_KEY": "x" * 50, "DEBUG": "kanske"})
     assert result.returncode != 0 and "DEBUG must be a boolean" in result.stderr
+
+
+def test_no_production_module_imports_demo_code():
+    """Demo data lives in trygg/demo and writes through the apps' actions; nothing else may depend on it."""
+    import ast
+
+    offenders = []
+    for path in (ROOT / "trygg").rglob("*.py"):
+        parts = path.relative_to(ROOT).parts
+        if parts[1] == "demo" or "tests" in parts or path.name == "conftest.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] if node.level == 0 else []
+                if node.level and "demo" in node.module.split("."):
+                    names = ["relative demo"]
+            offenders += [
+                f"{path.relative_to(ROOT)}: {n}"
+                for n in names
+                if n == "trygg.demo"
+                or n.startswith("trygg.demo.")
+                or n == "relative demo"
+                or n.endswith(".demo")
+            ]
+    assert not offenders, offenders
