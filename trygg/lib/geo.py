@@ -86,11 +86,6 @@ def _check_cell(cell: int) -> int:
     return cell
 
 
-def cell_for_point(lat: float, lon: float, resolution: int) -> int:
-    lat, lon = validate_latlon(lat, lon)
-    return h3_int.latlng_to_cell(lat, lon, resolution)
-
-
 def cells_for_point(lat: float, lon: float, resolutions: Iterable[int] = H3_RESOLUTIONS) -> dict[int, int]:
     """``{resolution: cell id}`` for one point, ids as signed-64-bit-safe ints (see module doc)."""
     lat, lon = validate_latlon(lat, lon)

@@ -33,9 +33,8 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 PERSONNUMMER = "personnummer"
 SAMORDNINGSNUMMER = "samordningsnummer"
@@ -253,44 +252,3 @@ def explain(findings: Iterable[PiiFinding], where: str = "beskrivningen") -> str
             singular, plural = LABELS_SV[kind]
             parts.append(f"{counts[kind]} {singular if counts[kind] == 1 else plural}")
     return f"Vi tog bort {join_sv(parts)} ur {where}: personuppgifter hör inte hemma i lägesbilden."
-
-
-class TextTooLongError(ValueError):
-    """The redacted text no longer fits its column (placeholders are longer than most of what they
-    replace). The message is Swedish and names the field."""
-
-
-def redact_fields(obj: Any, wheres: Mapping[str, str]) -> tuple[str, list[PiiFinding]]:
-    """Redact the text attributes of ``obj`` named in ``wheres`` (``{attribute: where}``, where = the
-    Swedish definite form used in :func:`explain`, e.g. ``{"title": "rubriken"}``) in place.
-
-    Line endings become ``\\n`` and surrounding space is stripped. Returns one explanation for all the
-    attributes ("" when nothing was removed) and the findings. When ``obj`` is a Django model (duck-typed:
-    ``obj._meta.get_field``) a field's ``max_length`` is honoured: if a redacted text no longer fits,
-    :class:`TextTooLongError` is raised before any attribute is changed.
-    """
-    redacted: dict[str, RedactionResult] = {}
-    for name in wheres:
-        result = redact((getattr(obj, name) or "").replace("\r\n", "\n").strip())
-        max_length = _max_length(obj, name)
-        if max_length is not None and len(result.text) > max_length:
-            raise TextTooLongError(
-                f"Texten i {wheres[name]} blir längre än {max_length} tecken när personuppgifterna byts mot "
-                "[borttaget: …]. Korta texten och ta bort personuppgifterna."
-            )
-        redacted[name] = result
-    findings: list[PiiFinding] = []
-    where_found: list[str] = []
-    for name, result in redacted.items():
-        setattr(obj, name, result.text)
-        if result.findings:
-            findings += result.findings
-            where_found.append(wheres[name])
-    return explain(findings, where=join_sv(where_found)), findings
-
-
-def _max_length(obj: Any, name: str) -> int | None:
-    meta = getattr(obj, "_meta", None)
-    if meta is None:
-        return None
-    return getattr(meta.get_field(name), "max_length", None)

@@ -10,11 +10,9 @@ from hypothesis import strategies as st
 from trygg.lib.pii import (
     NO_NAMES_NOTICE,
     PiiFinding,
-    TextTooLongError,
     explain,
     find_pii,
     redact,
-    redact_fields,
 )
 
 SHARED = Path(__file__).resolve().parents[3] / ".." / "shared"
@@ -338,50 +336,3 @@ def test_redacted_text_has_nothing_left_to_find(parts):
         for p in parts
     )
     assert len(result.findings) == n_pii
-
-
-class _Meta:
-    """Stands in for a Django model's _meta: redact_fields reads max_length from it."""
-
-    def __init__(self, lengths):
-        self.lengths = lengths
-
-    def get_field(self, name):
-        return type("F", (), {"max_length": self.lengths.get(name)})()
-
-
-class Record:
-    def __init__(self, lengths=None, **texts):
-        self._meta = _Meta(lengths or {})
-        self.__dict__.update(texts)
-
-
-def test_redact_fields_redacts_each_attribute_and_explains_once():
-    record = Record(
-        title="Ring 070-123 45 67", description="Mejla a@b.se\r\noch 19121212\u20131212 ", notes="Inget."
-    )
-    explanation, findings = redact_fields(
-        record, {"title": "rubriken", "description": "beskrivningen", "notes": "anteckningarna"}
-    )
-    assert record.title == "Ring [borttaget: telefonnummer]"
-    assert record.description == "Mejla [borttaget: e-postadress]\noch [borttaget: personnummer]"
-    assert record.notes == "Inget."
-    assert explanation == (
-        "Vi tog bort 1 personnummer, 1 telefonnummer och 1 e-postadress ur rubriken och beskrivningen: "
-        "personuppgifter hör inte hemma i lägesbilden."
-    )
-    assert sorted(f.kind for f in findings) == ["email", "personnummer", "phone"]
-
-
-def test_redact_fields_says_nothing_when_nothing_was_removed():
-    record = Record(title="  Väktare vid Komarken  ")
-    assert redact_fields(record, {"title": "rubriken"}) == ("", [])
-    assert record.title == "Väktare vid Komarken"
-
-
-def test_redact_fields_refuses_a_text_that_no_longer_fits_and_changes_nothing():
-    text = "x" * 15 + " 070-123 45 67"  # 29 characters; redacted 46
-    record = Record(lengths={"title": 30}, title=text, notes="Ring 070-123 45 67")
-    with pytest.raises(TextTooLongError, match="rubriken blir längre än 30 tecken"):
-        redact_fields(record, {"notes": "anteckningarna", "title": "rubriken"})
-    assert (record.title, record.notes) == (text, "Ring 070-123 45 67")
