@@ -15,6 +15,7 @@ from django.utils import timezone
 from trygg.accounts.models import Role
 from trygg.conftest import grant, make_user
 from trygg.places.models import Place
+from trygg.situation.queries import IncidentFilter
 
 from .conftest import at
 
@@ -120,3 +121,15 @@ def test_an_incident_form_offers_only_the_current_municipalitys_places_and_a_par
     client.force_login(coordinator)
     form = client.get(reverse("situation:incident_create")).context["form"]
     assert {police, other} <= set(form.fields["source_organisation"].queryset)
+
+
+def test_a_partial_filter_link_shows_the_defaults_it_uses(kungalv, ale, client):
+    from trygg.situation.forms import DEFAULT_RESOLUTION
+
+    user = grant(make_user("polis-ab", Role.PARTNER, municipality=kungalv), ale, Role.PARTNER)
+    client.force_login(user)
+    response = client.get(reverse("situation:table"), {"kommuner": "alla"})
+    form = response.context["form"]
+    assert form["resolution"].value() == str(DEFAULT_RESOLUTION)
+    assert response.context["scale"].resolution == DEFAULT_RESOLUTION
+    assert form["start"].value() == str(IncidentFilter.default().start)

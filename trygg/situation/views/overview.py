@@ -40,7 +40,14 @@ def _filter(request: HttpRequest):
             initial={"start": default.start, "end": default.end, "resolution": default.resolution}, **options
         )
         return form, default.within(municipalities), municipalities
-    form = FilterForm(request.GET, **options)
+    # A link that sets some parameters (?kommuner=alla) keeps the defaults of the rest, and the form shows
+    # them: otherwise the cell-size list would show its first choice while the default is used.
+    data = request.GET.copy()
+    default = IncidentFilter.default()
+    for name, value in (("start", default.start), ("end", default.end), ("resolution", default.resolution)):
+        if name not in data:
+            data[name] = str(value)
+    form = FilterForm(data, **options)
     return form, form.to_filter().within(municipalities), municipalities
 
 
