@@ -144,6 +144,12 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ("action", "object_type")
     search_fields = ("object_repr", "action")
 
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser  # not scoped by municipality
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 

@@ -21,6 +21,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     app_list_url: str = ""
     app_object_url: str = ""
 
+    def has_view_permission(self, request, obj=None) -> bool:
+        # The admin is not scoped by municipality: only the installation's administrators read domain data
+        # here; everyone else reads it in Trygg, where every query is scoped to their municipalities.
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request) -> bool:
+        return self.has_view_permission(request)
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 

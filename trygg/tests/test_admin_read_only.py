@@ -32,3 +32,19 @@ def test_domain_data_is_read_only_in_the_admin(db, model, model_admin):
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
+
+
+@pytest.mark.parametrize(
+    ("model", "model_admin"), _domain_admins(), ids=[m._meta.label for m, _ in _domain_admins()]
+)
+def test_staff_who_are_not_installation_admins_read_no_domain_data_in_the_admin(db, model, model_admin):
+    """The admin is not scoped by municipality, so a coordinator (staff, even with every view permission)
+    must not browse another municipality's rows there."""
+    from django.contrib.auth.models import Permission
+
+    request = RequestFactory().get("/admin/")
+    staff = User.objects.create_user("staff", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    request.user = User.objects.get(pk=staff.pk)
+    assert not model_admin.has_view_permission(request)
+    assert not model_admin.has_module_permission(request)
