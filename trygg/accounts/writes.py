@@ -3,7 +3,8 @@ the route (web form, import, management command, admin, demo loader):
 
 - every text value is cleaned (NUL and bidi controls removed, ``\\n`` line endings, :mod:`trygg.lib.text`);
 - personal data is redacted in the model's declared free-text fields (``FREE_TEXT_FIELDS``, a mapping of field
-  name to the Swedish definite form used in messages: ``{"title": "rubriken"}``);
+  name to the Swedish definite form used in messages: ``{"title": "rubriken"}``); the message says why in the
+  model's words (``PERSONAL_DATA_REASON``, e.g. "personuppgifter hör inte hemma i lägesbilden.");
 - text lengths are checked against the column (``max_length``, or :data:`TEXT_MAX` for a TextField), so an
   import cannot store what a form would refuse;
 - the old values are read from the database (locked), not from the instance a form may already have changed,
@@ -33,6 +34,8 @@ from .audit import record_audit
 
 # The longest text a form accepts in a TextField, and so the longest any route may store.
 TEXT_MAX = 20_000
+# Why personal data was removed, unless the model says it better (PERSONAL_DATA_REASON).
+DEFAULT_REASON = "personuppgifter ska inte sparas i Trygg."
 
 
 class WriteError(ValueError):
@@ -93,7 +96,8 @@ def clean_values(model: type[models.Model], values: Mapping[str, Any]) -> tuple[
                     f"(texten har {len(value)} tecken{' när personuppgifterna tagits bort' if name in declared else ''})."
                 )
         cleaned[name] = value
-    return cleaned, findings, explain(findings, where=join_sv(where_found)) if findings else ""
+    reason = getattr(model, "PERSONAL_DATA_REASON", DEFAULT_REASON)
+    return cleaned, findings, explain(findings, where=join_sv(where_found), reason=reason) if findings else ""
 
 
 def _json(value: Any) -> Any:

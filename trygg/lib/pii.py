@@ -237,7 +237,12 @@ def join_sv(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " och " + items[-1]
 
 
-def explain(findings: Iterable[PiiFinding], where: str = "beskrivningen") -> str:
+LAGESBILD_REASON = "personuppgifter hör inte hemma i lägesbilden."
+
+
+def explain(
+    findings: Iterable[PiiFinding], where: str = "beskrivningen", reason: str = LAGESBILD_REASON
+) -> str:
     """One Swedish sentence telling the reporter what was removed and why; "" when nothing was.
 
     >>> explain([PiiFinding("personnummer", 0, 13), PiiFinding("phone", 20, 31)])
@@ -251,4 +256,4 @@ def explain(findings: Iterable[PiiFinding], where: str = "beskrivningen") -> str
         if counts[kind]:
             singular, plural = LABELS_SV[kind]
             parts.append(f"{counts[kind]} {singular if counts[kind] == 1 else plural}")
-    return f"Vi tog bort {join_sv(parts)} ur {where}: personuppgifter hör inte hemma i lägesbilden."
+    return f"Vi tog bort {join_sv(parts)} ur {where}: {reason}"
