@@ -278,7 +278,16 @@ def do_save_focus_area(focus_area: FocusArea, *, acting_user) -> tuple[FocusArea
     )
     values = {
         name: getattr(focus_area, name)
-        for name in ("meeting", "place", "district", "category", "problem", "start", "weeks")
+        for name in (
+            "meeting",
+            "place",
+            "district",
+            "category",
+            "problem",
+            "start",
+            "weeks",
+            "chosen_for_high_counts",
+        )
     }
     values["end"] = focus_area.start + dt.timedelta(weeks=focus_area.weeks)
     if focus_area.pk is None:

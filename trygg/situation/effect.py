@@ -139,6 +139,8 @@ class EffectResult:
     p_value: float | None = None
     displacement: Displacement | None = None
     warnings: tuple[str, ...] = ()
+    buffer_before: int | None = None  # the zone around the area (not part of the control), when counted
+    buffer_after: int | None = None
 
     @property
     def percent(self) -> int | None:
@@ -181,6 +183,8 @@ def effect_check(
         "control_before": control_before,
         "control_after": control_after,
         "days": days,
+        "buffer_before": buffer_before,
+        "buffer_after": buffer_after,
     }
     if days < MIN_DAYS:
         return EffectResult(

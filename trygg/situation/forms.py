@@ -206,7 +206,16 @@ class FocusAreaForm(forms.ModelForm):
     class Meta:
         model = FocusArea
         formfield_callback = safe_formfield
-        fields = ["meeting", "place", "district", "category", "problem", "start", "weeks"]
+        fields = [
+            "meeting",
+            "place",
+            "district",
+            "category",
+            "problem",
+            "start",
+            "weeks",
+            "chosen_for_high_counts",
+        ]
         widgets = {"start": DateInput()}
 
     def __init__(self, *args, municipality, **kwargs):

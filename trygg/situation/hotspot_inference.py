@@ -12,9 +12,11 @@ neighbourhood count L_i = Σ_j w_ij x_j does, so everything is about L_i.
   number of simulations grows. Unlike a pseudo p-value it is not floored at 1/(B+1), which matters because
   Benjamini-Hochberg over m cells needs p ≤ q/m for the first rejection (m = 10 000 cells at q = 0.10 needs
   p ≤ 1e-5, i.e. 100 000 simulations).
-- ``"monte_carlo"``: the same null simulated (B multinomial re-placements of all N incidents), vectorised as
-  one sparse-weights × (cells × B) product; pseudo p-values (1 + #{L_sim ≥ L_obs}) / (B + 1). A check of
-  the exact path and the method the issue asked for; with many cells it cannot reach BH's thresholds.
+- ``"monte_carlo"``: the same null simulated B times; pseudo p-values (1 + #{L_sim ≥ L_obs}) / (B + 1). With
+  many cells it cannot reach BH's thresholds. Two ways to draw, with the same law for every cell's pseudo
+  p-value (see :func:`monte_carlo_inference`): ``joint=True`` re-places all N incidents B times (multinomial,
+  one sparse-weights × (cells × B) product; the check of the exact path that shares nothing with it but the
+  null), and the default, which draws per cell only the counts the pseudo p-value is made of.
 - ``"permutation"``: PySAL/esda's conditional randomisation (x_i fixed, the neighbours' values drawn
   without replacement from the other cells, one set of random draws shared by all cells as esda does),
   vectorised; esda's "directed" pseudo p-value. For comparison with ``esda.G_Local(permutations=…)``.
@@ -31,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse, stats
 
-INFERENCES = ("exact", "monte_carlo", "permutation", "normal")
+INFERENCES = ("exact", "monte_carlo", "monte_carlo_joint", "permutation", "normal")
 DEFAULT_PERMUTATIONS = 999
 # Smallest expected number of incidents in a neighbourhood (the cell and its k-ring) for the default
 # scale; below it a map shows mostly zeros and ones and can say little at that scale.
@@ -113,15 +115,40 @@ def monte_carlo_inference(
     permutations: int = DEFAULT_PERMUTATIONS,
     seed: int | np.random.Generator | None = None,
     chunk: int = 250,
+    *,
+    joint: bool = False,
 ) -> Inference:
-    """Conditional Monte Carlo: re-place all N incidents B times; pseudo p-values per cell.
+    """Conditional Monte Carlo: B simulations of the null; pseudo p-values per cell.
 
-    Simulated in chunks of ``chunk`` replications so memory stays at cells × chunk."""
+    A cell's pseudo p-values are made of three tallies over the B simulations: how many simulated
+    neighbourhood counts were ≥ the observed one (p_hot), ≤ it (p_cold), and 0 (the smallest cold p). Under
+    multinomial re-placement each simulated L_i is Binomial(N, π_i) and the B simulations are independent,
+    so a cell's tallies together follow a multinomial over the four events {L < l_i, L = 0}, {0 < L < l_i},
+    {L = l_i}, {L > l_i} with B trials. The default draws exactly that, once per cell: each cell's pseudo
+    p-values have the same law as with full re-placement (same B, same floor 1/(B+1), same sampling error);
+    what differs is only that different cells' tallies are drawn independently instead of from shared
+    simulations (BH holds under independence). It costs one small multinomial per cell instead of
+    B × cells binomial draws (1M incidents, 13 000 cells, B = 999: ~0.05 s instead of ~1.5 s).
+
+    ``joint=True`` re-places all N incidents B times (a multinomial over the cells, simulated in chunks of
+    ``chunk`` replications so memory stays at cells × chunk): slower, but it shares nothing with the exact
+    path except the null itself, so it is the independent check of both (tests compare the two)."""
     x = np.asarray(counts, dtype=np.float64)
     if not np.allclose(x, np.round(x)):
         raise ValueError("the exact and Monte Carlo tests need whole-number counts")
     rng = np.random.default_rng(seed)
     n_total = int(round(x.sum()))
+    if joint:
+        ge, le, zero = _tallies_by_replacement(x, weights, probabilities, n_total, permutations, rng, chunk)
+    else:
+        ge, le, zero = _tallies_per_cell(x, weights, probabilities, n_total, permutations, rng)
+    scale = permutations + 1.0
+    p_hot, p_cold = (ge + 1) / scale, (le + 1) / scale
+    min_cold = np.minimum(1.0, 2.0 * (zero + 1) / scale)
+    return Inference(_two_sided(p_hot, p_cold), p_hot, p_cold, min_cold, "monte_carlo", permutations)
+
+
+def _tallies_by_replacement(x, weights, probabilities, n_total, permutations, rng, chunk):
     lag = (weights @ x).astype(np.int64)
     w_int = weights.astype(np.int32)
     ge = np.zeros(x.size, dtype=np.int64)
@@ -135,10 +162,36 @@ def monte_carlo_inference(
         le += (sim_lag <= lag[:, None]).sum(axis=1)
         zero += (sim_lag == 0).sum(axis=1)
         done += b
-    scale = permutations + 1.0
-    p_hot, p_cold = (ge + 1) / scale, (le + 1) / scale
-    min_cold = np.minimum(1.0, 2.0 * (zero + 1) / scale)
-    return Inference(_two_sided(p_hot, p_cold), p_hot, p_cold, min_cold, "monte_carlo", permutations)
+    return ge, le, zero
+
+
+def _tallies_per_cell(x, weights, probabilities, n_total, permutations, rng):
+    """(ge, le, zero) per cell drawn from their joint law: a multinomial of B over four events of
+    L ~ Binomial(N, π_i), drawn as successive conditional binomials (vectorised over cells)."""
+    lag = np.rint(weights @ x)
+    pi = np.clip(weights @ probabilities, 0.0, 1.0)
+    p_zero = stats.binom.pmf(0, n_total, pi)
+    p_below = stats.binom.cdf(lag - 1, n_total, pi)  # P(L < l), includes L = 0 when l > 0
+    p_equal = stats.binom.pmf(lag, n_total, pi)
+    p_above = np.clip(1.0 - p_below - p_equal, 0.0, 1.0)  # P(L > l)
+    p_above = np.where(p_above < 1e-12, stats.binom.sf(lag, n_total, pi), p_above)  # no cancellation
+    # Events in order: {L = 0 < l}, {0 < L < l}, {L = l}, {L > l}; their probabilities sum to 1.
+    zero_below = np.where(lag > 0, p_zero, 0.0)
+    events = np.stack([zero_below, np.clip(p_below - zero_below, 0.0, 1.0), p_equal, p_above], axis=1)
+    events /= events.sum(axis=1, keepdims=True)
+    tally = np.zeros_like(events, dtype=np.int64)
+    left = np.full(x.size, permutations, dtype=np.int64)
+    remaining = np.ones(x.size)
+    for j in range(3):
+        share = np.divide(events[:, j], remaining, out=np.zeros(x.size), where=remaining > 0)
+        tally[:, j] = rng.binomial(left, np.clip(share, 0.0, 1.0))
+        left -= tally[:, j]
+        remaining -= events[:, j]
+    tally[:, 3] = left
+    ge = tally[:, 2] + tally[:, 3]
+    le = tally[:, 0] + tally[:, 1] + tally[:, 2]
+    zero = np.where(lag > 0, tally[:, 0], tally[:, 2])  # when l = 0, L = 0 is the event L = l
+    return ge, le, zero
 
 
 def _ordered_samples(n_pool: int, size: int, permutations: int, rng: np.random.Generator) -> np.ndarray:

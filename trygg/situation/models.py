@@ -312,6 +312,16 @@ class FocusArea(JointRecord):
     start = models.DateField(_("från"))
     weeks = models.PositiveSmallIntegerField(_("antal veckor"), default=4)
     end = models.DateField(_("till"), editable=False)  # start + weeks, kept for filtering in SQL
+    # An area picked because its counts were high tends to fall back anyway (regression to the mean); the
+    # effect check of its actions says so (effect.effect_check(chosen_for_high_counts=...)).
+    chosen_for_high_counts = models.BooleanField(
+        _("valdes för att händelserna var många"),
+        default=False,
+        help_text=_(
+            "Kryssa i om området valdes ut för att det hade många händelser. Uppföljningen av åtgärder "
+            "här varnar då för att en minskning delvis kan vara slumpens återgång."
+        ),
+    )
 
     objects = FocusAreaQuerySet.as_manager()
 

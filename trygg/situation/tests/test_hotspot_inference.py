@@ -218,3 +218,52 @@ def test_unknown_inference_is_refused():
     area = disk_area(9, 1)
     with pytest.raises(ValueError, match="inference"):
         hs.gi_star(area, np.ones(area.size), study_area=area, inference="bootstrap")
+
+
+@pytest.mark.parametrize("joint", [False, True])
+def test_monte_carlo_tallies_have_the_law_the_exact_tails_give(joint):
+    # Over many seeds the mean pseudo p of a cell is (1 + B·q) / (B + 1), q its exact tail probability;
+    # both ways of drawing (per cell, and full re-placement) must give that for p_hot, p_cold and the
+    # zero tally, including cells whose observed neighbourhood count is 0.
+    area = disk_area(9, 3)
+    rng = np.random.default_rng(11)
+    x = uniform_counts(area, 0.6, rng)
+    x[1] += 5
+    x[[0] + list(hs.neighbourhood(area, 1).matrix[0].indices)] = 0  # one empty neighbourhood
+    weights = hs.neighbourhood(area, 1).matrix
+    n = int(x.sum())
+    lag = weights @ x
+    pi = weights @ hi.null_probabilities(area.size)
+    assert (lag == 0).any()
+    q = {
+        "p_hot": stats.binom.sf(lag - 1, n, pi),
+        "p_cold": stats.binom.cdf(lag, n, pi),
+        "zero": stats.binom.pmf(0, n, pi),
+    }
+    b, runs = 49, 400
+    sums = {key: np.zeros(area.size) for key in q}
+    for seed in range(runs):
+        inf = hi.monte_carlo_inference(x, weights, hi.null_probabilities(area.size), b, seed, joint=joint)
+        sums["p_hot"] += inf.p_hot
+        sums["p_cold"] += inf.p_cold
+        sums["zero"] += (inf.min_cold_p * (b + 1) / 2 - 1) / b  # back to the share of zero draws
+    for key, qk in q.items():
+        mean = sums[key] / runs
+        expected = qk if key == "zero" else (1 + b * qk) / (b + 1)
+        se = np.sqrt(qk * (1 - qk) / (b * runs)) + 1e-9
+        assert np.all(np.abs(mean - expected) <= 5 * se + 1e-3), (key, joint)
+
+
+def test_per_cell_and_joint_monte_carlo_agree_on_one_map():
+    area = disk_area(9, 6)
+    rng = np.random.default_rng(3)
+    x = uniform_counts(area, 0.5, rng)
+    x[:5] += 6
+    kw = {"k": 1, "study_area": area, "permutations": 1999, "seed": 1}
+    per_cell = hs.gi_star(area, x, inference="monte_carlo", **kw)
+    joint = hs.gi_star(area, x, inference="monte_carlo_joint", **kw)
+    p = (per_cell.p + joint.p) / 2
+    se = np.sqrt(2) * 2 * np.sqrt(np.maximum(p / 2 * (1 - p / 2), 1 / 1999) / 1999)
+    assert np.all(np.abs(per_cell.p - joint.p) <= 5 * se + 2 / 2000)
+    assert not np.array_equal(per_cell.p, joint.p)  # two simulations, not one copied
+    assert per_cell.p.min() >= 2 / 2000  # floored at 1/(B+1), doubled for two-sided, like any pseudo p

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 
 import pytest
@@ -544,3 +545,40 @@ def test_the_legend_and_the_table_use_the_swedish_class_labels(personas, login, 
     table = client.get(reverse("situation:table"))
     assert table.context["hot_rows"][0].label == "Förhöjd koncentration (99 %)"
     assert "har förhöjd koncentration av händelser" in table.content.decode()
+
+
+def test_a_focus_area_chosen_for_high_counts_is_saved_from_the_form_and_warned_about(
+    personas, login, world, make_incident
+):
+    from trygg.situation.effect import REGRESSION_TO_THE_MEAN
+
+    area = world["area"]
+    client = login(personas["partner"])
+    form = client.get(reverse("situation:focus_area_edit", args=[area.pk])).content.decode()
+    assert "valdes för att händelserna var många" in form.lower()
+    response = client.post(
+        reverse("situation:focus_area_edit", args=[area.pk]),
+        {
+            "meeting": area.meeting_id,
+            "place": area.place_id,
+            "problem": area.problem,
+            "start": area.start.isoformat(),
+            "weeks": "4",
+            "chosen_for_high_counts": "on",
+        },
+    )
+    assert response.status_code == 302
+    area.refresh_from_db()
+    assert area.chosen_for_high_counts
+    # Enough events before and after for an estimate, so the warning is part of the effect text.
+    start = timezone.localdate() - dt.timedelta(days=40)
+    Action.objects.filter(pk=world["action"].pk).update(start_date=start)
+    for i in range(12):
+        make_incident("ungdomshang", at(start - dt.timedelta(days=2), 8 + i % 10), place=area.place)
+        make_incident("ungdomshang", at(start - dt.timedelta(days=2), 8 + i % 10), lat=57.95, lon=11.85)
+    for i in range(3):
+        make_incident("ungdomshang", at(start + dt.timedelta(days=2), 9 + i), place=area.place)
+    for i in range(12):
+        make_incident("ungdomshang", at(start + dt.timedelta(days=2), 8 + i % 10), lat=57.95, lon=11.85)
+    page = client.get(reverse("situation:action_detail", args=[world["action"].pk])).content.decode()
+    assert REGRESSION_TO_THE_MEAN in html.unescape(page)
