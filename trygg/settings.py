@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "trygg.indicators",
     "trygg.places",
     "trygg.situation",
+    "trygg.walks",
+    "trygg.dialog",
     "trygg.demo",  # only the load_demo command; no production module imports it
 ]
 
@@ -144,6 +146,17 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not env_bool("TRYGG_DEV", False))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+
+# Shared cache (rate limits of the public dialog, throttling): Redis in production so that it holds across
+# server processes; the local-memory cache of one process in development.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 TASKS = {
     "default": {

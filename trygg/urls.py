@@ -15,4 +15,7 @@ urlpatterns = [
     path("statistik/", include("trygg.indicators.urls")),
     path("platser/", include("trygg.places.urls")),
     path("lagesbild/", include("trygg.situation.urls")),
+    path("vandringar/", include("trygg.walks.urls")),
+    path("dialog/", include("trygg.dialog.urls")),
+    path("tycktill/", include("trygg.dialog.public_urls")),
 ]

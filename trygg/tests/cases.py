@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-APPS = ("accounts", "places", "plans", "indicators", "situation")
+APPS = ("accounts", "places", "plans", "indicators", "situation", "walks", "dialog")
 
 
 @dataclass

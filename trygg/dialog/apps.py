@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DialogConfig(AppConfig):
+    name = "trygg.dialog"
+    label = "dialog"
+    verbose_name = "Digital dialog"
