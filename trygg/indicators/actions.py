@@ -383,10 +383,12 @@ def do_create_local_indicator(
     *,
     description: str = "",
     source: str = "",
+    sensitive: bool = True,
     acting_user=None,
 ) -> writes.Written:
     """A municipality's own indicator (only its users see it). The code starts with LOKAL.; the name,
-    description and source are redacted (`Written.explanation` says what was removed)."""
+    description and source are redacted (`Written.explanation` says what was removed). ``sensitive``:
+    small counts are protected in every published table (see secondary_suppression)."""
     if not code.startswith(LOCAL_PREFIX) or len(code) <= len(LOCAL_PREFIX):
         raise ImportValidationError([f"Koden för ett lokalt nyckeltal ska börja med {LOCAL_PREFIX}"])
     if Indicator.objects.visible_in(municipality).filter(code=code).exists():
@@ -399,6 +401,7 @@ def do_create_local_indicator(
         "description": description,
         "source": source or "Lokal uppgift",
         "is_local": True,
+        "sensitive": sensitive,
     }
     try:
         return writes.create(

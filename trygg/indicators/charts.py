@@ -306,7 +306,8 @@ def _describe_shares(
             interval = ""
             if share.high > share.low:
                 interval = f" (felmarginal {format_share(share.low)}–{format_share(share.high)})"
-            latest.append(f"{label} {point[0]}: {format_share(share.value)} procent{interval}")
+            # A pooled value is read as its years ("2022–2023"), never as one year.
+            latest.append(f"{label} {share.label(point[0])}: {format_share(share.value)} procent{interval}")
     return f"{text}. " + "; ".join(latest) + "." if latest else f"{text}."
 
 

@@ -3,8 +3,18 @@ each kommun's rank among all kommuner.
 
 The page and the CSV/XLSX exports read through `load_dashboard`, so a download always holds the figures
 the page shows, with the same suppression. A constant number of queries whatever the number of
-observations: the regions (one), the observations of the chosen regions (one) and, when a kommun is
-chosen and a ranking or peer median is asked for, every kommun's values (one).
+observations: the regions (one), the observations of the chosen regions (one), when a kommun is
+chosen and a ranking or peer median is asked for, every kommun's values (one), and for a sensitive
+indicator (`Indicator.needs_protection`) all its values (one).
+
+Secondary suppression (sensitive indicators only; Brå, Kolada and SCB publish their own figures): the
+protection is computed once over the indicator's whole table, per period (every region, every breakdown),
+not over the cells one view happens to show, so that no choice of regions or breakdown, and no pair of
+views or downloads, shows a cell that another hides. Relations: a total and the parts of each breakdown
+dimension of the same region (kön=K + kön=M = totalt), a län and all its kommuner, riket and all its län
+(only when every part has a value; otherwise the sum does not hold). Rates per 100 000 or 1 000 are turned
+back into counts with the population the app holds (`analysis.count_from_rate`, as a reader could) and
+hidden when that count is small. Peer medians are hidden when a kommun they are taken over is hidden.
 """
 
 from __future__ import annotations
@@ -19,7 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Indicator, Observation, Region
-from .suppression import suppress, suppression_note
+from .secondary_suppression import Relation, protect
+from .suppression import suppress, suppression_note, threshold
 
 RIKET = "00"
 MISSING_TEXT = gettext_lazy("saknas")  # no value: not collected, not published, or not imported
@@ -60,6 +71,7 @@ class RegionInfo:
     county: str | None
     police_region: str | None
     group: str
+    population: int | None = None
 
     @property
     def label(self) -> str:
@@ -72,7 +84,7 @@ class RegionInfo:
 def region_index() -> dict[str, RegionInfo]:
     """Every region with its län, polisregion and peer group; one query."""
     rows = Region.objects.values_list(
-        "code", "kind", "name", "short_name", "county__code", "police_region__code", "group"
+        "code", "kind", "name", "short_name", "county__code", "police_region__code", "group", "population"
     ).order_by("code")
     return {row[0]: RegionInfo(*row) for row in rows}
 
@@ -141,7 +153,9 @@ class Selection:
 class Cell:
     text: str  # as shown: "8 310", "<5", "..", "saknas"
     value: float | None  # the number to draw and export; None when hidden or missing
-    state: str  # "ok", "small" (a count below the threshold), "suppressed" (by the source), "missing"
+    # "ok", "small" (a count below the threshold), "protected" (hidden so that a small count cannot be
+    # worked out from the others), "suppressed" (by the source), "missing"
+    state: str
     preliminary: bool = False
     margin: float | None = None
     low: float | None = None
@@ -180,6 +194,7 @@ class Dashboard:
     notes: list[str] = field(default_factory=list)
     chart: object | None = None  # charts.Chart
     chart_note: str = ""
+    protection: Protection | None = None  # sensitive indicators only
 
     @property
     def indicator(self) -> Indicator:
@@ -205,9 +220,17 @@ class Dashboard:
         return any(cell.state == "small" for cell in self.cells.values())
 
     @property
+    def hidden_protected(self) -> bool:
+        return any(cell.state == "protected" for cell in self.cells.values())
+
+    @property
     def suppression_note(self) -> str:
-        """Shown whenever the indicator is a count: the rule applies to every value of the table."""
-        return suppression_note() if self.indicator.is_count else ""
+        """Shown whenever the indicator is a count: the rule applies to every value of the table; for a
+        sensitive indicator with cells hidden to protect others, the note says what ".." means too."""
+        note = suppression_note() if self.indicator.is_count else ""
+        if self.hidden_protected:
+            note = " ".join(filter(None, [note, str(PROTECTED_NOTE)]))
+        return note
 
 
 def load_dashboard(
@@ -232,13 +255,17 @@ def load_dashboard(
         "ci_low",
         "ci_high",
     )
+    protection = protection_for(indicator, index) if indicator.needs_protection else None
     cells: dict[tuple[str, str], Cell] = {}
     order: dict[str, tuple[int, int]] = {}
     for code, period, start, end, value, status, prel, margin, low, high in observations:
         order[period] = (start, end)
-        cells[(period, code)] = _cell(indicator, value, status, prel, margin, low, high)
+        cell = _cell(indicator, value, status, prel, margin, low, high)
+        if protection is not None:
+            cell = protection.apply(cell, (period, code, selection.breakdown))
+        cells[(period, code)] = cell
     columns = [Column(c, index[c].label, index[c].kind) for c in codes]
-    dashboard = Dashboard(selection, columns, [], cells)
+    dashboard = Dashboard(selection, columns, [], cells, protection=protection)
 
     kommuner = [c for c in selection.regions if c in index and index[c].kind == Region.Kind.MUNICIPALITY]
     # Ranking raw counts would rank kommuner by size; an indicator without direction has no "better".
@@ -288,6 +315,91 @@ def _cell(indicator: Indicator, value, status, preliminary, margin=None, low=Non
     return Cell(shown.text, value, "ok", preliminary, margin, low, high)
 
 
+PROTECTED_TEXT = ".."
+PROTECTED_NOTE = gettext_lazy(
+    "Värden markerade .. med status ”dold för att skydda små tal” döljs så att inget litet tal kan räknas "
+    "fram ur summor, andra delar eller andelar (sekundär röjandekontroll)."
+)
+RATE_FACTOR = {Indicator.Unit.PER_100K: 1.0, Indicator.Unit.PER_1000: 100.0}  # to per 100 000
+
+
+@dataclass(frozen=True)
+class Protection:
+    """Hidden cells of a sensitive indicator: (period, region code, breakdown) -> (text, state)."""
+
+    hidden: dict[tuple[str, str, str], tuple[str, str]]
+
+    def hides(self, key: tuple[str, str, str]) -> bool:
+        return key in self.hidden
+
+    def apply(self, cell: Cell, key: tuple[str, str, str]) -> Cell:
+        if key not in self.hidden or cell.value is None:
+            return cell
+        text, state = self.hidden[key]
+        return Cell(text, None, state, cell.preliminary)
+
+
+def protection_for(indicator: Indicator, index: dict[str, RegionInfo]) -> Protection:
+    """Secondary suppression over the indicator's whole table (one query), period by period."""
+    rows = Observation.objects.filter(
+        indicator=indicator, status=Observation.Status.OK, value__isnull=False
+    ).values_list("period", "region__code", "breakdown", "value")
+    by_period: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
+    for period, code, breakdown, value in rows:
+        by_period[period][(code, breakdown)] = value
+    limit = threshold()
+    hidden: dict[tuple[str, str, str], tuple[str, str]] = {}
+    for period, values in by_period.items():
+        if indicator.is_count:
+            counts = {key: round(v) for key, v in values.items()}
+            result = protect(counts, _relations(counts, index), limit)
+            for code, breakdown in result.primary:
+                hidden[(period, code, breakdown)] = (f"<{limit}", "small")
+            for code, breakdown in result.complementary:
+                hidden[(period, code, breakdown)] = (PROTECTED_TEXT, "protected")
+        elif indicator.unit in RATE_FACTOR:
+            # The count behind a rate, with the population the app holds: a small one is as disclosive.
+            from .analysis import count_from_rate
+
+            for (code, breakdown), rate in values.items():
+                population = index[code].population if code in index else None
+                if population and rate >= 0:
+                    count = count_from_rate(rate * RATE_FACTOR[indicator.unit], population)
+                    if round(count) < limit:
+                        hidden[(period, code, breakdown)] = (PROTECTED_TEXT, "protected")
+    return Protection(hidden)
+
+
+def _relations(values: dict[tuple[str, str], int], index: dict[str, RegionInfo]) -> list[Relation]:
+    """total = sum(parts) relations among the keys present: breakdown dimensions within a region, and
+    län = its kommuner, riket = its län, per breakdown (only when every part is present)."""
+    relations = []
+    by_region: dict[str, list[str]] = defaultdict(list)
+    for code, breakdown in values:
+        by_region[code].append(breakdown)
+    for code, breakdowns in by_region.items():
+        if "" not in breakdowns:
+            continue
+        dimensions: dict[str, list[str]] = defaultdict(list)
+        for b in breakdowns:
+            if b and ";" not in b and "=" in b:
+                dimensions[b.split("=", 1)[0]].append(b)
+        for parts in dimensions.values():
+            relations.append(Relation((code, ""), tuple((code, b) for b in sorted(parts))))
+    children: dict[str, list[str]] = defaultdict(list)
+    for info in index.values():
+        if info.kind == Region.Kind.MUNICIPALITY and info.county:
+            children[info.county].append(info.code)
+        elif info.kind == Region.Kind.COUNTY:
+            children[RIKET].append(info.code)
+    breakdowns = {b for _code, b in values}
+    for parent, kids in children.items():
+        for b in breakdowns:
+            if (parent, b) in values and all((k, b) in values for k in kids):
+                relations.append(Relation((parent, b), tuple((k, b) for k in sorted(kids))))
+    return relations
+
+
 def _kommun_values(selection: Selection) -> dict[str, tuple[int, int, dict[str, float]]]:
     """period -> (start, end, {kommun code: value}) for every kommun with a value; one query."""
     rows = _in_range(
@@ -316,7 +428,15 @@ def _add_peer_medians(dashboard: Dashboard, kommuner: list[str], index, values) 
         key = f"{COMPARE_PEERS}:{group}"
         dashboard.columns.append(Column(key, _("%(group)s, median") % {"group": group}, COMPARE_PEERS))
         for period, (_start, _end, by_code) in values.items():
-            members = [v for code, v in by_code.items() if index.get(code) and index[code].group == group]
+            in_group = [c for c in by_code if index.get(c) and index[c].group == group]
+            members = [by_code[c] for c in in_group]
+            protection = dashboard.protection
+            if members and protection is not None:
+                # A median over a hidden value (one kommun alone: the value itself) is hidden with it.
+                keys = [(period, c, dashboard.selection.breakdown) for c in in_group]
+                if any(protection.hides(k) for k in keys):
+                    dashboard.cells[(period, key)] = Cell(PROTECTED_TEXT, None, "protected")
+                    continue
             if members:
                 median = statistics.median(members)
                 dashboard.cells[(period, key)] = _cell(

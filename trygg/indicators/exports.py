@@ -21,7 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from .dashboard import COMPARE_PEERS, SUPPRESSED_TEXT, Dashboard
-from .suppression import suppression_note, threshold
+from .suppression import threshold
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,6 +51,7 @@ def status_text(state: str) -> str:
         "ok": _("värde"),
         "small": _("under %(limit)s, redovisas inte") % {"limit": threshold()},
         "suppressed": _("redovisas inte av källan (%(symbol)s)") % {"symbol": SUPPRESSED_TEXT},
+        "protected": _("dold för att skydda små tal (%(symbol)s)") % {"symbol": SUPPRESSED_TEXT},
         "missing": _("uppgift saknas"),
     }[state]
 
@@ -167,7 +168,7 @@ def _about(dashboard: Dashboard, now: datetime) -> list[tuple[str, str]]:
             % {"symbol": SUPPRESSED_TEXT},
         ),
     ]
-    if indicator.is_count:
-        lines.append((_("Små tal"), suppression_note()))
+    if dashboard.suppression_note:
+        lines.append((_("Små tal"), dashboard.suppression_note))
     lines += [(_("Anmärkning"), note) for note in dashboard.notes]
     return lines

@@ -91,6 +91,12 @@ class LocalIndicatorForm(forms.Form):
     description = forms.CharField(
         label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    sensitive = forms.BooleanField(
+        label=_("Känsliga uppgifter: skydda små tal"),
+        required=False,
+        initial=True,
+        help_text=Indicator._meta.get_field("sensitive").help_text,
+    )
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)

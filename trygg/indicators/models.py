@@ -131,6 +131,19 @@ class Indicator(models.Model):
     # Names of the breakdown dimensions the indicator is published with, e.g. ["kön"] or ["brottskategori"].
     breakdowns = models.JSONField(_("uppdelningar"), default=list, blank=True)
     is_local = models.BooleanField(_("lokalt nyckeltal"), default=False)
+    # Whether small counts must be protected here (secondary_suppression.protect): local and sensitive figures
+    # (social services, local police figures) yes; statistics their source already publishes (Brå, Kolada,
+    # SCB) no. None (a row an import created): by kind, local yes, national no; see `needs_protection`.
+    sensitive = models.BooleanField(
+        _("känsliga uppgifter"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Lokala uppgifter som ingen annan publicerar (socialtjänst, polisens lokala siffror): små tal "
+            "döljs då även där de annars kunde räknas fram ur en summa, andra delar eller en andel. Brås, "
+            "Koladas och SCB:s statistik är redan publicerad av källan och behöver inte detta."
+        ),
+    )
     # Kolada publishes NTU margins as separate KPIs (N07657 is the margin of N07609); importing the margin
     # KPI also fills Observation.margin of this target.
     margin_for = models.ForeignKey(
@@ -170,6 +183,11 @@ class Indicator(models.Model):
     @property
     def is_count(self) -> bool:
         return self.unit == self.Unit.COUNT
+
+    @property
+    def needs_protection(self) -> bool:
+        """Secondary suppression applies: the flag, or by kind when unset (local yes, national no)."""
+        return self.is_local if self.sensitive is None else self.sensitive
 
 
 class ObservationQuerySet(models.QuerySet):

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from django.db.models import Q
 
 from .models import Observation, Region
-from .suppression import is_suppressed, suppression_note
+from .suppression import is_suppressed, suppression_note, threshold
 
 if TYPE_CHECKING:
     from trygg.documents.model import Block
@@ -70,6 +70,11 @@ KOLADA_RANKED_INPUTS = {
     "N07403": ("anmälda våldsbrott per 100 000 invånare", "minst antal", "högst antal"),
     "N07415": ("byggnadsbränder med spridning från startobjektet", "minst antal", "högst antal"),
 }
+
+# Kolada publishes NTU for a kommun as two survey years pooled (too few answers in one year) under the later
+# year's period; län, polisregion and riket are single years. Such a value is labelled "2022–2023".
+KOLADA_POOLED_FOR_KOMMUN = frozenset({KOLADA_NTU_UNSAFE_EVENING})
+POOLED_YEARS = 2
 
 NTU_QUESTION = "känner sig otrygga vid utevistelse sent på kvällen i det egna bostadsområdet"
 
@@ -151,6 +156,7 @@ class Value(NamedTuple):
     ci_low: float | None
     ci_high: float | None
     preliminary: bool
+    start: int | None = None  # first year of a pooled period ("2021–2022" -> 2021); None for one year
 
 
 Yearly = dict[int, Value]
@@ -162,6 +168,7 @@ class _Data:
 
     series: dict[tuple[str, str, str], Yearly]
     regions: dict[str, tuple[str, str, str]]  # code -> (kind, name, short name)
+    sensitive: frozenset[str] = frozenset()  # indicator codes whose small counts need protection
 
     def get(self, code: str | None, region: str | None, breakdown: str = "") -> Yearly:
         return self.series.get((code or "", region or "", breakdown), {})
@@ -177,6 +184,7 @@ class Notes:
     lines: dict[str, str] = field(default_factory=dict)  # chart key -> source line drawn in the chart
     demo: set[str] = field(default_factory=set)  # parts whose data is demo data
     hidden: set[str] = field(default_factory=set)  # parts where counts below the threshold were left out
+    hidden_total_years: set[int] = field(default_factory=set)  # total hidden to protect a category
 
     def use(self, key: str, line: str, demo: bool) -> None:
         self.lines[key] = line
@@ -289,11 +297,13 @@ def _read(code: str, year: int) -> _Data:
         .order_by("period_start", "period_end", "period")
         .values_list(
             "indicator__code",
+            "indicator__sensitive",
             "region__code",
             "region__kind",
             "region__name",
             "region__short_name",
             "period",
+            "period_start",
             "period_end",
             "breakdown",
             "value",
@@ -305,13 +315,18 @@ def _read(code: str, year: int) -> _Data:
     )
     series: dict[tuple[str, str, str], Yearly] = defaultdict(dict)
     regions: dict[str, tuple[str, str, str]] = {}
-    for ind, reg, kind, name, short, period, end, breakdown, value, margin, low, high, prel in rows:
+    sensitive = set()
+    for row in rows:
+        ind, flag, reg, kind, name, short, period, start, end, breakdown, value, margin, low, high, prel = row
         if _SUB_YEAR.search(period):
             continue
+        if flag:  # national rows only (None = by kind: national, not sensitive)
+            sensitive.add(ind)
         regions[reg] = (kind, name, short or name)
         # Pooled NTU years ("2021–2022") count as their last year, as Kolada publishes them.
-        series[(ind, reg, breakdown)][end] = Value(value, margin, low, high, prel)
-    return _Data(dict(series), regions)
+        pooled_from = start if start < end else None
+        series[(ind, reg, breakdown)][end] = Value(value, margin, low, high, prel, pooled_from)
+    return _Data(dict(series), regions, frozenset(sensitive))
 
 
 def _ranked_values(codes: list[str], years: tuple[int, ...]) -> dict[tuple[str, int], dict[str, float]]:
@@ -338,8 +353,8 @@ def _build(data: _Data, code: str, year: int) -> SectionFacts | None:
 
     _kind, name, short = data.regions[code]
     notes = Notes()
+    categories = _categories(data, code, notes)  # first: it may hide a year of the total to protect a part
     total, national, preliminary = _crimes(data, code, year, notes)
-    categories = _categories(data, code, notes)
     ntu_text, ntu_chart = _ntu(data, code, notes)
     open_comparisons = _open_comparisons(data, code, year, notes)
     if not (total or categories or ntu_chart or open_comparisons):
@@ -372,6 +387,8 @@ def _crimes(data: _Data, code: str, year: int, notes: Notes):
             population = {y: v.value for y, v in data.get(source.population, region).items() if v.value > 0}
             if source.counts:
                 counts = _published_counts(data.get(source.counts, region), notes, "rates")
+                if region == code:  # years hidden to protect a category (a rate would give them back)
+                    counts = {y: None if y in notes.hidden_total_years else c for y, c in counts.items()}
                 return CountSeries(counts, population) if counts else None
             rates = {y: v.value for y, v in data.get(source.rates, region).items()}
             # Counts behind the published rate (rounded: the rates are published rounded).
@@ -396,14 +413,42 @@ def _categories(data: _Data, code: str, notes: Notes) -> dict[str, dict[int, int
         if not found:
             continue
         notes.use("categories", source.line, source.demo)
-        picked = {
-            _lower_first(name): _published_counts(found[name], notes, "categories")
-            for name in _pick_categories(found)
-        }
+        names = _pick_categories(found)
+        picked = {_lower_first(name): _published_counts(found[name], notes, "categories") for name in names}
+        if source.code in data.sensitive:
+            _protect_categories(data, source.code, code, found, names, picked, notes)
         return {
             name: counts for name, counts in picked.items() if any(c is not None for c in counts.values())
         }
     return {}
+
+
+def _protect_categories(data: _Data, indicator: str, code: str, found, names, picked, notes: Notes) -> None:
+    """Secondary suppression of a sensitive series: when the chart shows every category and the section
+    shows the total from the same series, a category hidden as small could be the total minus the others;
+    `protect` hides more (the smallest other), per year. The total's year is then left out too when hidden."""
+    from .secondary_suppression import Relation, protect
+
+    total = data.get(indicator, code)
+    every = len(names) == len(found)
+    for year in sorted({y for counts in picked.values() for y in counts}):
+        values = {
+            name: round(found[orig][year].value)
+            for orig, name in zip(names, picked, strict=True)
+            if year in found[orig]
+        }
+        relations = []
+        if every and year in total:
+            values["__total__"] = round(total[year].value)
+            relations.append(Relation("__total__", tuple(k for k in values if k != "__total__")))
+        result = protect(values, relations, threshold())
+        for name in result.complementary:
+            if name in picked:
+                picked[name][year] = None
+                notes.hidden.add("categories")
+            else:
+                notes.hidden.add("rates")
+                notes.hidden_total_years.add(year)
 
 
 def _published_counts(values: Yearly, notes: Notes, key: str) -> dict[int, int | None]:
@@ -455,7 +500,10 @@ def _ntu_facts(data: _Data, indicator: str, code: str, other: str | None, known_
     from .narrative import NtuFacts
 
     def shares(region: str | None, breakdown: str = "") -> dict:
-        return _shares(data.get(indicator, region, breakdown), known_margin_only) if region else {}
+        if not region:
+            return {}
+        pooled = indicator in KOLADA_POOLED_FOR_KOMMUN and data.regions[region][0] == Region.Kind.MUNICIPALITY
+        return _shares(data.get(indicator, region, breakdown), known_margin_only, pooled=pooled)
 
     by_gender = {label: values for label, key in GENDERS.items() if (values := shares(code, key))}
     if by_gender and not known_margin_only:
@@ -470,22 +518,30 @@ def _ntu_facts(data: _Data, indicator: str, code: str, other: str | None, known_
     )
 
 
-def _shares(values: Yearly, known_margin_only: bool) -> dict:
-    """Year -> ShareEstimate. A share without a (valid) margin is drawn, but never compared in the text."""
+def _shares(values: Yearly, known_margin_only: bool, *, pooled: bool = False) -> dict:
+    """Year -> ShareEstimate. A share without a (valid) margin is drawn, but never compared in the text.
+
+    A value stored with a pooled period ("2021–2022") carries those years; ``pooled``: the source pools
+    POOLED_YEARS years under the last one's period (Kolada's NTU for a kommun), so the years are added."""
     from .analysis import ShareEstimate, share_interval
 
     out = {}
     for year, v in values.items():
+        years = None
+        if v.start is not None:
+            years = (v.start, year)
+        elif pooled:
+            years = (year - POOLED_YEARS + 1, year)
         estimate = None
         try:
             if v.ci_low is not None and v.ci_high is not None:
-                estimate = share_interval(v.value, (v.ci_low, v.ci_high))
+                estimate = share_interval(v.value, (v.ci_low, v.ci_high), years)
             elif v.margin is not None:
-                estimate = share_interval(v.value, v.margin)
+                estimate = share_interval(v.value, v.margin, years)
         except ValueError:
             estimate = None  # an interval that does not hold its value is not used
         if estimate is None and not known_margin_only:
-            estimate = ShareEstimate(v.value, v.value, v.value)
+            estimate = ShareEstimate(v.value, v.value, v.value, years)
         if estimate is not None:
             out[year] = estimate
     return out
@@ -538,8 +594,11 @@ def _captions(facts: AnalysisFacts) -> dict[str, str]:
         captions["categories"] = CAPTION_CATEGORIES.format(categories=_join(list(facts.categories), "samt"))
     ntu = facts.ntu
     if ntu and ntu.by_gender:
-        years = sorted({y for shares in ntu.by_gender.values() for y in shares})
-        span = f"{years[0]}–{years[-1]}" if years[0] != years[-1] else str(years[0])
+        # From the first year the first value pools to the last: "2022–2023" for one pooled value.
+        firsts = {(s.years or (y, y))[0] for shares in ntu.by_gender.values() for y, s in shares.items()}
+        lasts = {y for shares in ntu.by_gender.values() for y in shares}
+        first, last = min(firsts), max(lasts)
+        span = f"{first}–{last}" if first != last else str(first)
         captions["ntu_gender"] = CAPTION_NTU_GENDER.format(years=span, municipality=facts.municipality)
     return captions
 

@@ -64,7 +64,15 @@ def _dashboard_form(request: HttpRequest) -> tuple[DashboardForm, dict, dict]:
         i.code: i
         # National last: a legacy local code equal to a national one never hides the shared indicator.
         for i in visible.only(
-            "code", "title", "unit", "source", "description", "higher_is_better", "breakdowns"
+            "code",
+            "title",
+            "unit",
+            "source",
+            "description",
+            "higher_is_better",
+            "breakdowns",
+            "is_local",
+            "sensitive",
         ).order_by(F("municipality_id").desc(nulls_last=True), "title", "code")
     }
     indicators = dict(sorted(indicators.items(), key=lambda item: (item[1].title, item[0])))
@@ -270,6 +278,7 @@ def local_figures(request: HttpRequest) -> HttpResponse:
                     data["title"],
                     data["unit"],
                     description=data["description"],
+                    sensitive=data["sensitive"],
                     acting_user=request.user,
                 )
             except ImportValidationError as exc:

@@ -291,7 +291,7 @@ def test_official_kolada_series_win_over_the_demo_and_are_not_marked_demo(demo_f
     assert captions[1].endswith("(demodata)")  # categories still only in the demo data
     assert captions[2] == report_section.CAPTION_NTU
     assert "Källa: Brå och SCB via Kolada" in svg_texts(figures[0].svg)
-    assert "Kungälvs kommun 2023: 22 procent (felmarginal 19–25)" in figures[2].alt
+    assert "Kungälvs kommun 2022–2023: 22 procent (felmarginal 19–25)" in figures[2].alt  # pooled by Kolada
     assert "Polisregion Väst" not in figures[2].alt  # the demo polisregion series is not mixed in
 
 
@@ -380,3 +380,65 @@ def test_pdf_draws_the_charts_in_section_three(demo_follow_up):
         assert squash(text) in section
     assert squash("Otrygghet efter kön, Kungälv") not in before
     assert section.count(squash("Källa: Demodata (ej officiell statistik)")) == 4  # once per chart
+
+
+def test_kolada_ntu_for_a_kommun_is_labelled_with_its_two_pooled_years(demo_follow_up):
+    for year, share in ((2022, 21), (2023, 25)):
+        _observe("N07609", "1482", year, share, margin=3)
+        _observe("N07609", "14", year, 24, margin=1)  # the län: one survey year, not pooled
+    section = report_section.section_for(demo_follow_up)
+    ntu = section.text_facts.ntu
+    assert ntu.kommun[2023].label(2023) == "2022–2023"
+    assert ntu.kommun[2022].label(2022) == "2021–2022"
+    assert ntu.polisregion[2023].label(2023) == "2023"
+    draft = report_section.draft_for(demo_follow_up)
+    assert "från 21 procent 2021–2022 till 25 procent 2022–2023" in draft
+    assert "Andelen år 2022–2023 är högre i Kungälv" in draft
+
+
+def test_a_period_stored_as_pooled_years_keeps_them(demo_follow_up):
+    Observation.objects.create(
+        indicator=Indicator.objects.get(code="N07609"),
+        region=Region.objects.get(code="1482"),
+        period="2022–2023",
+        period_start=2022,
+        period_end=2023,
+        value=22,
+        margin=3,
+        imported_at=timezone.now(),
+    )
+    ntu = report_section.section_for(demo_follow_up).text_facts.ntu
+    assert ntu.kommun[2023].years == (2022, 2023)
+
+
+def test_a_sensitive_category_series_hides_a_second_category_so_the_small_one_cannot_be_derived(
+    follow_up, regions
+):
+    # Brå-style counts flagged sensitive: every category shown and the total from the same series, so a
+    # category below 5 would be the total minus the others.
+    indicator = Indicator.objects.create(
+        code="BRA.anmalda_brott", title="Anmälda brott", unit="antal", sensitive=True
+    )
+    if not Indicator.objects.filter(code="N01951").exists():
+        Indicator.objects.create(code="N01951", title="Folkmängd", unit="antal")
+    by_year = {
+        2022: {"Våldsbrott": 8, "Stöld- och tillgreppsbrott": 40, "Skadegörelsebrott": 12},
+        2023: {"Våldsbrott": 3, "Stöld- och tillgreppsbrott": 50, "Skadegörelsebrott": 12},
+    }
+    for year, categories in by_year.items():
+        _observe("BRA.anmalda_brott", "1482", year, sum(categories.values()))
+        _observe("N01951", "1482", year, 47000)
+        for name, value in categories.items():
+            _observe("BRA.anmalda_brott", "1482", year, value, breakdown=f"brottskategori={name}")
+    facts = report_section.facts_for(follow_up)
+    shown = facts.categories
+    assert shown["våldsbrott"][2023] is None  # below 5
+    assert shown["skadegörelsebrott"][2023] is None  # hidden beside it: the smallest other
+    assert shown["stöld- och tillgreppsbrott"][2023] == 50
+    assert shown["våldsbrott"][2022] == 8  # nothing small in 2022: nothing hidden
+    total = facts.total.counts[2023]
+    hidden = [v for v in (shown["våldsbrott"][2023], shown["skadegörelsebrott"][2023]) if v is None]
+    assert total is None or len(hidden) >= 2  # total − shown parts leaves two unknowns, never one
+    # Not flagged: the source publishes the figures, primary suppression only.
+    Indicator.objects.filter(pk=indicator.pk).update(sensitive=False)
+    assert report_section.facts_for(follow_up).categories["skadegörelsebrott"][2023] == 12
