@@ -5,8 +5,9 @@
   Stockholm lies before year 1 in UTC); no lägesbild or plan data belongs there anyway.
 - Choices of model rows accept only ids that fit a signed 64-bit column: a bigger number makes SQLite raise
   OverflowError where it should say "no such row".
+- Numbers accept a decimal comma ("57,8745") as well as a point (:class:`DecimalCommaFloatField`).
 - :func:`safe_formfield` is a ``ModelForm`` ``Meta.formfield_callback`` that gives every date, datetime,
-  foreign-key and many-to-many field of the model these classes.
+  float, foreign-key and many-to-many field of the model these classes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .text import NotANumber, parse_decimal
 
 DATE_MIN = dt.date(1990, 1, 1)
 DATE_MAX = dt.date(2100, 12, 31)
@@ -71,6 +74,31 @@ def _pk_out_of_range(value: Any) -> bool:
     return not 1 <= number <= PK_MAX
 
 
+class DecimalCommaFloatField(forms.FloatField):
+    """A number written the Swedish way ("57,8745") or the English way ("57.8745"). A text input with a
+    decimal keyboard: a number input would drop what the browser's locale cannot parse."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value: Any) -> float | None:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            number = float(parse_decimal(value))
+        except NotANumber as exc:
+            raise ValidationError(str(exc), code="invalid") from None
+        if number != number or number in (
+            float("inf"),
+            float("-inf"),
+        ):  # pragma: no cover - parse_decimal refuses
+            raise ValidationError(_("Ange ett ändligt tal."), code="invalid")
+        return number
+
+    def widget_attrs(self, widget: forms.Widget) -> dict:
+        # FloatField adds step="any" for a number input; a text input takes no step.
+        return {k: v for k, v in super().widget_attrs(widget).items() if k != "step"}
+
+
 class SafeModelChoiceField(forms.ModelChoiceField):
     def to_python(self, value: Any):
         if not self.to_field_name and isinstance(value, str | int) and _pk_out_of_range(value):
@@ -101,4 +129,6 @@ def safe_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
         kwargs.setdefault("form_class", BoundedDateTimeField)
     elif isinstance(db_field, models.DateField):
         kwargs.setdefault("form_class", BoundedDateField)
+    elif isinstance(db_field, models.FloatField):
+        kwargs.setdefault("form_class", DecimalCommaFloatField)
     return db_field.formfield(**kwargs)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from trygg.lib.formfields import safe_formfield
+from trygg.lib.formfields import DecimalCommaFloatField, safe_formfield
 from trygg.lib.geo import GeoError, sweref99tm_to_wgs84
 
 from .actions import check_inside
@@ -13,8 +13,8 @@ from .models import District, Municipality, MunicipalityNotLoaded, Place
 class PlaceForm(forms.ModelForm):
     """A place with WGS84 coordinates, or SWEREF 99 TM coordinates (as the municipality's GIS gives them)."""
 
-    sweref_n = forms.FloatField(label=_("SWEREF 99 TM N (norr)"), required=False)
-    sweref_e = forms.FloatField(label=_("SWEREF 99 TM E (öst)"), required=False)
+    sweref_n = DecimalCommaFloatField(label=_("SWEREF 99 TM N (norr)"), required=False)
+    sweref_e = DecimalCommaFloatField(label=_("SWEREF 99 TM E (öst)"), required=False)
 
     class Meta:
         model = Place
@@ -31,8 +31,8 @@ class PlaceForm(forms.ModelForm):
         self.fields["district"].queryset = District.objects.filter(municipality=self.municipality)
         self.fields["district"].required = False
         self.fields["lat"].required = self.fields["lon"].required = False
-        self.fields["lat"].help_text = _("Decimalgrader, t.ex. 57.8745.")
-        self.fields["lon"].help_text = _("Decimalgrader, t.ex. 11.9560.")
+        self.fields["lat"].help_text = _("Decimalgrader, t.ex. 57,8745.")
+        self.fields["lon"].help_text = _("Decimalgrader, t.ex. 11,9560.")
 
     def clean(self):
         data = super().clean()

@@ -97,3 +97,38 @@ def test_safe_formfield_keeps_a_widget_given_in_meta():
         widgets={"date_joined": forms.TextInput},
     )
     assert isinstance(form_class.base_fields["date_joined"].widget, forms.TextInput)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"), [("57,8745", 57.8745), ("57.8745", 57.8745), (" 6 420 000,5 ", 6420000.5), ("", None)]
+)
+def test_float_fields_accept_a_decimal_comma(raw, value):
+    from trygg.lib.formfields import DecimalCommaFloatField
+
+    assert DecimalCommaFloatField(required=False).clean(raw) == value
+
+
+@pytest.mark.parametrize("raw", ["57,87,1", "NaN", "inf", "abc"])
+def test_float_fields_refuse_what_is_not_a_number_in_swedish(raw):
+    from trygg.lib.formfields import DecimalCommaFloatField
+
+    with pytest.raises(ValidationError) as error:
+        DecimalCommaFloatField().clean(raw)
+    assert "tal" in str(error.value)
+
+
+def test_model_forms_get_the_decimal_comma_field_for_float_columns():
+    from django import forms as django_forms
+
+    from trygg.lib.formfields import DecimalCommaFloatField, safe_formfield
+    from trygg.places.models import Place
+
+    class PlaceForm(django_forms.ModelForm):
+        class Meta:
+            model = Place
+            formfield_callback = safe_formfield
+            fields = ["lat", "lon"]
+
+    form = PlaceForm()
+    assert isinstance(form.fields["lat"], DecimalCommaFloatField)
+    assert 'inputmode="decimal"' in str(form["lat"])

@@ -183,3 +183,11 @@ def test_a_new_place_belongs_to_the_current_municipality_and_its_boundary(login,
     assert "Ale torg" in listing and "Vita fläcken" not in listing
     features = client.get(reverse("places:places_geojson")).json()["features"]
     assert {f["properties"]["name"] for f in features if f["properties"]["kind"] == "municipality"} == {"Ale"}
+
+
+def test_coordinates_with_a_decimal_comma_are_accepted(personas, login, kungalv):
+    client = login(personas["coordinator"])
+    response = client.post(reverse("places:place_create"), form_data(lat="57,8720", lon="11,9770"))
+    assert response.status_code == 302
+    place = Place.objects.get(name="Testtorget")
+    assert (place.lat, place.lon) == (57.872, 11.977)
