@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from trygg.lib.pii import LAGESBILD_REASON
+
 
 class Municipality(models.Model):
     """A municipality hosted by this installation: the owner of every domain row (plans, places, incidents,
@@ -49,6 +51,7 @@ class MunicipalityNotLoaded(LookupError):
 class District(models.Model):
     """Kommundel. The geometry may be approximate (the demo data derives it from district centres)."""
 
+    PERSONAL_DATA_REASON = LAGESBILD_REASON
     FREE_TEXT_FIELDS = {"name": "namnet"}
 
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="districts")
@@ -81,6 +84,7 @@ class PlaceQuerySet(models.QuerySet):
 class Place(models.Model):
     """A named place with approximate coordinates; incidents may be reported at it."""
 
+    PERSONAL_DATA_REASON = LAGESBILD_REASON
     FREE_TEXT_FIELDS = {"name": "namnet", "aliases": "de andra namnen", "description": "beskrivningen"}
 
     class Kind(models.TextChoices):

@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.accounts import tenancy
 from trygg.accounts.models import Organisation, Unit
-from trygg.lib.formfields import BoundedDateField, SafeModelMultipleChoiceField, safe_formfield
+from trygg.lib.formfields import (
+    BoundedDateField,
+    DecimalCommaFloatField,
+    SafeModelMultipleChoiceField,
+    safe_formfield,
+)
 from trygg.lib.pii import NO_NAMES_NOTICE
 from trygg.places.models import District, Place
 
@@ -106,10 +111,10 @@ class FilterForm(forms.Form):
 
 
 class IncidentForm(forms.ModelForm):
-    lat = forms.FloatField(
+    lat = DecimalCommaFloatField(
         label=_("Latitud"), required=False, help_text=_("Fylls i när du klickar i kartan.")
     )
-    lon = forms.FloatField(label=_("Longitud"), required=False)
+    lon = DecimalCommaFloatField(label=_("Longitud"), required=False)
 
     class Meta:
         model = Incident

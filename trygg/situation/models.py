@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from trygg.lib.pii import LAGESBILD_REASON
+
 MAPPABLE_PRECISIONS = ("point", "place")
 # Longest time window an incident may have: a longer one says nothing about when it happened.
 INCIDENT_MAX_WINDOW = dt.timedelta(days=14)
@@ -23,6 +25,7 @@ class Category(models.Model):
     """Incident taxonomy shared by every municipality of the installation (seeded from the reference report
     by a data migration). Only installation administrators (superusers) edit it."""
 
+    PERSONAL_DATA_REASON = LAGESBILD_REASON
     FREE_TEXT_FIELDS = {"name": "namnet", "description": "beskrivningen"}
 
     name = models.CharField(_("namn"), max_length=100, unique=True)
@@ -100,6 +103,7 @@ class Incident(models.Model):
         POLISEN = "polisen", _("Polisens händelser")
         DEMO = "demo", _("Demodata")
 
+    PERSONAL_DATA_REASON = LAGESBILD_REASON
     FREE_TEXT_FIELDS = {"description": "beskrivningen"}
 
     municipality = models.ForeignKey(
@@ -235,6 +239,7 @@ class Meeting(JointRecord):
         LST_BIWEEKLY = "lst_biweekly", _("LST varannan vecka")
         AGENCY_MONTHLY = "agency_monthly", _("Myndighetsgemensamt månadsmöte")
 
+    PERSONAL_DATA_REASON = LAGESBILD_REASON
     FREE_TEXT_FIELDS = {"notes": "anteckningarna"}
 
     date = models.DateField(_("datum"))
@@ -274,6 +279,7 @@ class FocusAreaQuerySet(models.QuerySet):
 class FocusArea(JointRecord):
     """Fokusområde: a place or district plus a problem, agreed for some weeks at a meeting."""
 
+    PERSONAL_DATA_REASON = LAGESBILD_REASON
     FREE_TEXT_FIELDS = {"problem": "problembeskrivningen"}
 
     meeting = models.ForeignKey(
@@ -374,6 +380,7 @@ class ActionQuerySet(models.QuerySet):
 class Action(JointRecord):
     """Åtgärd decided at a meeting, usually for a focus area."""
 
+    PERSONAL_DATA_REASON = LAGESBILD_REASON
     FREE_TEXT_FIELDS = {"title": "rubriken", "description": "beskrivningen"}
 
     class Kind(models.TextChoices):
@@ -462,6 +469,7 @@ class Action(JointRecord):
 class CameraSite(models.Model):
     """A camera-surveillance site (trygghetskamera) and its permit/supervision status."""
 
+    PERSONAL_DATA_REASON = LAGESBILD_REASON
     FREE_TEXT_FIELDS = {
         "name": "namnet",
         "area_description": "det bevakade området",

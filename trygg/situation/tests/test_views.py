@@ -582,3 +582,13 @@ def test_a_focus_area_chosen_for_high_counts_is_saved_from_the_form_and_warned_a
         make_incident("ungdomshang", at(start + dt.timedelta(days=2), 8 + i % 10), lat=57.95, lon=11.85)
     page = client.get(reverse("situation:action_detail", args=[world["action"].pk])).content.decode()
     assert REGRESSION_TO_THE_MEAN in html.unescape(page)
+
+
+def test_an_incident_point_with_a_decimal_comma_is_accepted(personas, login, world):
+    client = login(personas["coordinator"])
+    response = client.post(
+        reverse("situation:incident_create"), incident_post(place="", lat="57,8815", lon="11,9640")
+    )
+    assert response.status_code == 302
+    incident = Incident.objects.latest("pk")
+    assert (incident.lat, incident.lon) == (57.8815, 11.964)
