@@ -1,0 +1,50 @@
+"""Keep client addresses and user agents out of log records.
+
+Django attaches the request to its own log records (``django.request`` for 4xx/5xx responses,
+``django.security.*`` for a CSRF failure or a suspicious request) and ``runserver`` attaches the client
+socket (``django.server``). A formatter does not print them, but any handler that does (an e-mail to the
+admins, an error tracker) would send the client's address and user agent along. This filter removes those
+attributes from the record before any handler sees it; :class:`~trygg.dialog.apps.DialogConfig` installs it
+on those loggers at start-up. The access log of gunicorn is configured without the remote address in
+``deploy/gunicorn.conf.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+LOGGERS = (
+    "django.request",
+    "django.server",
+    "django.security",
+    "django.security.csrf",
+    "django.security.DisallowedHost",
+    "django.security.DisallowedRedirect",
+    "django.security.RequestDataTooBig",
+    "django.security.TooManyFieldsSent",
+    "django.security.TooManyFilesSent",
+    "django.security.SuspiciousOperation",
+    "django.security.SuspiciousFileOperation",
+    "django.security.SuspiciousMultipartForm",
+    "django.security.SuspiciousSession",
+    "gunicorn.access",
+    "gunicorn.error",
+)
+DROPPED = ("request", "client_addr", "remote_addr")
+
+
+class DropClientIdentity(logging.Filter):
+    """Remove the request (and with it META: REMOTE_ADDR, HTTP_USER_AGENT) from a record; keep the record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for name in DROPPED:
+            if name in record.__dict__:
+                del record.__dict__[name]
+        return True
+
+
+def install() -> None:
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, DropClientIdentity) for f in logger.filters):
+            logger.addFilter(DropClientIdentity())
