@@ -203,10 +203,20 @@ def compare_shares(
     return "higher" if test.difference > 0 else "lower"
 
 
+def shared_years(prev: ShareEstimate, curr: ShareEstimate, prev_year: int, curr_year: int) -> tuple[int, ...]:
+    """The survey years two values have in common (pooled values "2021–2022" and "2022–2023" share 2022)."""
+    a = set(range(*(prev.years[0], prev.years[1] + 1))) if prev.years else {prev_year}
+    b = set(range(*(curr.years[0], curr.years[1] + 1))) if curr.years else {curr_year}
+    return tuple(sorted(a & b))
+
+
 def describe_share_change(
     prev: ShareEstimate, curr: ShareEstimate, prev_year: int, curr_year: int, subject: str
 ) -> str:
-    """ "Andelen … har ökat från 20 procent 2022 till 23 procent 2023, en skillnad som ligger inom felmarginalen."."""
+    """ "Andelen … har ökat från 20 procent 2022 till 23 procent 2023, en skillnad som ligger inom felmarginalen."
+
+    Two values that share survey years (pooled "2021–2022" against "2022–2023") are not independent samples:
+    the change is described, not tested."""
     prev_label, curr_label = prev.label(prev_year), curr.label(curr_year)
     if curr.value == prev.value:
         return _capitalise(
@@ -217,6 +227,12 @@ def describe_share_change(
         f"{subject} har {verb} från {format_share(prev.value)} procent {prev_label} till "
         f"{format_share(curr.value)} procent {curr_label}"
     )
+    if common := shared_years(prev, curr, prev_year, curr_year):
+        years = " och ".join(str(y) for y in common)
+        return _capitalise(
+            f"{text}; båda värdena bygger delvis på svaren från {years}, så skillnaden kan inte prövas "
+            "statistiskt."
+        )
     test = share_difference_test(curr, prev)
     if not test.significant:
         return _capitalise(

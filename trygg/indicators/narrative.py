@@ -24,6 +24,7 @@ from .analysis import (
     format_share,
     rank,
     rate_per_100k,
+    shared_years,
 )
 from .changes import (
     DEFAULT_TREND_YEARS,
@@ -353,8 +354,11 @@ class _Draft:
         current = ntu.kommun[latest]
         sentences = []
         subject = f"andelen som {ntu.question}"
+        # The latest earlier value that shares no survey year with the current one (pooled kommun values
+        # overlap year by year); else the year before, which describe_share_change then only describes.
+        earlier = [y for y in years[:-1] if not shared_years(ntu.kommun[y], current, y, latest)]
         if len(years) > 1:
-            previous = years[-2]
+            previous = earlier[-1] if earlier else years[-2]
             sentences.append(
                 describe_share_change(
                     ntu.kommun[previous], current, previous, latest, f"{subject} i {f.place}"

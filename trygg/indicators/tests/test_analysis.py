@@ -364,3 +364,19 @@ def test_min_share_is_configurable():
     strict = composite_index(inputs, {"våld": False, "stöld": False}, MinMaxEqualWeight(min_share=1.0))
     assert strict.excluded == ("E",)
     assert "100 procent" in strict.method_description
+
+
+def test_pooled_values_that_share_a_year_are_described_not_tested():
+    from trygg.indicators.analysis import describe_share_change, shared_years
+
+    earlier = share_interval(20, 3.5, years=(2021, 2022))
+    later = share_interval(29, 3.5, years=(2022, 2023))  # would be "säkerställd" as independent samples
+    assert shared_years(earlier, later, 2022, 2023) == (2022,)
+    text = describe_share_change(earlier, later, 2022, 2023, "andelen otrygga")
+    assert "2021–2022" in text and "2022–2023" in text
+    assert "kan inte prövas" in text and "säkerställd" not in text and "p =" not in text
+    apart = share_interval(20, 3.5, years=(2020, 2021))
+    assert shared_years(apart, later, 2021, 2023) == ()
+    assert "statistiskt säkerställd ökning (p " in describe_share_change(apart, later, 2021, 2023, "andelen")
+    # single years never overlap unless equal
+    assert shared_years(share_interval(20, 3), share_interval(23, 3), 2022, 2023) == ()

@@ -266,3 +266,20 @@ def test_figures_for_the_section(kungalv):
 
 def test_no_figures_without_data():
     assert current_analysis_figures(AnalysisFacts("Kungälvs kommun", "Kungälv", "1482", 2023)) == []
+
+
+def test_pooled_kommun_values_are_compared_with_the_latest_value_that_shares_no_year():
+    """Kolada's NTU values for a kommun are pooled over two years and overlap year by year: the draft
+    compares 2022–2023 with 2020–2021, never with 2021–2022."""
+    from trygg.indicators.analysis import share_interval
+    from trygg.indicators.narrative import AnalysisFacts, NtuFacts, draft_current_analysis
+
+    kommun = {
+        2021: share_interval(20, 3.5, years=(2020, 2021)),
+        2022: share_interval(22, 3.5, years=(2021, 2022)),
+        2023: share_interval(23, 3.5, years=(2022, 2023)),
+    }
+    ntu = NtuFacts(question="känner sig otrygga", kommun=kommun)
+    text = draft_current_analysis(AnalysisFacts("Kungälvs kommun", "Kungälv", "1482", 2023, ntu=ntu))
+    assert "från 20 procent 2020–2021 till 23 procent 2022–2023" in text
+    assert "2021–2022" not in text
