@@ -12,6 +12,7 @@ on those loggers at start-up. The access log of gunicorn is configured without t
 from __future__ import annotations
 
 import logging
+import re
 
 LOGGERS = (
     "django.request",
@@ -48,3 +49,29 @@ def install() -> None:
         logger = logging.getLogger(name)
         if not any(isinstance(f, DropClientIdentity) for f in logger.filters):
             logger.addFilter(DropClientIdentity())
+
+
+# IPv4, and IPv6 written with at least two colons (hex groups); used on servers' own messages such as
+# gunicorn's "Invalid request from ip=…".
+_ADDRESS = re.compile(
+    r"(?<![\w.:])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])"
+    r"|(?<![\w:])(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])"
+)
+REPLACEMENT = "[adress borttagen]"
+
+
+def scrub_addresses(text: str) -> str:
+    return _ADDRESS.sub(REPLACEMENT, text)
+
+
+class ScrubAddresses(logging.Filter):
+    """Replace IP addresses in a record's message (after formatting) and drop the request attributes.
+    For loggers whose messages are built with the address in them (gunicorn.error)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        DropClientIdentity().filter(record)
+        message = record.getMessage()
+        cleaned = scrub_addresses(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
