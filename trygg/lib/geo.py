@@ -137,6 +137,21 @@ def cell_resolution(cell: int) -> int:
     return h3_int.get_resolution(_check_cell(cell))
 
 
+def aggregate_to_parents(
+    cells: np.ndarray, counts: np.ndarray, resolution: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Counts per finer cell summed into their parent cells at a coarser `resolution` (sorted by cell id)."""
+    if len(cells) == 0:
+        return cells.astype(np.int64), counts.astype(np.int64)
+    parents = np.fromiter(
+        (h3_int.cell_to_parent(_check_cell(int(c)), resolution) for c in cells),
+        dtype=np.int64,
+        count=len(cells),
+    )
+    unique, inverse = np.unique(parents, return_inverse=True)
+    return unique, np.bincount(inverse, weights=counts, minlength=len(unique)).astype(np.int64)
+
+
 def cell_boundary_geojson(cell: int) -> dict[str, Any]:
     """GeoJSON Polygon of the cell, ``[lon, lat]`` pairs, ring closed."""
     ring = [[lon, lat] for lat, lon in h3_int.cell_to_boundary(_check_cell(cell))]

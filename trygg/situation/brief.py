@@ -24,7 +24,7 @@ from trygg.places.models import Municipality, Place
 
 from .hotspots import bh_reject
 from .models import Action, FocusArea, Incident, Meeting
-from .queries import IncidentFilter, hotspot_result, hotspot_rows
+from .queries import IncidentFilter, hotspot_analysis, hotspot_rows
 from .temporal import YEAR_SHIFT, PeriodComparison, RateChange, compare_periods
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -259,7 +259,7 @@ def build_brief(meeting: Meeting, municipality: Municipality, *, today: dt.date 
     hot_filter = IncidentFilter(
         start=meeting.date - dt.timedelta(days=HOTSPOT_DAYS), end=meeting.date - dt.timedelta(days=1)
     )
-    result = hotspot_result(hot_filter, municipality)
+    result, scale = hotspot_analysis(hot_filter, municipality)
     places = list(Place.objects.for_municipality(municipality).only("name", "h3_r7", "h3_r8", "h3_r9"))
     hot = [r for r in hotspot_rows(result, places) if r.css_class.startswith("hot")]
 
@@ -321,7 +321,7 @@ def build_brief(meeting: Meeting, municipality: Municipality, *, today: dt.date 
 
     hotspot_blocks: list = [
         _p(
-            f"Celler (H3, upplösning {hot_filter.resolution}) med förhöjd koncentration av händelser de senaste "
+            f"Celler (H3, upplösning {scale.resolution}) med förhöjd koncentration av händelser de senaste "
             f"{HOTSPOT_DAYS} dagarna jämfört med kommunen som helhet, enligt Getis-Ord Gi* med kontroll av "
             "andelen falska upptäckter (Benjamini–Hochberg)."
         )

@@ -18,7 +18,7 @@ from trygg.lib.pii import NO_NAMES_NOTICE
 from trygg.places.models import District, Place
 
 from .models import INCIDENT_MAX_WINDOW, Action, CameraSite, Category, FocusArea, Incident, Meeting
-from .queries import DEFAULT_RESOLUTION, IncidentFilter
+from .queries import IncidentFilter
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_FILTER_DAYS = 3 * 366
@@ -59,12 +59,14 @@ class FilterForm(forms.Form):
         label=_("Cellstorlek för hotspots"),
         coerce=int,
         required=False,
+        empty_value=None,
         choices=[
+            ("", _("Automatiskt (efter antalet händelser)")),
             (7, _("Stor (H3 7, ca 5 km²)")),
             (8, _("Mellan (H3 8, ca 0,7 km²)")),
             (9, _("Liten (H3 9, ca 0,1 km²)")),
         ],
-        initial=DEFAULT_RESOLUTION,
+        help_text=_("Automatiskt väljer den finaste cellstorlek där händelserna räcker för en säker analys."),
     )
 
     def __init__(self, *args, current=None, readable=(), **kwargs):
@@ -106,7 +108,7 @@ class FilterForm(forms.Form):
             end=data["end"],
             categories=tuple(sorted(c.pk for c in data["category"])),
             sources=tuple(sorted(o.pk for o in data["source"])),
-            resolution=data.get("resolution") or DEFAULT_RESOLUTION,
+            resolution=data.get("resolution") or None,
         )
 
 

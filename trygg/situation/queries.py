@@ -16,7 +16,13 @@ import numpy as np
 from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from trygg.lib.geo import H3_RESOLUTIONS, cell_boundary_geojson, cell_resolution, cell_to_h3
+from trygg.lib.geo import (
+    H3_RESOLUTIONS,
+    aggregate_to_parents,
+    cell_boundary_geojson,
+    cell_resolution,
+    cell_to_h3,
+)
 from trygg.places.boundary import municipality_cells
 from trygg.places.geojson import boundary_feature, place_features, point
 from trygg.places.models import Municipality
@@ -40,7 +46,7 @@ class IncidentFilter:
     end: dt.date
     categories: tuple[int, ...] = ()
     sources: tuple[int, ...] = ()
-    resolution: int = DEFAULT_RESOLUTION
+    resolution: int | None = None  # None: chosen from the data (hotspot_analysis)
     municipalities: tuple[int, ...] = ()
 
     @classmethod
@@ -118,20 +124,31 @@ def study_area(municipalities: list[Municipality], resolution: int) -> np.ndarra
 def hotspot_analysis(filt: IncidentFilter, municipalities, version: tuple | None = None):
     """(Gi* result, chosen scale) over the municipalities' cells (one, or the union of a user's) for the
     filter, from the cache when the data has not changed. The filter is scoped to the same municipalities.
-    The neighbourhood size k at the filter's resolution follows a fixed rule (hotspot_inference.choose_scale:
-    at least 5 expected incidents per neighbourhood), never a search for the most hot spots."""
+    The resolution (unless the filter fixes one) and the neighbourhood size k follow a fixed rule
+    (hotspot_inference.choose_scale: the finest scale with at least 5 expected incidents per neighbourhood),
+    never a search for the most hot spots."""
     municipalities = _as_list(municipalities)
     filt = filt.within(municipalities)
     version = version if version is not None else data_version()
-    key = hotspots.cache_key((filt.start, filt.end), filt.resolution, filt.as_key(), version=version)
+    key = hotspots.cache_key((filt.start, filt.end), filt.resolution or 0, filt.as_key(), version=version)
 
     def compute():
-        cells, counts = counts_per_cell(filt.incidents(), filt.resolution)
-        area = study_area(municipalities, filt.resolution)
-        n_cells = len(area) if area is not None else max(len(cells), 1)
-        scales = tuple(s for s in SCALES if s[0] == filt.resolution)
-        scale = choose_scale(int(counts.sum()), {filt.resolution: n_cells}, scales=scales)
-        return hotspots.gi_star(cells, counts, k=scale.k, study_area=area), scale
+        # One GROUP BY at the finest resolution; coarser counts are sums over parent cells.
+        fine_cells, fine_counts = counts_per_cell(filt.incidents(), max(H3_RESOLUTIONS))
+        n = int(fine_counts.sum())
+        resolutions = (filt.resolution,) if filt.resolution else H3_RESOLUTIONS
+        areas = {r: study_area(municipalities, r) for r in resolutions}
+        cells_in_area = {
+            r: len(area)
+            if area is not None
+            else max(len(aggregate_to_parents(fine_cells, fine_counts, r)[0]), 1)
+            for r, area in areas.items()
+        }
+        scales = tuple(s for s in SCALES if s[0] in resolutions)
+        scale = choose_scale(n, cells_in_area, scales=scales)
+        cells, counts = aggregate_to_parents(fine_cells, fine_counts, scale.resolution)
+        result = hotspots.gi_star(cells, counts, k=scale.k, study_area=areas[scale.resolution])
+        return result, scale
 
     return hotspots.hotspot_cache.get_or_compute(key, compute)
 
@@ -253,7 +270,7 @@ def map_payload(filt: IncidentFilter, municipalities, places) -> dict:
     mappable = list(incidents_qs.mappable().with_related()[: MAX_MAP_INCIDENTS + 1])
     truncated = len(mappable) > MAX_MAP_INCIDENTS
     total = incidents_qs.count()
-    result = hotspot_result(filt, municipalities)
+    result, scale = hotspot_analysis(filt, municipalities)
     cameras = CameraSite.objects.filter(municipality__in=municipalities).exclude(
         permit_status=CameraSite.PermitStatus.REMOVED
     )
@@ -261,7 +278,8 @@ def map_payload(filt: IncidentFilter, municipalities, places) -> dict:
         "meta": {
             "start": filt.start.isoformat(),
             "end": filt.end.isoformat(),
-            "resolution": filt.resolution,
+            "resolution": scale.resolution,
+            "scale": scale.reason,
             "total": total,
             "on_map": min(len(mappable), MAX_MAP_INCIDENTS),
             "not_on_map": total - len(mappable) if not truncated else None,

@@ -2,6 +2,7 @@
 
 import json
 import math
+from collections import Counter
 from pathlib import Path
 
 import h3
@@ -217,3 +218,17 @@ def test_sweref_input_order_is_northing_then_easting():
     assert 57.7 < lat < 57.9 and 11.9 < lon < 12.0
     with pytest.raises(geo.InvalidCoordinatesError):
         geo.sweref99tm_to_wgs84(float("inf"), 319_000)
+
+
+def test_counts_aggregate_into_parent_cells():
+    rng = np.random.default_rng(7)
+    lats, lons = 57.87 + rng.normal(0, 0.02, 300), 11.98 + rng.normal(0, 0.03, 300)
+    fine = geo.cells_for_points(lats, lons, 9)
+    cells, inverse = np.unique(fine, return_inverse=True)
+    counts = np.bincount(inverse)
+    parents, sums = geo.aggregate_to_parents(cells, counts, 7)
+    expected = Counter(h3.str_to_int(h3.cell_to_parent(h3.int_to_str(int(c)), 7)) for c in fine)
+    assert dict(zip(parents.tolist(), sums.tolist(), strict=True)) == dict(expected)
+    assert list(parents) == sorted(parents) and sums.sum() == 300
+    empty = geo.aggregate_to_parents(np.array([], dtype=np.int64), np.array([], dtype=np.int64), 8)
+    assert len(empty[0]) == 0

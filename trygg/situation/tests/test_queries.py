@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
+from trygg.lib.geo import cell_resolution
 from trygg.places.models import Municipality, Place
 from trygg.situation import hotspots
 from trygg.situation.models import Category, Incident
@@ -87,7 +89,7 @@ def test_the_cluster_is_a_hot_spot_and_the_result_is_cached_until_data_changes(c
     hotspots.hotspot_cache.invalidate()
     result = hotspot_result(_MAY, municipality)
     vita = Place.objects.get(name="Vita fläcken")
-    index = list(result.cells).index(vita.h3_r8)
+    index = list(result.cells).index(vita.cell(cell_resolution(int(result.cells[0]))))
     assert result.classes[index] == hotspots.HOT_99
     assert result.counts[index] == 30
     hits = hotspots.hotspot_cache.hits
@@ -95,7 +97,29 @@ def test_the_cluster_is_a_hot_spot_and_the_result_is_cached_until_data_changes(c
     assert hotspots.hotspot_cache.hits == hits + 1
     make_incident("motorburna", at("2024-05-20", 23), place="Vita fläcken")
     fresh = hotspot_result(_MAY, municipality)
-    assert fresh is not result and fresh.counts[index] == 31
+    assert fresh is not result and fresh.counts[list(fresh.cells).index(result.cells[index])] == 31
+
+
+def test_the_resolution_is_chosen_from_the_data_unless_the_filter_fixes_it(cluster):
+    """Automatic: the finest scale with enough incidents per neighbourhood (a fixed rule); a fixed
+    resolution is kept and only k is chosen."""
+    from trygg.places.boundary import municipality_cells
+    from trygg.situation.hotspot_inference import SCALES, choose_scale
+    from trygg.situation.queries import hotspot_analysis
+
+    municipality = Municipality.objects.get(code="1482")
+    hotspots.hotspot_cache.invalidate()
+    result, scale = hotspot_analysis(_MAY, municipality)
+    n = int(result.counts.sum())
+    expected = choose_scale(
+        n, {r: len(municipality_cells(municipality, r)) for r in (7, 8, 9)}, scales=SCALES
+    )
+    assert (scale.resolution, scale.k) == (expected.resolution, expected.k)
+    assert cell_resolution(int(result.cells[0])) == scale.resolution and result.k == scale.k
+    for fixed in (7, 9):
+        result, scale = hotspot_analysis(replace(_MAY, resolution=fixed), municipality)
+        assert scale.resolution == fixed == cell_resolution(int(result.cells[0]))
+        assert int(result.counts.sum()) == n  # the same incidents, counted in other cells
 
 
 def test_the_map_payload_keeps_location_less_events_off_the_map(cluster):

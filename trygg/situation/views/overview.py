@@ -36,15 +36,12 @@ def _filter(request: HttpRequest):
     }
     if not request.GET:
         default = IncidentFilter.default()
-        form = FilterForm(
-            initial={"start": default.start, "end": default.end, "resolution": default.resolution}, **options
-        )
+        form = FilterForm(initial={"start": default.start, "end": default.end, "resolution": ""}, **options)
         return form, default.within(municipalities), municipalities
-    # A link that sets some parameters (?kommuner=alla) keeps the defaults of the rest, and the form shows
-    # them: otherwise the cell-size list would show its first choice while the default is used.
+    # A link that sets some parameters (?kommuner=alla) keeps the default period, and the form shows it.
     data = request.GET.copy()
     default = IncidentFilter.default()
-    for name, value in (("start", default.start), ("end", default.end), ("resolution", default.resolution)):
+    for name, value in (("start", default.start), ("end", default.end)):
         if name not in data:
             data[name] = str(value)
     form = FilterForm(data, **options)
