@@ -5,7 +5,7 @@ row with the true before/after values.
 A resident's submission is written with acting_user=None (there is no account and no identity); its audit
 row therefore names no actor. The one exception to "true old value" is the moderator's redaction of a text
 (:func:`do_redact_text`): the point of redacting is that the removed words are kept nowhere, so its audit row
-keeps the old text's length, not the text.
+keeps the old text's length, not the text, and the text is replaced in the submission's earlier audit rows too.
 """
 
 from __future__ import annotations
@@ -220,6 +220,7 @@ def do_redact_text(submission: Submission, text: str, *, acting_user) -> tuple[S
     stored.text = new
     stored.text_redacted_by_moderator = True
     stored.save(update_fields=["text", "text_redacted_by_moderator"])
+    _scrub_earlier_audit(stored)
     record_audit(
         acting_user,
         "submission.redact",
@@ -231,6 +232,24 @@ def do_redact_text(submission: Submission, text: str, *, acting_user) -> tuple[S
     )
     submission.text, submission.text_redacted_by_moderator = stored.text, True
     return stored, explanation
+
+
+def _scrub_earlier_audit(submission: Submission) -> None:
+    """The earlier audit rows of this submission (its arrival, earlier redactions) held the text the moderator
+    has just removed; they keep that a text was there, not the text."""
+    from trygg.accounts.models import AuditEvent
+
+    rows = AuditEvent.objects.filter(object_type=Submission._meta.label_lower, object_id=str(submission.pk))
+    for row in rows.select_for_update():
+        text = row.changes.get("text") if isinstance(row.changes, dict) else None
+        if isinstance(text, list):
+            row.changes["text"] = [
+                v if v is None or str(v).startswith("[") else REDACTED_IN_AUDIT for v in text
+            ]
+            row.save(update_fields=["changes"])
+
+
+REDACTED_IN_AUDIT = "[text redigerad vid moderering]"
 
 
 def _nearest_place(submission: Submission) -> Place | None:

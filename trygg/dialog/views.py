@@ -7,11 +7,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import analysis, permissions, queries
 from .actions import (
@@ -183,9 +183,10 @@ def _back(request, submission) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def submission_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     submission = permissions.get_submission_for_user(request, pk, manage=True)
+    if request.method != "POST":  # after the lookup: another municipality's id is a 404 on any method
+        return HttpResponseNotAllowed(["POST"])
     form = ModerationForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Välj godkänn eller avvisa.")
@@ -196,9 +197,10 @@ def submission_moderate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def submission_redact(request: HttpRequest, pk: int) -> HttpResponse:
     submission = permissions.get_submission_for_user(request, pk, manage=True)
+    if request.method != "POST":  # after the lookup: another municipality's id is a 404 on any method
+        return HttpResponseNotAllowed(["POST"])
     form = RedactForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -215,9 +217,10 @@ def submission_redact(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def submission_focus_area(request: HttpRequest, pk: int) -> HttpResponse:
     submission = permissions.get_submission_for_user(request, pk, manage=True)
+    if request.method != "POST":  # after the lookup: another municipality's id is a 404 on any method
+        return HttpResponseNotAllowed(["POST"])
     form = FocusAreaFromSubmissionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Ange startdatum och antal veckor (1–52).")
@@ -232,9 +235,10 @@ def submission_focus_area(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def submission_action(request: HttpRequest, pk: int) -> HttpResponse:
     submission = permissions.get_submission_for_user(request, pk, manage=True)
+    if request.method != "POST":  # after the lookup: another municipality's id is a 404 on any method
+        return HttpResponseNotAllowed(["POST"])
     form = ActionFromSubmissionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Rubriken får vara högst 300 tecken.")
@@ -300,7 +304,7 @@ def campaign_analysis(request: HttpRequest, pk: int) -> HttpResponse:
             "day_n": table[0].day_n if table else 0,
             "comparisons": len(table),
             "walk_correlations": analysis.feeling_vs_parameters(walk_rows) if walk_rows else [],
-            "walk_n": len(walk_rows),
+            "walk_n": len(walk_rows or []),
             "walks_available": walk_rows is not None,
         },
     )
