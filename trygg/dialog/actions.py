@@ -318,3 +318,27 @@ def do_make_action(submission: Submission, *, title: str, acting_user):
     except SituationError as exc:
         raise DialogError(str(exc)) from None
     return action
+
+
+@transaction.atomic
+def do_make_walk_stop(submission: Submission, walk, *, acting_user):
+    """A stop on a planned walk's route at the submission's point or place (through trygg.walks'
+    do_add_stop, which audits it). Described-only submissions have no point to walk to."""
+    from trygg.walks.actions import WalkError, do_add_stop
+
+    if walk.municipality_id != submission.campaign.municipality_id:
+        raise DialogError("Vandringen hör inte till samma kommun som synpunkten.")
+    if not submission.has_point and submission.place_id is None:
+        raise DialogError("Synpunkten har ingen punkt eller plats; beskriv stoppet på vandringen själv.")
+    note = f"Synpunkt {submission.receipt}: {', '.join(submission.category_labels())}"[:300]
+    try:
+        return do_add_stop(
+            walk,
+            lat=submission.lat if submission.has_point else None,
+            lon=submission.lon if submission.has_point else None,
+            place=submission.place if not submission.has_point else None,
+            note=note,
+            acting_user=acting_user,
+        )
+    except WalkError as exc:
+        raise DialogError(str(exc)) from None

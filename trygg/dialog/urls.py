@@ -18,5 +18,6 @@ urlpatterns = [
     path("synpunkt/<int:pk>/redigera-text/", views.submission_redact, name="submission_redact"),
     path("synpunkt/<int:pk>/fokusomrade/", views.submission_focus_area, name="submission_focus_area"),
     path("synpunkt/<int:pk>/atgard/", views.submission_action, name="submission_action"),
+    path("synpunkt/<int:pk>/vandring/", views.submission_walk_stop, name="submission_walk_stop"),
     path("synpunkt/<int:pk>/foto/", views.submission_photo, name="submission_photo"),
 ]

@@ -18,6 +18,7 @@ from .actions import (
     DialogError,
     do_make_action,
     do_make_focus_area,
+    do_make_walk_stop,
     do_moderate,
     do_redact_text,
     do_save_campaign,
@@ -171,7 +172,20 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 initial={"title": ", ".join(submission.category_labels())}
             ),
             "statuses": Submission.Status,
+            "walks": _planned_walks(submission),
         },
+    )
+
+
+def _planned_walks(submission: Submission) -> list:
+    try:
+        from trygg.walks.models import Walk
+    except ImportError:
+        return []
+    return list(
+        Walk.objects.filter(municipality_id=submission.campaign.municipality_id, status="planned").order_by(
+            "date"
+        )
     )
 
 
@@ -310,11 +324,58 @@ def campaign_analysis(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+WALK_PARAMETERS = (
+    "lighting",
+    "openness",
+    "visibility",
+    "people",
+    "security",
+    "walk_path",
+    "public_transport",
+    "gender_usage",
+)
+
+
 def walk_feeling_rows(campaign: Campaign):
-    """[(feeling, {parameter: score})] of the walks' findings in the campaign's municipality, when trygg.walks
-    offers them (``trygg.walks.queries.feeling_rows(municipality)``); None when it does not (yet)."""
+    """[(feeling, {parameter label: score})] of the walks' findings in the campaign's municipality (read only
+    from trygg.walks); None when that app offers no scored findings."""
     try:
-        from trygg.walks.queries import feeling_rows  # type: ignore[import-not-found]
+        from trygg.walks.models import Finding
     except ImportError:
         return None
-    return list(feeling_rows(campaign.municipality))
+    fields = {f.name: f for f in Finding._meta.get_fields()}
+    if "feeling" not in fields or not all(p in fields for p in WALK_PARAMETERS):
+        return None
+    rows = Finding.objects.filter(walk__municipality=campaign.municipality, feeling__isnull=False).values(
+        "feeling", *WALK_PARAMETERS
+    )
+    labels = {p: str(fields[p].verbose_name) for p in WALK_PARAMETERS}
+    return [(r["feeling"], {labels[p]: r[p] for p in WALK_PARAMETERS if r[p] is not None}) for r in rows]
+
+
+@login_required
+def submission_walk_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = permissions.get_submission_for_user(request, pk, manage=True)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    from trygg.walks.models import Walk
+
+    walk = Walk.objects.filter(
+        municipality_id=submission.campaign.municipality_id, pk=_int(request.POST.get("walk"))
+    ).first()
+    if walk is None:
+        messages.error(request, "Välj en vandring i listan.")
+        return _back(request, submission)
+    try:
+        do_make_walk_stop(submission, walk, acting_user=request.user)
+    except DialogError as exc:
+        messages.error(request, str(exc))
+        return _back(request, submission)
+    messages.success(request, f"Synpunkt {submission.receipt} är ett stopp på vandringen {walk.title}.")
+    return _back(request, submission)
+
+
+def _int(raw) -> int | None:
+    from trygg.lib.formfields import parse_pk
+
+    return parse_pk(str(raw or ""))

@@ -128,7 +128,27 @@ def make_action(ctx) -> AuditCase:
     )
 
 
+def make_walk_stop(ctx) -> AuditCase:
+    from trygg.situation.tests.tenancy_cases import _place
+    from trygg.walks.models import Walk
+
+    place = _place(ctx.municipality)
+    walk = Walk.objects.create(
+        municipality=ctx.municipality, title="Kvällsvandring", date=dt.date(2024, 10, 1)
+    )
+    data = actions.SubmissionInput(
+        categories=["belysning"], time_of_day="kvall", day_type="helg", place=place
+    )
+    submission = actions.do_submit(_campaign(ctx), data)[0]
+    return AuditCase(
+        change=lambda: actions.do_make_walk_stop(submission, walk, acting_user=ctx.user),
+        expect={"place": [None, place.pk], "order": [None, 1]},
+        rows=lambda: AuditEvent.objects.filter(object_type="walks.stop"),
+    )
+
+
 CASES = {
+    "dialog.do_make_walk_stop": make_walk_stop,
     "dialog.do_save_campaign": save_campaign,
     "dialog.do_submit": submit,
     "dialog.do_moderate": moderate,

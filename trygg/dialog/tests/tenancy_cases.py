@@ -62,6 +62,7 @@ CASES = {
     "dialog:submission_redact": submission,
     "dialog:submission_focus_area": submission,
     "dialog:submission_action": submission,
+    "dialog:submission_walk_stop": submission,
     "dialog:submission_photo": submission_with_photo,
 }
 EXEMPT = {
