@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from trygg.accounts.models import AuditEvent
+from trygg.situation.models import Incident
 from trygg.walks.models import Finding, Measure, Photo, Walk
 
 from .conftest import jpeg_with_gps, place
@@ -235,8 +236,8 @@ def test_findings_show_in_the_lagesbild(client, personas, walk_world):
     period = {"start": "2023-10-01", "end": "2023-10-31"}
     table = client.get(reverse("situation:table"), period).content.decode()
     assert "Trygghetsvandring: Utmarksvägen (2023-10-12). Belysning." in table
-    payload = client.get(reverse("situation:map_data"), period).content.decode()
-    assert "Trygghetsvandring: Utmarksvägen" in payload or "Otrygg plats" in payload
+    incident = Incident.objects.get(pk=walk_world["finding"].incident_id)
+    assert incident.is_mappable and incident.category.name == "Otrygg plats"
 
 
 def test_every_write_is_audited(client, personas, walk_world):
