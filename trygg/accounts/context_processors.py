@@ -3,10 +3,17 @@ from .tenancy import available_municipalities, current_municipality
 
 
 def roles(request):
-    """The user's role in the current municipality and the municipalities they may switch between."""
+    """The user's role in the current municipality, the municipalities they may switch between, and what
+    the menus may offer them (each app's own permission helper decides; a menu never links to a 403)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"user_role": None, "Role": Role, "current_municipality": None, "my_municipalities": []}
+        return {
+            "user_role": None,
+            "Role": Role,
+            "current_municipality": None,
+            "my_municipalities": [],
+            "menu": {},
+        }
     municipality = current_municipality(request)
     role = user.role_in(municipality) if municipality is not None else Role.NONE
     return {
@@ -15,4 +22,25 @@ def roles(request):
         "Role": Role,
         "current_municipality": municipality,
         "my_municipalities": available_municipalities(user),
+        "menu": _menu(user, municipality) if role else {},
+    }
+
+
+def _menu(user, municipality) -> dict[str, bool]:
+    # Imported here: accounts is the base app, the others import it.
+    from trygg.indicators import permissions as indicators
+    from trygg.places import permissions as places
+    from trygg.plans import permissions as plans
+    from trygg.situation import permissions as situation
+
+    return {
+        "plans": plans.can_view_plans(user, municipality),
+        "manage_plans": plans.can_manage_plans(user, municipality),
+        "situation": situation.can_view_situation(user, municipality),
+        "report_incident": situation.can_write_situation(user, municipality),
+        "manage_situation": situation.can_manage_situation(user, municipality),
+        "statistics": indicators.can_view(user),
+        "administer_statistics": indicators.can_import(user, municipality),
+        "places": places.can_view_places(user, municipality),
+        "manage_places": places.can_manage_places(user, municipality),
     }

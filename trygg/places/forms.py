@@ -30,6 +30,10 @@ class PlaceForm(forms.ModelForm):
         self.municipality = self.instance.municipality
         self.fields["district"].queryset = District.objects.filter(municipality=self.municipality)
         self.fields["district"].required = False
+        self.fields["district"].empty_label = _("Välj kommundel …")
+        kind = self.fields["kind"]
+        if getattr(kind, "choices", None) and kind.choices and kind.choices[0][0] == "":
+            kind.choices = [("", _("Välj typ av plats …"))] + list(kind.choices)[1:]
         self.fields["lat"].required = self.fields["lon"].required = False
         self.fields["lat"].help_text = _("Decimalgrader, t.ex. 57,8745.")
         self.fields["lon"].help_text = _("Decimalgrader, t.ex. 11,9560.")

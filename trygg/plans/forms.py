@@ -3,22 +3,27 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import STATUS_CHOICES, FollowUp
 
+COMMENT_HELP = _(
+    "Stycken skiljs med en tom rad. Markera text och använd knapparna Fet, Kursiv och Punktlista ovanför "
+    "rutan. HTML visas som vanlig text."
+)
+
 
 class ActivityStatusForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=STATUS_CHOICES,
-        error_messages={"invalid_choice": _("Välj en av de sex statusarna. ”%(value)s” finns inte.")},
+        choices=[("", _("Välj status …")), *STATUS_CHOICES],
+        error_messages={
+            "invalid_choice": _("Välj en av de sex statusarna. ”%(value)s” finns inte."),
+            "required": _("Välj en status."),
+        },
     )
     comment = forms.CharField(
         label=_("Kommentar"),
         required=False,
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 14, "aria-describedby": "comment-help"}),
-        help_text=_(
-            "Stycken skiljs med en tom rad. Punktlista: börja raden med ”- ” (dra in två mellanslag för en "
-            "underpunkt). **fet**, *kursiv*, ^^understruken^^. HTML visas som vanlig text."
-        ),
+        widget=forms.Textarea(attrs={"rows": 10, "data-comment-editor": ""}),
+        help_text=COMMENT_HELP,
     )
 
 
@@ -28,16 +33,19 @@ class FollowUpTextsForm(forms.ModelForm):
         fields = ["date", "recipient", "introduction", "summary", "current_analysis"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "introduction": forms.Textarea(attrs={"rows": 10}),
-            "summary": forms.Textarea(attrs={"rows": 14}),
-            "current_analysis": forms.Textarea(attrs={"rows": 14}),
+            "introduction": forms.Textarea(attrs={"rows": 10, "data-comment-editor": ""}),
+            "summary": forms.Textarea(attrs={"rows": 14, "data-comment-editor": ""}),
+            "current_analysis": forms.Textarea(attrs={"rows": 14, "data-comment-editor": ""}),
         }
+        help_texts = {"introduction": COMMENT_HELP, "summary": COMMENT_HELP, "current_analysis": COMMENT_HELP}
 
 
 class OverviewFilterForm(forms.Form):
     ar = forms.TypedChoiceField(label=_("Uppföljning"), coerce=int, required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     enhet = forms.TypedChoiceField(label=_("Ansvarig enhet"), coerce=int, required=False, empty_value=None)
+    mina = forms.BooleanField(label=_("Mina aktiviteter"), required=False)
+    ej_rapporterade = forms.BooleanField(label=_("Ej rapporterade i år"), required=False)
     politiskt = forms.ChoiceField(
         label=_("Politiskt uppdrag"),
         required=False,

@@ -121,6 +121,12 @@ class Intervention(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def name(self) -> str:
+        """The title without the report's "Insats: " prefix, for places that already say "Insats"."""
+        head, sep, rest = self.title.partition(":")
+        return rest.strip() if sep and head.strip().lower() == "insats" else self.title
+
 
 class ActivityQuerySet(models.QuerySet):
     def for_plan(self, plan):

@@ -61,13 +61,28 @@ class PlanTree:
     def counts(self) -> StatusCounts:
         return count_statuses(a.status for a in self.activities)
 
-    def filtered(self, *, status: str = "", unit_id: int | None = None, political: bool | None = None):
-        """A copy holding only matching activities; areas and interventions left empty are dropped."""
+    def filtered(
+        self,
+        *,
+        status: str = "",
+        unit_id: int | None = None,
+        political: bool | None = None,
+        unit_ids: set[int] | None = None,
+        unreported: bool = False,
+    ):
+        """A copy holding only matching activities; areas and interventions left empty are dropped.
+
+        unit_ids: keep activities of any of these units ("Mina aktiviteter"); unreported: keep activities
+        without a status in this follow-up ("Ej rapporterade i år")."""
 
         def keep(node: ActivityNode) -> bool:
             if status and node.status != status:
                 return False
+            if unreported and node.status:
+                return False
             if unit_id is not None and unit_id not in {u.pk for u in node.units}:
+                return False
+            if unit_ids is not None and not (unit_ids & {u.pk for u in node.units}):
                 return False
             return political is None or node.activity.political_assignment == political
 

@@ -13,6 +13,11 @@ urlpatterns = [
     path("<slug:slug>/uppfoljning/<int:year>/", views.follow_up_detail, name="follow_up_detail"),
     path("<slug:slug>/uppfoljning/<int:year>/texter/", views.follow_up_edit, name="follow_up_edit"),
     path(
+        "<slug:slug>/uppfoljning/<int:year>/aktivitet/<int:pk>/",
+        views.follow_up_row,
+        name="follow_up_row",
+    ),
+    path(
         "<slug:slug>/uppfoljning/<int:year>/rapport.<str:fmt>",
         views.follow_up_report,
         name="follow_up_report",

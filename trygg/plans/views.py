@@ -1,7 +1,11 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,8 +24,10 @@ from .actions import (
 from .exchange import PlanImportError, export_plan_json, export_plan_xlsx, import_plan_json, import_plan_xlsx
 from .forms import ActivityStatusForm, FollowUpTextsForm, OverviewFilterForm, PlanImportForm
 from .models import ActivityStatus, FollowUp, Plan, StatusChange
-from .report import REPORT_FORMATS, draft_current_analysis, has_current_analysis_drafter, render_follow_up
+from .report import REPORT_FORMATS, draft_current_analysis, has_current_analysis_drafter
+from .report_cache import cached_report, report_filename, report_states
 from .status_rules import Status, date_warnings
+from .tasks import render_follow_up_report
 from .tree import load_plan_tree
 
 
@@ -61,10 +67,14 @@ def plan_detail(request, slug: str):
     year = filters.get("ar") or (years[0] if years else None)
     follow_up = next((f for f in follow_ups if f.year == year), None)
     tree = load_plan_tree(plan, follow_up)
-    shown = tree.filtered(
-        status=filters.get("status") or "", unit_id=filters.get("enhet"), political=form.political()
-    )
     user_unit_ids = set(request.user.units.values_list("pk", flat=True))
+    shown = tree.filtered(
+        status=filters.get("status") or "",
+        unit_id=filters.get("enhet"),
+        political=form.political(),
+        unit_ids=user_unit_ids if filters.get("mina") else None,
+        unreported=bool(filters.get("ej_rapporterade")) and follow_up is not None,
+    )
     editable = {
         node.activity.pk
         for node in shown.activities
@@ -77,9 +87,13 @@ def plan_detail(request, slug: str):
         "follow_up": follow_up,
         "tree": shown,
         "total_counts": tree.counts,
+        "overview": tree.areas,
         "form": form,
         "editable": editable,
-        "is_filtered": any(filters.get(k) for k in ("status", "enhet", "politiskt")),
+        "is_filtered": any(
+            filters.get(k) for k in ("status", "enhet", "politiskt", "mina", "ej_rapporterade")
+        ),
+        "has_units": bool(user_unit_ids),
     }
     return render(request, "plans/plan_detail.html", context)
 
@@ -132,6 +146,9 @@ def activity_status_edit(request, pk: int, year: int):
                     messages.warning(request, notice)
                 for warning in _warnings(activity, follow_up, form.cleaned_data["status"]):
                     messages.warning(request, warning)
+                back = request.POST.get("next", "")
+                if back and url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+                    return redirect(back)
                 return redirect("plans:activity_detail", pk=activity.pk)
     else:
         initial = {"status": current.status, "comment": current.comment} if current else {}
@@ -147,6 +164,7 @@ def activity_status_edit(request, pk: int, year: int):
         "follow_up": follow_up,
         "form": form,
         "preview_comment": form["comment"].value() or "",
+        "next": request.POST.get("next", "") if request.method == "POST" else request.GET.get("next", ""),
         "warnings": _warnings(activity, follow_up, status_value),
     }
     if request.headers.get("HX-Request") == "true":
@@ -162,20 +180,147 @@ def _warnings(activity, follow_up, status_value) -> list[str]:
     return date_warnings(status, activity.planned_start, activity.planned_end, follow_up.date)
 
 
+FOLLOW_UP_FILTERS = ("mina", "ej_rapporterade")
+
+
+def _follow_up_filters(params) -> dict[str, bool]:
+    return {key: params.get(key) in ("1", "on", "true") for key in FOLLOW_UP_FILTERS}
+
+
+def _filter_query(filters: dict[str, bool]) -> str:
+    return urlencode({key: "1" for key, on in filters.items() if on})
+
+
+def _follow_up_context(request, follow_up, filters, *, editing=None, form=None) -> dict:
+    plan = follow_up.plan
+    tree = load_plan_tree(plan, follow_up)
+    user_unit_ids = set(request.user.units.values_list("pk", flat=True))
+    shown = tree.filtered(
+        unit_ids=user_unit_ids if filters["mina"] else None, unreported=filters["ej_rapporterade"]
+    )
+    editable = {
+        node.activity.pk
+        for node in shown.activities
+        if permissions.can_edit_activity(
+            request.user, node.activity, user_unit_ids, municipality_id=plan.municipality_id
+        )
+    }
+    all_nodes = tree.activities
+    return {
+        "nodes": {n.activity.pk: n for n in all_nodes},
+        "follow_up": follow_up,
+        "plan": plan,
+        "counts": tree.counts,
+        "areas": shown.areas,
+        "shown_count": len(shown.activities),
+        "reported": sum(1 for n in all_nodes if n.status),
+        "total": len(all_nodes),
+        "filters": filters,
+        "filter_query": _filter_query(filters),
+        "editable": editable,
+        "editing": editing,
+        "row_form": form,
+        "has_units": bool(user_unit_ids),
+        "formats": REPORT_FORMATS,
+        "reports": report_states(follow_up),
+        "can_manage": permissions.can_manage_plans(request.user, plan.municipality_id),
+    }
+
+
 @require_GET
 @login_required
 def follow_up_detail(request, slug: str, year: int):
     follow_up = permissions.get_follow_up_for_user(request, slug, year)
-    tree = load_plan_tree(follow_up.plan, follow_up)
-    context = {
-        "follow_up": follow_up,
-        "plan": follow_up.plan,
-        "counts": tree.counts,
-        "areas": tree.areas,
-        "formats": REPORT_FORMATS,
-        "can_manage": permissions.can_manage_plans(request.user, follow_up.plan.municipality_id),
-    }
+    filters = _follow_up_filters(request.GET)
+    if request.headers.get("HX-Request") == "true" and request.GET.get("del") == "progress":
+        return render(
+            request, "plans/follow_up_detail.html#progress", _follow_up_context(request, follow_up, filters)
+        )
+    editing, form = None, None
+    if (pk := request.GET.get("redigera", "")).isdigit():
+        editing = int(pk)
+        form = _row_form(editing, follow_up)
+    context = _follow_up_context(request, follow_up, filters, editing=editing, form=form)
+    if editing not in context["editable"]:
+        context["editing"] = context["row_form"] = None
     return render(request, "plans/follow_up_detail.html", context)
+
+
+def _row_form(activity_pk: int, follow_up) -> ActivityStatusForm:
+    current = ActivityStatus.objects.filter(activity_id=activity_pk, follow_up=follow_up).first()
+    initial = (
+        {"status": current.status, "comment": current.comment} if current else {"status": "", "comment": ""}
+    )
+    return ActivityStatusForm(initial=initial, auto_id=f"a{activity_pk}_%s")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def follow_up_row(request, slug: str, year: int, pk: int):
+    """One activity's row on the follow-up page: shown, edited in place (HTMX) or saved. Without
+    JavaScript the "Ändra" link opens the same row in the full page and saving returns to it."""
+    follow_up = permissions.get_follow_up_for_user(request, slug, year)
+    activity = permissions.get_activity_for_user(
+        request, pk, write=request.method == "POST" or "redigera" in request.GET
+    )
+    if activity.intervention.area.plan_id != follow_up.plan_id:
+        raise Http404(_("Aktiviteten hör inte till den här planen."))
+    filters = _follow_up_filters(request.POST if request.method == "POST" else request.GET)
+    htmx = request.headers.get("HX-Request") == "true"
+    form, saved = None, False
+    if request.method == "POST":
+        form = ActivityStatusForm(request.POST, auto_id=f"a{pk}_%s")
+        if form.is_valid():
+            try:
+                stored = do_set_activity_status(
+                    activity,
+                    follow_up,
+                    form.cleaned_data["status"],
+                    form.cleaned_data["comment"],
+                    acting_user=request.user,
+                )
+            except PlanError as exc:
+                form.add_error("status", str(exc))
+            else:
+                saved = True
+                notices = [_("Status och kommentar är sparade för ”%(title)s”.") % {"title": activity.title}]
+                if notice := redaction_message(stored.redactions, "kommentaren"):
+                    notices.append(notice)
+                notices += _warnings(activity, follow_up, form.cleaned_data["status"])
+                if not htmx:
+                    messages.success(request, notices[0])
+                    for notice in notices[1:]:
+                        messages.warning(request, notice)
+                    url = reverse("plans:follow_up_detail", args=[slug, year])
+                    query = _filter_query(filters)
+                    return redirect(f"{url}{'?' + query if query else ''}#a-{pk}")
+                form = None
+        if form is not None and not htmx:
+            context = _follow_up_context(request, follow_up, filters, editing=pk, form=form)
+            return render(request, "plans/follow_up_detail.html", context, status=400)
+    elif "redigera" in request.GET:
+        form = _row_form(pk, follow_up)
+    if not htmx:
+        url = reverse("plans:follow_up_detail", args=[slug, year])
+        query = _filter_query(filters)
+        if form is not None:
+            query = f"{query}&redigera={pk}" if query else f"redigera={pk}"
+        return redirect(f"{url}?{query}#a-{pk}" if query else f"{url}#a-{pk}")
+    context = _follow_up_context(
+        request, follow_up, filters, editing=pk if form is not None else None, form=form
+    )
+    context.update(
+        {
+            "node": context["nodes"].get(pk),
+            "editable": {pk} if permissions.can_edit_activity(request.user, activity) else set(),
+            "saved": saved,
+            "notices": notices if saved else [],
+        }
+    )
+    response = render(request, "plans/follow_up_detail.html#row", context, status=200)
+    if saved:
+        response["HX-Trigger"] = "progress-changed"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -217,14 +362,33 @@ def follow_up_edit(request, slug: str, year: int):
 @require_GET
 @login_required
 def follow_up_report(request, slug: str, year: int, fmt: str):
+    """The report file, from the cache when this version is rendered already; otherwise the render starts
+    in the background and the page says "Rapporten skapas…" and reloads itself (no JavaScript needed)
+    until the file is ready, then the same URL answers with the file."""
     if fmt not in REPORT_FORMATS:
         raise Http404(_("Okänt format."))
     follow_up = permissions.get_follow_up_for_user(request, slug, year)
-    content, content_type, filename = render_follow_up(follow_up, fmt)
-    response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if fmt == "html" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    cached = cached_report(follow_up, fmt)
+    if not cached.exists() and not cached.is_pending():
+        cached.mark_pending()
+        start_render(follow_up, fmt)
+    if cached.exists():
+        response = HttpResponse(cached.read(), content_type=REPORT_FORMATS[fmt])
+        disposition = "inline" if fmt == "html" else "attachment"
+        response["Content-Disposition"] = f'{disposition}; filename="{report_filename(follow_up, fmt)}"'
+        return response
+    context = {"follow_up": follow_up, "plan": follow_up.plan, "fmt": fmt, "format_label": FORMAT_LABELS[fmt]}
+    response = render(request, "plans/report_pending.html", context, status=202)
+    response["Retry-After"] = "3"
+    response["Cache-Control"] = "no-store"
     return response
+
+
+def start_render(follow_up, fmt: str) -> None:
+    render_follow_up_report.enqueue(follow_up.pk, fmt)  # immediate in tests, a worker in production
+
+
+FORMAT_LABELS = {"html": "webbsida (HTML)", "docx": "Word (DOCX)", "pdf": "PDF"}
 
 
 REDACTIONS_SHOWN = 10  # the import's summary lists this many redactions, then counts the rest

@@ -38,5 +38,8 @@ CASES = {
     "plans:follow_up_report": lambda m: {**_slug_year(m), "fmt": "html"},
     "plans:activity_detail": _activity,
     "plans:activity_status_edit": _activity_year,
+    "plans:follow_up_row": lambda m: (lambda p, f, a: {"slug": p.slug, "year": f.year, "pk": a.pk})(
+        *_plan(m)
+    ),
 }
 EXEMPT: dict[str, str] = {}

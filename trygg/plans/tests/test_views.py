@@ -126,9 +126,12 @@ def test_edit_shows_change_in_history_and_warns_on_contradicting_dates(personas,
     change = StatusChange.objects.filter(activity=own).first()
     assert change.changed_by == personas["unit_editor"] and change.new_status == "not_started"
     history = page.split("Historik", 1)[1]
-    first_row = history.split("<tbody>", 1)[1].split("</tr>", 1)[0]
-    assert f"<td>{personas['unit_editor'].username}</td>" in first_row  # who
-    assert "Pågående → Ej påbörjad" in first_row  # old → new
+    first_row = history.split("<li>", 1)[1].split("</li>", 1)[0]
+    # The history in words: who changed what from what to what.
+    assert (
+        f"{personas['unit_editor'].username} ändrade status för 2023 från Pågående till Ej påbörjad"
+        in " ".join(first_row.split())
+    )
 
 
 def test_invalid_status_gives_swedish_error_and_changes_nothing(personas, login, demo):
