@@ -102,7 +102,8 @@ _PNR = re.compile(
     r"(?P<yy>\d{2})(?P<mm>\d{2})(?P<dd>\d{2})"
     rf"(?P<sep>[{DASHES}+{SPACES}]?)"
     r"(?P<serial>\d{3})(?P<check>\d)"
-    rf"(?![\w{DASHES}])"
+    # Not followed by more digits; letters may follow (the genitive "…-9876s", "…-9876:s").
+    rf"(?!\d|[{DASHES}]\d)"
 )
 
 

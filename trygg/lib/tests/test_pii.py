@@ -336,3 +336,13 @@ def test_redacted_text_has_nothing_left_to_find(parts):
         for p in parts
     )
     assert len(result.findings) == n_pii
+
+
+@pytest.mark.parametrize("text", ["19811218-9876s ärende", "811218-9876:s bil", "Personen 198112189876s."])
+def test_a_personnummer_followed_by_letters_is_still_found(text):
+    assert [f.kind for f in find_pii(text)] == ["personnummer"]
+
+
+@pytest.mark.parametrize("text", ["19811218-98761", "811218-9876-12", "1981121898765"])
+def test_a_personnummer_shape_inside_a_longer_number_is_not(text):
+    assert not [f for f in find_pii(text) if f.kind == "personnummer"]
