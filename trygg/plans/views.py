@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -26,14 +27,20 @@ from .forms import ActivityStatusForm, FollowUpTextsForm, OverviewFilterForm, Pl
 from .models import ActivityStatus, FollowUp, Plan, StatusChange
 from .report import REPORT_FORMATS, draft_current_analysis, has_current_analysis_drafter
 from .report_cache import cached_report, report_filename, report_states
+from .start import build_start_page
 from .status_rules import Status, date_warnings
 from .tasks import render_follow_up_report
 from .tree import load_plan_tree
 
 
+@require_GET
 @login_required
 def home(request):
-    return redirect("plans:plan_list")
+    """Start: what needs me now in the current municipality (my unreported activities, overdue ones, the
+    next lägesbild meeting and its open actions, new incidents since my last visit, deadlines)."""
+    municipality = tenancy.current_municipality(request)
+    page = build_start_page(request, municipality, timezone.localdate())
+    return render(request, "start.html", {"page": page, "municipality": municipality})
 
 
 @require_GET
