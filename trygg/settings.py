@@ -168,6 +168,12 @@ TASKS = {
 TRYGG_MUNICIPALITY_CODE = env_str("TRYGG_MUNICIPALITY_CODE", "1482")
 # Published aggregates suppress counts below this threshold.
 TRYGG_SUPPRESS_BELOW = env_int("TRYGG_SUPPRESS_BELOW", 5)
+# The public digital dialog: cells with fewer approved submissions are not shown; submissions per client per
+# ten minutes (counted by a salted, expiring hash in the shared cache, never an address); the header that holds the
+# client address behind a trusted proxy (used only for that hash).
+DIALOG_SUPPRESS_BELOW = env_int("DIALOG_SUPPRESS_BELOW", TRYGG_SUPPRESS_BELOW)
+DIALOG_RATE_LIMIT = env_int("DIALOG_RATE_LIMIT", 10)
+DIALOG_CLIENT_IP_HEADER = env_str("DIALOG_CLIENT_IP_HEADER", "REMOTE_ADDR")
 # Map tiles; the map still shows boundary and layers when tiles cannot load.
 TRYGG_TILE_URL = env_str("TRYGG_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 TRYGG_TILE_ATTRIBUTION = env_str("TRYGG_TILE_ATTRIBUTION", "© OpenStreetMap-bidragsgivare")
@@ -175,7 +181,9 @@ TRYGG_TILE_ATTRIBUTION = env_str("TRYGG_TILE_ATTRIBUTION", "© OpenStreetMap-bid
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No client address or user agent in any log record (Django attaches the request to some records).
+    "filters": {"no_client": {"()": "trygg.dialog.log_privacy.DropClientIdentity"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_client"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"fontTools": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"}},
 }
