@@ -114,7 +114,9 @@ def main():
     n_big = len(load_plan_tree(big.plan, big).activities)
 
     one, ten = measure(demo, args.repeat), measure(big, args.repeat)
-    figures = sum(1 for s in build_follow_up_report(demo).walk() for b in s.blocks if type(b).__name__ == "Figure")
+    figures = sum(
+        1 for s in build_follow_up_report(demo).walk() for b in s.blocks if type(b).__name__ == "Figure"
+    )
     print(f"Report benchmark (median of {args.repeat}; build + render per format, seconds; {figures} charts)")
     print(
         f"{'step':<8}{'demo (' + str(n_demo) + ' act.)':>18}{'10× (' + str(n_big) + ' act.)':>18}{'ratio 10×/1×':>14}"
@@ -126,6 +128,38 @@ def main():
             f"size {fmt}: demo {one[fmt + '_bytes'] / 1024:.0f} KiB, 10× {ten[fmt + '_bytes'] / 1024:.0f} KiB"
         )
     print("targets: demo PDF < 3 s, demo DOCX < 1 s, growth roughly linear (ratio ≈ 10)")
+    cached_download(demo, args.repeat)
+
+
+def cached_download(follow_up, repeat):
+    """What a user waits for: a repeat download of an unchanged report (the cached file, after the version
+    check) against a cold render (a status changed since the last download)."""
+    import tempfile as _tempfile
+
+    from django.conf import settings
+
+    from trygg.plans.actions import do_set_activity_status
+    from trygg.plans.report_cache import cached_report, render_and_store
+    from trygg.plans.tree import load_plan_tree as _tree
+
+    settings.MEDIA_ROOT = _tempfile.mkdtemp(prefix="trygg-bench-media-")
+    node = _tree(follow_up.plan, follow_up).activities[0]
+    statuses = ["ongoing", "ongoing_deviation"]
+    print(f"cached download (demo, median of {repeat}; seconds)")
+    for fmt in FORMATS:
+        colds, repeats = [], []
+        for i in range(repeat):
+            do_set_activity_status(node.activity, follow_up, statuses[i % 2], f"bench {i}", acting_user=None)
+            start = time.perf_counter()
+            render_and_store(follow_up, fmt)  # cold: the status change made a new version
+            colds.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            cached = cached_report(follow_up, fmt)
+            assert cached.exists()
+            cached.read()
+            repeats.append(time.perf_counter() - start)
+        cold, warm = statistics.median(colds), statistics.median(repeats)
+        print(f"  {fmt:<5} cold {cold:>7.3f}  repeat {warm:>7.3f}  ratio cold/repeat {cold / warm:>6.1f}")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """The rendered follow-up report, cached per version so that a repeat download is immediate.
 
-The version is a digest of the report's document model (texts, every status and comment, the plan's
-structure, the statistics section): whatever changes what the report says changes its version, so a cached
-file can never be stale, and nothing has to remember to invalidate it. Building the document takes a few
-queries; rendering it (DOCX, PDF) is what takes seconds, and that runs once per version, as a background
-task when started from the web. Files live in the default storage so that the web process and a worker on
+The version is a digest of everything the report is made from: the follow-up's texts, every status and
+comment, the plan's structure (areas, interventions, activities, their units) and the state of the
+statistics (the section 3 charts): whatever changes what the report may say changes its version, so a cached
+file can never be stale and nothing has to remember to invalidate it. The digest takes a handful of small
+queries (building the document itself takes seconds because of the charts); rendering runs once per
+version, as a background task when started from the web. Files live in the default storage so that the web process and a worker on
 another machine share them; older versions of the same follow-up and format are removed when a new one is
 written.
 """
@@ -70,14 +71,59 @@ def _replace(path: str, content: bytes) -> None:
     default_storage.save(path, ContentFile(content))
 
 
-def document_version(document) -> str:
-    """A digest of everything the report shows (dataclass reprs are deterministic)."""
-    return hashlib.sha256(repr(document).encode("utf-8")).hexdigest()[:32]
+def follow_up_version(follow_up: FollowUp) -> str:
+    """A digest of the rows the report is built from (see the module docstring)."""
+    from django.db.models import Count, Max
+
+    from trygg.indicators.models import Observation
+
+    from .models import Activity, ActivityStatus, Area, FollowUp, Intervention
+
+    fresh = FollowUp.objects.select_related("plan__program", "plan__municipality").get(pk=follow_up.pk)
+    plan = fresh.plan
+    parts = [
+        (
+            fresh.year,
+            str(fresh.date),
+            fresh.recipient,
+            fresh.introduction,
+            fresh.summary,
+            fresh.current_analysis,
+        ),
+        (plan.pk, plan.name, plan.slug, plan.owner_name, plan.period_start, plan.period_end),
+        list(
+            Area.objects.filter(plan=plan).order_by("pk").values_list("pk", "number", "title", "description")
+        ),
+        list(
+            Intervention.objects.filter(area__plan=plan)
+            .order_by("pk")
+            .values_list("pk", "area_id", "number", "title")
+        ),
+        list(
+            Activity.objects.for_plan(plan)
+            .order_by("pk")
+            .values_list(
+                "pk", "intervention_id", "title", "order", "political_assignment", "political_reference"
+            )
+        ),
+        list(
+            Activity.units.through.objects.filter(activity__intervention__area__plan=plan)
+            .order_by("pk")
+            .values_list("activity_id", "unit_id")
+        ),
+        list(
+            ActivityStatus.objects.filter(follow_up=fresh)
+            .order_by("activity_id")
+            .values_list("activity_id", "status", "comment")
+        ),
+        # Section 3 carries charts from the statistics: any import changes the version.
+        Observation.objects.aggregate(n=Count("pk"), last=Max("pk")),
+    ]
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
 
 
-def cached_report(follow_up: FollowUp, fmt: str, document=None) -> CachedReport:
-    document = document if document is not None else build_follow_up_report(follow_up)
-    return CachedReport(follow_up.pk, fmt, document_version(document))
+def cached_report(follow_up: FollowUp, fmt: str, version: str | None = None) -> CachedReport:
+    return CachedReport(follow_up.pk, fmt, version or follow_up_version(follow_up))
 
 
 def report_filename(follow_up: FollowUp, fmt: str) -> str:
@@ -86,10 +132,9 @@ def report_filename(follow_up: FollowUp, fmt: str) -> str:
 
 def render_and_store(follow_up: FollowUp, fmt: str) -> CachedReport:
     """Render the current version (unless it is stored already), store it and drop older versions."""
-    document = build_follow_up_report(follow_up)
-    cached = cached_report(follow_up, fmt, document)
+    cached = cached_report(follow_up, fmt)
     if not cached.exists():
-        _replace(cached.path, render_document(document, fmt))
+        _replace(cached.path, render_document(build_follow_up_report(follow_up), fmt))
     if default_storage.exists(cached.pending_path):
         default_storage.delete(cached.pending_path)
     _drop_other_versions(cached)
@@ -110,9 +155,9 @@ def _drop_other_versions(cached: CachedReport) -> None:
 
 def report_states(follow_up: FollowUp) -> dict[str, str]:
     """{format: "ready" | "pending" | "none"} for the current version, for the download buttons."""
-    document = build_follow_up_report(follow_up)
+    version = follow_up_version(follow_up)
     states = {}
     for fmt in REPORT_FORMATS:
-        cached = cached_report(follow_up, fmt, document)
+        cached = cached_report(follow_up, fmt, version)
         states[fmt] = "ready" if cached.exists() else "pending" if cached.is_pending() else "none"
     return states
