@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from trygg.accounts import writes
 from trygg.accounts.audit import record_audit
@@ -257,6 +258,22 @@ def do_save_meeting(meeting: Meeting, *, organisations, units, acting_user) -> t
         m2m={"organisations": organisations, "units": units},
     )
     return written.obj, written.explanation
+
+
+@transaction.atomic
+def do_store_meeting_figures(meeting: Meeting, figures: dict, *, acting_user) -> Meeting:
+    """Store the brief's figures on the meeting (computed by brief.meeting_figures): one audit row with the
+    old and new figures; nothing is written when they are unchanged."""
+    stored = Meeting.objects.filter(pk=meeting.pk).values_list("figures", flat=True).get()
+    if stored == figures:
+        return meeting
+    return _write(
+        Meeting,
+        meeting,
+        {"figures": figures, "figures_computed_at": timezone.now()},
+        acting_user=acting_user,
+        action="situation.meeting.figures",
+    ).obj
 
 
 def _same_municipality(municipality: Municipality, **related) -> None:

@@ -24,8 +24,8 @@ from trygg.places.models import Municipality, Place
 
 from .hotspots import bh_reject
 from .models import Action, FocusArea, Incident, Meeting
-from .queries import IncidentFilter, hotspot_analysis, hotspot_rows
-from .temporal import YEAR_SHIFT, PeriodComparison, RateChange, compare_periods
+from .queries import CellRow, IncidentFilter, hotspot_analysis, hotspot_rows
+from .temporal import YEAR_SHIFT, PeriodComparison, RateChange, Window, compare_periods
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEFAULT_PERIOD_DAYS = 14
@@ -244,24 +244,93 @@ def _trend_blocks(trend: PeriodComparison) -> list:
     ]
 
 
-def build_brief(meeting: Meeting, municipality: Municipality, *, today: dt.date | None = None) -> Document:
-    """The brief of the meeting: only its own municipality's incidents, focus areas and actions."""
-    if municipality.pk != meeting.municipality_id:
-        raise ValueError("the brief is built for the meeting's own municipality")
-    today = today or meeting.date
-    previous = meeting.previous()
+def _window_json(window) -> list[str]:
+    return [str(window.start), str(window.end)]
+
+
+def _change_json(change: RateChange) -> list:
+    return [change.count, change.weeks, change.reference_count, change.reference_weeks, change.p_value]
+
+
+def meeting_figures(meeting: Meeting, municipality: Municipality, previous: Meeting | None, *, today) -> dict:
+    """The brief's figures as plain JSON values (stored on the meeting and read afterwards): the period and
+    its counts per place and category, the weekly trend and the hotspots. Three queries plus the hotspot
+    analysis (cached). ``final``: the period had closed (the meeting's day had come) when computed."""
     period = brief_period(meeting, previous)
     rows, total, baseline_total = count_rows(period, municipality)
     trend = weekly_trend(meeting.date, municipality)
-    expected_total = baseline_total * period.days / BASELINE_DAYS
-    total_p = rate_p_value(total, baseline_total, period.days, BASELINE_DAYS)
-
     hot_filter = IncidentFilter(
         start=meeting.date - dt.timedelta(days=HOTSPOT_DAYS), end=meeting.date - dt.timedelta(days=1)
     )
     result, scale = hotspot_analysis(hot_filter, municipality)
     places = list(Place.objects.for_municipality(municipality).only("name", "h3_r7", "h3_r8", "h3_r9"))
     hot = [r for r in hotspot_rows(result, places) if r.css_class.startswith("hot")]
+    return {
+        "period": [period.start.isoformat(), period.end.isoformat()],
+        "final": today >= meeting.date,
+        "rows": [[r.place, r.category, r.count, r.expected, r.p_value, r.significant] for r in rows],
+        "total": total,
+        "baseline_total": baseline_total,
+        "trend": {
+            "recent": _window_json(trend.recent),
+            "baseline": _window_json(trend.baseline),
+            "last_year": _window_json(trend.last_year),
+            "vs_baseline": _change_json(trend.vs_baseline),
+            "vs_last_year": _change_json(trend.vs_last_year),
+        },
+        "hot": [[r.cell, r.count, r.z, r.label, r.css_class, list(r.places)] for r in hot],
+        "resolution": scale.resolution,
+    }
+
+
+def figures_are_current(meeting: Meeting, previous: Meeting | None) -> bool:
+    """Stored figures are read as long as they were computed after the period closed and for the period
+    the meeting has now (a changed date, or a new meeting before it, changes the period)."""
+    figures = meeting.figures
+    if not figures or not figures.get("final"):
+        return False
+    period = brief_period(meeting, previous)
+    return figures.get("period") == [period.start.isoformat(), period.end.isoformat()]
+
+
+def _trend_from(figures: dict) -> PeriodComparison:
+    t = figures["trend"]
+
+    def window(pair):
+        return Window(np.datetime64(pair[0]), np.datetime64(pair[1]))
+
+    return PeriodComparison(
+        recent=window(t["recent"]),
+        baseline=window(t["baseline"]),
+        last_year=window(t["last_year"]),
+        vs_baseline=RateChange(*t["vs_baseline"]),
+        vs_last_year=RateChange(*t["vs_last_year"]),
+        by_cell=None,
+    )
+
+
+def build_brief(
+    meeting: Meeting, municipality: Municipality, *, today: dt.date | None = None, figures: dict | None = None
+) -> Document:
+    """The brief of the meeting: only its own municipality's incidents, focus areas and actions. The figures
+    are the stored ones when given (see meeting_figures), else computed now; focus areas and actions are
+    always read as they are today."""
+    if municipality.pk != meeting.municipality_id:
+        raise ValueError("the brief is built for the meeting's own municipality")
+    today = today or meeting.date
+    previous = meeting.previous()
+    if figures is None:
+        figures = meeting_figures(meeting, municipality, previous, today=today)
+    period = Period(*(dt.date.fromisoformat(d) for d in figures["period"]))
+    rows = [CountRow(*row) for row in figures["rows"]]
+    total, baseline_total = figures["total"], figures["baseline_total"]
+    trend = _trend_from(figures)
+    expected_total = baseline_total * period.days / BASELINE_DAYS
+    total_p = rate_p_value(total, baseline_total, period.days, BASELINE_DAYS)
+    hot = [
+        CellRow(cell, count, z, label, css, places) for cell, count, z, label, css, places in figures["hot"]
+    ]
+    scale_resolution = figures["resolution"]
 
     focus_areas = list(
         FocusArea.objects.filter(municipality=municipality)
@@ -321,7 +390,7 @@ def build_brief(meeting: Meeting, municipality: Municipality, *, today: dt.date 
 
     hotspot_blocks: list = [
         _p(
-            f"Celler (H3, upplösning {scale.resolution}) med förhöjd koncentration av händelser de senaste "
+            f"Celler (H3, upplösning {scale_resolution}) med förhöjd koncentration av händelser de senaste "
             f"{HOTSPOT_DAYS} dagarna jämfört med kommunen som helhet, enligt Getis-Ord Gi* med kontroll av "
             "andelen falska upptäckter (Benjamini–Hochberg)."
         )

@@ -18,7 +18,7 @@ from trygg.lib.pii import NO_NAMES_NOTICE
 from trygg.places.models import District, Place
 
 from .models import INCIDENT_MAX_WINDOW, Action, CameraSite, Category, FocusArea, Incident, Meeting
-from .queries import IncidentFilter
+from .queries import IncidentFilter, parse_bbox
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_FILTER_DAYS = 3 * 366
@@ -68,6 +68,10 @@ class FilterForm(forms.Form):
         ],
         help_text=_("Automatiskt väljer den finaste cellstorlek där händelserna räcker för en säker analys."),
     )
+    # The map's view (west,south,east,north and zoom), set by the map script; the table then lists the
+    # incidents inside it. Hidden: people choose the view by panning the map.
+    bbox = forms.CharField(required=False, max_length=120, widget=forms.HiddenInput)
+    zoom = forms.IntegerField(required=False, min_value=0, max_value=20, widget=forms.HiddenInput)
 
     def __init__(self, *args, current=None, readable=(), **kwargs):
         """`readable`: the municipalities whose lägesbild the user may read; with more than one the form
@@ -85,6 +89,15 @@ class FilterForm(forms.Form):
                     ("alla", _("Alla mina kommuner (%(names)s)") % {"names": names}),
                 ],
             )
+
+    def clean_bbox(self):
+        text = self.cleaned_data.get("bbox") or ""
+        if not text:
+            return None
+        try:
+            return parse_bbox(text)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean(self):
         data = super().clean()
@@ -109,6 +122,7 @@ class FilterForm(forms.Form):
             categories=tuple(sorted(c.pk for c in data["category"])),
             sources=tuple(sorted(o.pk for o in data["source"])),
             resolution=data.get("resolution") or None,
+            bbox=data.get("bbox"),
         )
 
 

@@ -176,7 +176,26 @@ class Incident(models.Model):
                 name="incident_window_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["category", "occurred_from"])]
+        indexes = [
+            models.Index(fields=["category", "occurred_from"]),
+            # The lägesbild's filters: municipality and period first (every read), with id for the table's
+            # keyset order; on PostgreSQL the columns that counts per cell and the overlap test need are
+            # included, so those queries read the index only.
+            models.Index(
+                fields=["municipality", "occurred_from", "id"],
+                include=["occurred_to", "location_precision", "h3_r7", "h3_r8", "h3_r9"],
+                name="incident_municipality_time",
+            ),
+            models.Index(
+                fields=["municipality", "category", "occurred_from"], name="incident_muni_category_time"
+            ),
+            models.Index(
+                fields=["municipality", "source_organisation", "occurred_from"],
+                name="incident_muni_source_time",
+            ),
+            # The data version (count and latest change per municipality) without reading the table.
+            models.Index(fields=["municipality", "updated_at"], name="incident_muni_updated"),
+        ]
         verbose_name = _("händelse")
         verbose_name_plural = _("händelser")
 
@@ -254,6 +273,12 @@ class Meeting(JointRecord):
         "accounts.Unit", blank=True, related_name="meetings", verbose_name=_("deltagande enheter")
     )
     notes = models.TextField(_("anteckningar"), blank=True)
+    # The brief's figures (period comparison, counts per place and category, hotspots), computed once and
+    # read afterwards (brief.meeting_figures); recomputed by "Räkna om" or when the period changes.
+    figures = models.JSONField(_("beräknade siffror"), null=True, blank=True, editable=False)
+    figures_computed_at = models.DateTimeField(
+        _("siffrorna beräknades"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -9,17 +9,21 @@ write anywhere makes old results unreachable in every process.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
+import h3.api.basic_int as h3_int
 import numpy as np
-from django.db.models import Count, Max, QuerySet
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from trygg.lib.geo import (
     H3_RESOLUTIONS,
     aggregate_to_parents,
-    cell_boundary_geojson,
     cell_resolution,
     cell_to_h3,
 )
@@ -29,12 +33,11 @@ from trygg.places.models import Municipality
 
 from . import hotspots, temporal
 from .hotspot_inference import SCALES, choose_scale
-from .models import CameraSite, Incident
+from .models import INCIDENT_MAX_WINDOW, MAPPABLE_PRECISIONS, CameraSite, Incident
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEFAULT_DAYS = 90
 DEFAULT_RESOLUTION = 8
-MAX_MAP_INCIDENTS = 5000
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,9 @@ class IncidentFilter:
     sources: tuple[int, ...] = ()
     resolution: int | None = None  # None: chosen from the data (hotspot_analysis)
     municipalities: tuple[int, ...] = ()
+    # (west, south, east, north) in degrees: the map's view, which the table follows. Only incidents with
+    # a location inside it match.
+    bbox: tuple[float, float, float, float] | None = None
 
     @classmethod
     def default(cls, today: dt.date | None = None, municipalities: tuple[int, ...] = ()) -> IncidentFilter:
@@ -77,23 +83,44 @@ class IncidentFilter:
             "categories": sorted(self.categories),
             "sources": sorted(self.sources),
             "municipalities": sorted(self.municipalities),
+            **({"bbox": list(self.bbox)} if self.bbox else {}),
         }
 
+    def cache_token(self) -> str:
+        """A short stable text naming the whole filter (period, resolution and all of as_key)."""
+        raw = json.dumps([str(self.start), str(self.end), self.resolution, self.as_key()], sort_keys=True)
+        return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
     def incidents(self) -> QuerySet[Incident]:
-        qs = Incident.objects.filter(municipality_id__in=self.municipalities).overlapping(
-            self.start_dt, self.end_dt
+        # The overlap test alone bounds occurred_from only from above, so an index range scan would start
+        # at the oldest incident. No window is longer than INCIDENT_MAX_WINDOW (actions refuse longer
+        # ones), so an incident overlapping the period starts at most that long before it: the extra lower
+        # bound changes no result and lets the (municipality, occurred_from) index read only the period.
+        qs = (
+            Incident.objects.filter(municipality_id__in=self.municipalities)
+            .filter(occurred_from__gte=self.start_dt - INCIDENT_MAX_WINDOW)
+            .overlapping(self.start_dt, self.end_dt)
         )
         if self.categories:
             qs = qs.filter(category_id__in=self.categories)
         if self.sources:
             qs = qs.filter(source_organisation_id__in=self.sources)
+        if self.bbox:
+            west, south, east, north = self.bbox
+            qs = qs.mappable().filter(lat__gte=south, lat__lte=north, lon__gte=west, lon__lte=east)
         return qs
 
 
-def data_version() -> tuple:
-    """Changes whenever an incident is added, changed or deleted (one aggregate query)."""
-    row = Incident.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    return (row["n"], row["last"].isoformat() if row["last"] else None)
+def data_version(municipalities=None) -> tuple:
+    """Changes whenever an incident (of these municipalities, objects or ids; default all) is added, changed
+    or deleted. Two queries on the (municipality, updated_at) index: the count reads the index only, the
+    latest change is one index lookup (together in one aggregate, SQLite would compare every row's time)."""
+    qs = Incident.objects.order_by()
+    if municipalities is not None:
+        qs = qs.filter(municipality_id__in=sorted(getattr(m, "pk", m) for m in municipalities))
+    n = qs.count()
+    last = qs.aggregate(last=Max("updated_at"))["last"]
+    return (n, last.isoformat() if last else None)
 
 
 def counts_per_cell(incidents: QuerySet[Incident], resolution: int) -> tuple[np.ndarray, np.ndarray]:
@@ -129,7 +156,7 @@ def hotspot_analysis(filt: IncidentFilter, municipalities, version: tuple | None
     never a search for the most hot spots."""
     municipalities = _as_list(municipalities)
     filt = filt.within(municipalities)
-    version = version if version is not None else data_version()
+    version = version if version is not None else data_version(municipalities)
     key = hotspots.cache_key((filt.start, filt.end), filt.resolution or 0, filt.as_key(), version=version)
 
     def compute():
@@ -158,24 +185,40 @@ def hotspot_result(filt: IncidentFilter, municipalities, version: tuple | None =
     return hotspot_analysis(filt, municipalities, version)[0]
 
 
-def hotspot_features(result) -> list[dict]:
-    """Cells that are significant or have incidents, as GeoJSON polygons with their Gi* class."""
-    keep = np.flatnonzero(result.significant() | (result.counts > 0))
-    return [
-        {
-            "type": "Feature",
-            "geometry": cell_boundary_geojson(int(result.cells[i])),
-            "properties": {
-                "kind": "hotspot",
-                "cell": cell_to_h3(int(result.cells[i])),
-                "count": int(result.counts[i]),
-                "z": round(float(result.z[i]), 2),
-                "class": str(result.classes[i]),
-                "label": hotspots.CLASS_LABELS_SV[str(result.classes[i])],
-            },
-        }
-        for i in keep
-    ]
+def suppress_below() -> int:
+    """Counts below this are not shown to roles that may not see single incidents (small-count rule)."""
+    return int(getattr(settings, "TRYGG_SUPPRESS_BELOW", 5))
+
+
+def _ring(cell: int) -> list[float]:
+    """The cell's hexagon as a flat [lat, lon, lat, lon, …] list, 5 decimals (about a metre)."""
+    return [round(v, 5) for latlon in h3_int.cell_to_boundary(cell) for v in latlon]
+
+
+def hotspot_features(result, *, suppress: int = 0) -> list[dict]:
+    """Significant cells (hot or cold) as GeoJSON polygons with their Gi* class. Cells without significance
+    are not sent: the map shows the counts per cell of the current view instead, so this layer stays the
+    same size whatever the number of incidents. With ``suppress`` a count below it is sent as null."""
+    keep = np.flatnonzero(result.significant())
+    features = []
+    for i in keep:
+        count = int(result.counts[i])
+        ring = [[round(lon, 5), round(lat, 5)] for lat, lon in h3_int.cell_to_boundary(int(result.cells[i]))]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
+                "properties": {
+                    "kind": "hotspot",
+                    "cell": cell_to_h3(int(result.cells[i])),
+                    "count": None if count < suppress else count,
+                    "z": round(float(result.z[i]), 2),
+                    "class": str(result.classes[i]),
+                    "label": hotspots.CLASS_LABELS_SV[str(result.classes[i])],
+                },
+            }
+        )
+    return features
 
 
 def incident_features(incidents) -> list[dict]:
@@ -261,43 +304,230 @@ def weekday_hour_table(incidents: QuerySet[Incident], bin_hours: int = 3) -> lis
     return [{"day": days[d], "values": [round(float(v), 1) for v in binned[d]]} for d in range(7)]
 
 
-def map_payload(filt: IncidentFilter, municipalities, places) -> dict:
-    """Everything the map page draws for one municipality or the union of several (each incident labelled
-    with its municipality), in one response with a constant number of queries."""
+def map_payload(
+    filt: IncidentFilter, municipalities, places, *, restricted: bool = False, version: tuple | None = None
+) -> dict:
+    """The layers of the map that do not depend on the view (boundary, significant hotspot cells, places,
+    cameras) and the filter's totals, for one municipality or the union of several, in a constant number of
+    queries. Incidents come per view from :func:`map_view`. ``restricted``: the user may not see single
+    incidents, so small counts are suppressed."""
     municipalities = _as_list(municipalities)
     filt = filt.within(municipalities)
+    version = version if version is not None else data_version(municipalities)
     incidents_qs = filt.incidents()
-    mappable = list(incidents_qs.mappable().with_related()[: MAX_MAP_INCIDENTS + 1])
-    truncated = len(mappable) > MAX_MAP_INCIDENTS
-    total = incidents_qs.count()
-    result, scale = hotspot_analysis(filt, municipalities)
+    totals = incidents_qs.order_by().aggregate(
+        total=Count("id"),
+        on_map=Count("id", filter=Q(location_precision__in=MAPPABLE_PRECISIONS, h3_r9__isnull=False)),
+    )
+    result, scale = hotspot_analysis(filt, municipalities, version)
     cameras = CameraSite.objects.filter(municipality__in=municipalities).exclude(
         permit_status=CameraSite.PermitStatus.REMOVED
     )
+    k = suppress_below() if restricted else 0
     return {
         "meta": {
             "start": filt.start.isoformat(),
             "end": filt.end.isoformat(),
             "resolution": scale.resolution,
             "scale": scale.reason,
-            "total": total,
-            "on_map": min(len(mappable), MAX_MAP_INCIDENTS),
-            "not_on_map": total - len(mappable) if not truncated else None,
-            "truncated": truncated,
+            "total": totals["total"],
+            "on_map": totals["on_map"],
+            "not_on_map": totals["total"] - totals["on_map"],
             "hotspot_classes": result.class_counts(),
             "municipalities": [m.name for m in municipalities],
+            "restricted": restricted,
+            "suppress_below": k or None,
         },
         "layers": {
             "boundary": {
                 "type": "FeatureCollection",
                 "features": [boundary_feature(m) for m in municipalities if m.geometry],
             },
-            "incidents": {
-                "type": "FeatureCollection",
-                "features": incident_features(mappable[:MAX_MAP_INCIDENTS]),
-            },
-            "hotspots": {"type": "FeatureCollection", "features": hotspot_features(result)},
+            "hotspots": {"type": "FeatureCollection", "features": hotspot_features(result, suppress=k)},
             "places": {"type": "FeatureCollection", "features": place_features(places)},
             "cameras": {"type": "FeatureCollection", "features": camera_features(cameras)},
         },
+    }
+
+
+# --- Incidents by map view ------------------------------------------------------------------------------
+# The map asks for its bounding box and zoom. Far out it gets counts per H3 cell at a resolution that fits
+# the zoom (one GROUP BY on the indexed cell column over the whole filter, cached per data version, so
+# panning costs a cache read); close in, or when the view holds few incidents, single incidents as compact
+# rows. Roles that may not see single incidents always get cells, and cells below the small-count threshold
+# are left out. A cell is in the view when its centre is, so its count never depends on where the view's
+# edge cuts it (no differencing two views to learn a hidden count).
+
+POINT_ZOOM = 15  # from this zoom on: single incidents
+FEW_POINTS = 200  # fewer incidents than this in the view: single incidents at any zoom
+MAX_VIEW_POINTS = 2000  # more than this: cells at the finest resolution instead
+DEFAULT_ZOOM = 10
+MAX_ZOOM = 20
+
+
+def resolution_for_zoom(zoom: int) -> int:
+    """H3 resolution whose cells are a few dozen screen pixels across at this web-map zoom."""
+    if zoom <= 11:
+        return 7
+    if zoom <= 13:
+        return 8
+    return 9
+
+
+@dataclass(frozen=True)
+class MapView:
+    bbox: tuple[float, float, float, float] | None  # west, south, east, north; None: everything
+    zoom: int = DEFAULT_ZOOM
+
+    @classmethod
+    def parse(cls, bbox: str | None, zoom: str | None) -> MapView:
+        """From the GET parameters ``bbox=west,south,east,north`` and ``zoom``; ValueError (Swedish) when
+        malformed. The box is widened to a grid of about a quarter of the visible width at that zoom, so
+        small pans ask for the same box (cache hits) and the result still covers the screen."""
+        z = DEFAULT_ZOOM
+        if zoom not in (None, ""):
+            try:
+                z = int(zoom)
+            except ValueError:
+                raise ValueError("Zoomnivån måste vara ett heltal.") from None
+            if not 0 <= z <= MAX_ZOOM:
+                raise ValueError(f"Zoomnivån måste vara mellan 0 och {MAX_ZOOM}.")
+        if bbox in (None, ""):
+            return cls(None, z)
+        box = parse_bbox(bbox)
+        return cls(snap_bbox(box, z), z)
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError:
+        raise ValueError("Kartutsnittet (bbox) ska vara fyra tal: väst,syd,öst,nord.") from None
+    values = (west, south, east, north)
+    if not all(np.isfinite(values)) or not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise ValueError("Kartutsnittet (bbox) ligger utanför jorden eller har väst ≥ öst eller syd ≥ nord.")
+    return values
+
+
+def snap_bbox(box, zoom: int) -> tuple[float, float, float, float]:
+    step = 360 / 2 ** (zoom + 2)
+    west, south, east, north = box
+    snapped = (
+        np.floor(west / step) * step,
+        np.floor(south / step) * step,
+        np.ceil(east / step) * step,
+        np.ceil(north / step) * step,
+    )
+    w, s, e, n = (round(float(v), 6) for v in snapped)
+    return max(w, -180.0), max(s, -90.0), min(e, 180.0), min(n, 90.0)
+
+
+def cell_counts_cached(filt: IncidentFilter, resolution: int, version: tuple) -> dict:
+    """{cells, counts, lats, lons} of the filter (without its bbox) at the resolution, from the Django cache
+    when the data has not changed (key: filter, resolution, data version)."""
+    filt = replace(filt, bbox=None)
+    key = f"situation:cells:{filt.cache_token()}:{resolution}:{hashlib.sha256(repr(version).encode()).hexdigest()[:16]}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    cells, counts = counts_per_cell(filt.incidents(), resolution)
+    centres = np.array([h3_int.cell_to_latlng(int(c)) for c in cells]).reshape(-1, 2)
+    found = {"cells": cells, "counts": counts, "lats": centres[:, 0], "lons": centres[:, 1]}
+    cache.set(key, found, timeout=3600)
+    return found
+
+
+def _in_box(lats: np.ndarray, lons: np.ndarray, bbox) -> np.ndarray:
+    if bbox is None:
+        return np.ones(len(lats), dtype=bool)
+    west, south, east, north = bbox
+    return (lats >= south) & (lats <= north) & (lons >= west) & (lons <= east)
+
+
+def map_view(
+    filt: IncidentFilter, municipalities, view: MapView, *, restricted: bool, version: tuple | None = None
+) -> dict:
+    """Incidents of the filter in the view: ``{"mode": "cells", "cells": {h3, n, ring}}`` or
+    ``{"mode": "points", "points": {fields, rows}, "lookup": …}`` (columns, not repeated property names).
+    Queries: one GROUP BY (none when cached), plus one for the points when they are sent."""
+    municipalities = _as_list(municipalities)
+    filt = filt.within(municipalities)
+    version = version if version is not None else data_version(municipalities)
+    k = suppress_below() if restricted else 0
+    fine = cell_counts_cached(filt, 9, version)
+    in_view_fine = int(fine["counts"][_in_box(fine["lats"], fine["lons"], view.bbox)].sum())
+    payload: dict = {
+        "zoom": view.zoom,
+        "bbox": list(view.bbox) if view.bbox else None,
+        "suppress_below": k or None,
+    }
+    wants_points = not restricted and (view.zoom >= POINT_ZOOM or in_view_fine < FEW_POINTS)
+    if wants_points and in_view_fine <= MAX_VIEW_POINTS:
+        points = _points(replace(filt, bbox=view.bbox), MAX_VIEW_POINTS)
+        if points is not None:
+            payload.update(mode="points", resolution=None, in_view=len(points["points"]["rows"]), **points)
+            return payload
+    resolution = resolution_for_zoom(view.zoom) if not wants_points else 9
+    data = fine if resolution == 9 else cell_counts_cached(filt, resolution, version)
+    inside = np.flatnonzero(_in_box(data["lats"], data["lons"], view.bbox))
+    shown = [i for i in inside if data["counts"][i] >= k]
+    payload.update(
+        mode="cells",
+        resolution=resolution,
+        in_view=int(sum(int(data["counts"][i]) for i in shown)),
+        hidden_cells=len(inside) - len(shown),
+        cells={
+            "h3": [cell_to_h3(int(data["cells"][i])) for i in shown],
+            "n": [int(data["counts"][i]) for i in shown],
+            "ring": [_ring(int(data["cells"][i])) for i in shown],
+        },
+    )
+    return payload
+
+
+POINT_FIELDS = ["id", "lat", "lon", "category", "when", "place", "source", "municipality"]
+
+
+def _points(filt: IncidentFilter, limit: int) -> dict | None:
+    """Single incidents in the filter's bbox as rows of POINT_FIELDS; names are indexes into ``lookup``
+    lists (a name is sent once). None when there are more than ``limit``. One query."""
+    rows = list(
+        filt.incidents()
+        .order_by("-occurred_from", "-pk")
+        .values_list(
+            "pk",
+            "lat",
+            "lon",
+            "category__name",
+            "occurred_from",
+            "place__name",
+            "source_organisation__name",
+            "municipality__name",
+        )[: limit + 1]
+    )
+    if len(rows) > limit:
+        return None
+    lookup: dict[str, dict[str, int]] = {"category": {}, "place": {}, "source": {}, "municipality": {}}
+
+    def index(kind: str, name: str | None) -> int | None:
+        if not name:
+            return None
+        return lookup[kind].setdefault(name, len(lookup[kind]))
+
+    out = [
+        [
+            pk,
+            round(lat, 5),
+            round(lon, 5),
+            index("category", category),
+            timezone.localtime(when).strftime("%Y-%m-%d %H:%M"),
+            index("place", place),
+            index("source", source),
+            index("municipality", municipality),
+        ]
+        for pk, lat, lon, category, when, place, source, municipality in rows
+    ]
+    return {
+        "points": {"fields": POINT_FIELDS, "rows": out},
+        "lookup": {kind: list(names) for kind, names in lookup.items()},
     }

@@ -202,11 +202,29 @@ def save_category(ctx) -> AuditCase:
     )
 
 
+def store_meeting_figures(ctx) -> AuditCase:
+    meeting, _ = actions.do_save_meeting(
+        Meeting(municipality=ctx.municipality, date=dt.date(2024, 5, 7)),
+        organisations=[],
+        units=[],
+        acting_user=ctx.user,
+    )
+    figures = {"period": ["2024-04-23", "2024-05-07"], "final": True, "total": 3}
+
+    def call():
+        return actions.do_store_meeting_figures(
+            Meeting.objects.get(pk=meeting.pk), figures, acting_user=ctx.user
+        )
+
+    return AuditCase(change=call, expect={"figures": [None, figures]}, unchanged=call)
+
+
 CASES = {
     "situation.do_save_incident": save_incident,
     "situation.do_bulk_create_incidents": bulk_create_incidents,
     "situation.do_bulk_delete_incidents": bulk_delete_incidents,
     "situation.do_save_meeting": save_meeting,
+    "situation.do_store_meeting_figures": store_meeting_figures,
     "situation.do_save_focus_area": save_focus_area,
     "situation.do_save_action": save_action,
     "situation.do_set_action_status": set_action_status,

@@ -70,6 +70,7 @@ CASES = {
     "situation:incident_edit": incident,
     "situation:meeting_detail": meeting,
     "situation:meeting_edit": meeting,
+    "situation:meeting_recompute": meeting,
     "situation:meeting_brief_pdf": meeting,
     "situation:meeting_brief_docx": meeting,
     "situation:focus_area_detail": focus_area,

@@ -36,11 +36,26 @@ JUNK = [
     "x" * 1001,
     "\x00",
 ]
-QUERY_PARAMS = ["start", "end", "category", "source", "resolution", "sida", "visa", "mote", "fokusomrade"]
+QUERY_PARAMS = [
+    "start",
+    "end",
+    "category",
+    "source",
+    "resolution",
+    "sida",
+    "visa",
+    "mote",
+    "fokusomrade",
+    "bbox",
+    "zoom",
+    "efter",
+    "ordning",
+]
 FILTER_PARAMS = ["start", "end", "category", "source", "resolution"]
 FILTER_URLS = {
     "situation:map",
     "situation:map_data",
+    "situation:map_view",
     "situation:table",
     "situation:export_csv",
     "situation:export_geojson",
@@ -52,6 +67,7 @@ OBJECT_FOR = {
     "situation:incident_edit": "own",
     "situation:meeting_detail": "meeting",
     "situation:meeting_edit": "meeting",
+    "situation:meeting_recompute": "meeting",
     "situation:meeting_brief_pdf": "meeting",
     "situation:meeting_brief_docx": "meeting",
     "situation:focus_area_detail": "area",

@@ -9,6 +9,7 @@ import io
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -316,20 +317,30 @@ def test_form_views_refuse_put_and_the_status_view_refuses_get(personas, login, 
 def test_the_map_data_endpoint_has_a_constant_number_of_queries(
     personas, login, world, make_incident, django_assert_num_queries
 ):
-    client = login(personas["reader"])
+    client = login(personas["partner"])
     url = reverse("situation:map_data")
-    # session, user, roles, the user's municipalities, places, incidents, count, data version, counts per
-    # cell, cameras, readable municipalities (the "Alla mina kommuner" choice)
+    view_url = reverse("situation:map_view")
+    # session, user, roles, the user's municipalities, readable municipalities (the "Alla mina kommuner"
+    # choice), data version (count, latest change), places, totals, counts per cell (hotspots), cameras
     hotspot_cache.invalidate()
+    cache.clear()
     with django_assert_num_queries(11):
-        small = client.get(url).json()
+        client.get(url).json()
+    # the view: the same first five, data version, counts per cell (r9), the points
+    with django_assert_num_queries(9):
+        small = client.get(view_url, {"zoom": 16}).json()
     today = timezone.localdate()
     names = ["Vita fläcken", "Komarken", "Kode busstation", "Munkegärdeskolan", "Rollsbo"]
     for i in range(60):
         make_incident("ordningsstorning", at(today - dt.timedelta(days=1 + i % 40), 22), place=names[i % 5])
+    hotspot_cache.invalidate()
+    cache.clear()
     with django_assert_num_queries(11):
-        big = client.get(url).json()
-    assert len(big["layers"]["incidents"]["features"]) == len(small["layers"]["incidents"]["features"]) + 60
+        client.get(url).json()
+    with django_assert_num_queries(9):
+        big = client.get(view_url, {"zoom": 16}).json()
+    assert big["mode"] == small["mode"] == "points"
+    assert len(big["points"]["rows"]) == len(small["points"]["rows"]) + 60
 
 
 def test_the_table_and_meeting_pages_have_a_constant_number_of_queries(personas, login, world, make_incident):
@@ -346,6 +357,8 @@ def test_the_table_and_meeting_pages_have_a_constant_number_of_queries(personas,
         counts = []
         for url in urls:
             hotspot_cache.invalidate()
+            cache.clear()  # cold: the table's summary and the counts per cell are computed
+            Meeting.objects.update(figures=None)  # and the meeting's figures
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(url).status_code == 200
             counts.append(len(queries))
@@ -375,7 +388,13 @@ def test_the_table_and_meeting_pages_have_a_constant_number_of_queries(personas,
         )
     assert count_queries() == before
     # the table: + the user's municipalities and the readable ones for the "Alla mina kommuner" choice
-    assert before[0] <= 16 and before[1] <= 18
+    # the meeting cold: + computing and storing its figures (a write with its audit row)
+    assert before[0] <= 16 and before[1] <= 28
+    # warm (figures stored, summary cached): the meeting page reads its figures instead of computing them
+    client.get(urls[1])
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(urls[1]).status_code == 200
+    assert len(warm) <= 14 < before[1]
 
 
 def test_an_invalid_filter_is_a_400_with_swedish_errors(personas, login, world):
@@ -389,11 +408,12 @@ def test_an_invalid_filter_is_a_400_with_swedish_errors(personas, login, world):
 def test_filters_narrow_the_map_data_by_category_and_source(personas, login, world):
     client = login(personas["reader"])
     category = Category.objects.get(slug="skadegorelse").pk
-    data = client.get(reverse("situation:map_data"), {"category": category}).json()
-    assert [f["properties"]["id"] for f in data["layers"]["incidents"]["features"]] == [world["foreign"].pk]
+    client = login(personas["coordinator"])  # single incidents: a role that may see them
+    data = client.get(reverse("situation:map_view"), {"category": category}).json()
+    assert [r[0] for r in data["points"]["rows"]] == [world["foreign"].pk]
     source = personas["partner"].organisation.pk
-    data = client.get(reverse("situation:map_data"), {"source": source}).json()
-    assert [f["properties"]["id"] for f in data["layers"]["incidents"]["features"]] == [world["own"].pk]
+    data = client.get(reverse("situation:map_view"), {"source": source}).json()
+    assert [r[0] for r in data["points"]["rows"]] == [world["own"].pk]
 
 
 def test_csv_export_has_a_row_per_incident_and_defuses_formulas(personas, login, world):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,8 +16,8 @@ from trygg.documents.docx import render_docx
 from trygg.documents.html import render_html
 from trygg.documents.pdf import render_pdf
 
-from ..actions import do_save_meeting
-from ..brief import build_brief
+from ..actions import do_save_meeting, do_store_meeting_figures
+from ..brief import build_brief, figures_are_current, meeting_figures
 from ..forms import MeetingForm
 from ..models import Action, FocusArea, Meeting
 from ..permissions import can_write_situation, get_meeting_for_user, require_situation_access
@@ -81,11 +82,37 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit(request, meeting, meeting.municipality)
 
 
+def _figures(request: HttpRequest, meeting: Meeting, *, recompute: bool = False) -> dict:
+    """The meeting's figures: the stored ones while current (brief.figures_are_current), else computed
+    now and, once the period has closed, stored for everyone after (the first reader pays once)."""
+    previous = meeting.previous()
+    if not recompute and figures_are_current(meeting, previous):
+        return meeting.figures
+    figures = meeting_figures(meeting, meeting.municipality, previous, today=timezone.localdate())
+    if figures["final"] or recompute:
+        do_store_meeting_figures(meeting, figures, acting_user=request.user)
+    return figures
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    """Räkna om: compute the brief's figures afresh (incidents reported late) and store them. POST only;
+    the meeting is looked up first so that another municipality's meeting is a 404 on any method."""
+    meeting = get_meeting_for_user(request, pk, write=True)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _figures(request, meeting, recompute=True)
+    messages.success(request, _("Siffrorna i underlaget är omräknade."))
+    return redirect("situation:meeting_detail", pk=meeting.pk)
+
+
 @login_required
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
-    doc = build_brief(meeting, meeting.municipality, today=timezone.localdate())
+    figures = _figures(request, meeting)
+    doc = build_brief(meeting, meeting.municipality, today=timezone.localdate(), figures=figures)
     return render(
         request,
         "situation/meeting_detail.html",
@@ -100,13 +127,15 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "brief_html": render_html(doc, standalone=False),
             "can_write": can_write_situation(request.user, meeting.municipality_id),
             "today": timezone.localdate(),
+            "figures_stored": meeting.figures == figures,
         },
     )
 
 
 def _brief_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
-    doc = build_brief(meeting, meeting.municipality, today=timezone.localdate())
+    figures = _figures(request, meeting)
+    doc = build_brief(meeting, meeting.municipality, today=timezone.localdate(), figures=figures)
     if fmt == "pdf":
         content, content_type = render_pdf(doc), "application/pdf"
     else:

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import hashlib
+import json
+from dataclasses import replace
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotModified,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from trygg.accounts import tenancy
@@ -21,7 +33,16 @@ from trygg.places.models import Place
 from ..forms import FilterForm
 from ..hotspots import CLASS_LABELS_SV
 from ..permissions import can_write_situation, lagesbild_municipalities, readable_municipalities
-from ..queries import IncidentFilter, hotspot_analysis, hotspot_rows, map_payload, weekday_hour_table
+from ..queries import (
+    IncidentFilter,
+    MapView,
+    data_version,
+    hotspot_analysis,
+    hotspot_rows,
+    map_payload,
+    map_view,
+    weekday_hour_table,
+)
 
 EXPORT_LIMIT = 50_000
 
@@ -98,48 +119,182 @@ def _can_write_here(request: HttpRequest) -> bool:
     return can_write_situation(request.user, tenancy.current_municipality(request))
 
 
+def _restricted(request: HttpRequest, municipalities) -> bool:
+    """True when the user may not see single incidents on the map of every municipality shown (readers and
+    unit editors): they get counts per cell only, small counts suppressed."""
+    return not all(can_write_situation(request.user, m) for m in municipalities)
+
+
+def _cached_json(request: HttpRequest, parts: list, build) -> HttpResponse:
+    """A JSON response identified by ``parts`` (who may see what, filter, view, data version): answered
+    304 when the browser holds it (ETag), else served from the Django cache or built and cached. Private:
+    the key includes the user's scope, never their identity, but the response needs a login."""
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    etag = f'"{digest}"'
+    sent = [t.strip().removeprefix("W/") for t in request.headers.get("If-None-Match", "").split(",")]
+    if etag in sent:
+        response = HttpResponseNotModified()
+    else:
+        key = f"situation:json:{digest}"
+        body = cache.get(key)
+        if body is None:
+            body = json.dumps(build(), ensure_ascii=False, separators=(",", ":")).encode()
+            cache.set(key, body, timeout=3600)
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+@gzip_page
 @login_required
 @require_GET
-def map_data(request: HttpRequest) -> JsonResponse:
-    """All map layers as GeoJSON FeatureCollections in one response (constant number of queries)."""
+def map_data(request: HttpRequest) -> HttpResponse:
+    """The layers that do not depend on the view (boundary, hotspot cells, places, cameras) and the filter's
+    totals; the incidents come per view from map_view. Compact, gzipped, cacheable per data version."""
     form, filt, municipalities = _filter(request)
     if form.is_bound and not form.is_valid():
         return _filter_errors_json(form)
-    places = Place.objects.filter(municipality__in=municipalities).active().select_related("district")
-    return JsonResponse(map_payload(filt, municipalities, places), json_dumps_params={"ensure_ascii": False})
+    filt = replace(filt, bbox=None)
+    restricted = _restricted(request, municipalities)
+    version = data_version(municipalities)
+
+    def build():
+        places = Place.objects.filter(municipality__in=municipalities).active().select_related("district")
+        return map_payload(filt, municipalities, places, restricted=restricted, version=version)
+
+    return _cached_json(request, ["layers", filt.cache_token(), restricted, version], build)
+
+
+@gzip_page
+@login_required
+@require_GET
+def map_view_data(request: HttpRequest) -> HttpResponse:
+    """The incidents of the map's current view (``bbox``, ``zoom``): counts per cell far out, single
+    incidents close in or when few (queries.map_view)."""
+    form, filt, municipalities = _filter(request)
+    if form.is_bound and not form.is_valid():
+        return _filter_errors_json(form)
+    try:
+        view = MapView.parse(request.GET.get("bbox"), request.GET.get("zoom"))
+    except ValueError as exc:
+        return JsonResponse({"errors": {"bbox": [{"message": str(exc)}]}}, status=400)
+    filt = replace(filt, bbox=None)
+    restricted = _restricted(request, municipalities)
+    version = data_version(municipalities)
+    return _cached_json(
+        request,
+        ["view", filt.cache_token(), view.bbox, view.zoom, restricted, version],
+        lambda: map_view(filt, municipalities, view, restricted=restricted, version=version),
+    )
+
+
+TABLE_PAGE = 50
+
+
+def parse_cursor(text: str | None) -> tuple[dt.datetime, int] | None:
+    """``efter=<microseconds since 1970>_<id>``: the last row of the previous page. None when absent or
+    malformed (the first page)."""
+    if not text:
+        return None
+    micros, _, pk = text.partition("_")
+    if not (micros.lstrip("-").isdigit() and pk.isdigit()) or len(micros) > 20:
+        return None
+    try:
+        when = dt.datetime.fromtimestamp(int(micros) / 1_000_000, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+    return when, int(pk)
+
+
+def cursor_of(incident) -> str:
+    delta = incident.occurred_from - dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return f"{micros}_{incident.pk}"
+
+
+def keyset_page(incidents, cursor, *, oldest_first: bool, size: int | None = None):
+    """(rows, next cursor or None): rows after ``cursor`` in (occurred_from, id) order, read through the
+    (municipality, occurred_from, id) index. A row added while someone pages never shifts the rows after
+    the cursor, so every row present when paging started is listed exactly once."""
+    if cursor is not None:
+        when, pk = cursor
+        if oldest_first:
+            incidents = incidents.filter(Q(occurred_from__gt=when) | Q(occurred_from=when, pk__gt=pk))
+        else:
+            incidents = incidents.filter(Q(occurred_from__lt=when) | Q(occurred_from=when, pk__lt=pk))
+    size = size or TABLE_PAGE
+    order = ("occurred_from", "pk") if oldest_first else ("-occurred_from", "-pk")
+    rows = list(incidents.with_related().order_by(*order)[: size + 1])
+    return rows[:size], (cursor_of(rows[size - 1]) if len(rows) > size else None)
+
+
+def table_summary(filt, municipalities, version) -> dict:
+    """The table page's aggregates (total, per place, per category, weekday × hour, hotspots), computed once
+    per (filter, data version) and read from the Django cache afterwards. The total is the sum of the
+    per-category counts: no second scan to count."""
+    key = f"situation:table:{filt.cache_token()}:{hashlib.sha256(repr(version).encode()).hexdigest()[:16]}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    incidents = filt.incidents()
+    by_category = list(
+        incidents.order_by().values("category__name").annotate(n=Count("id")).order_by("-n", "category__name")
+    )
+    by_place = list(
+        incidents.order_by().values("place__name").annotate(n=Count("id")).order_by("-n", "place__name")[:30]
+    )
+    result, scale = hotspot_analysis(replace(filt, bbox=None), municipalities, version)
+    places = Place.objects.filter(municipality__in=municipalities).only("name", "h3_r7", "h3_r8", "h3_r9")
+    found = {
+        "total": sum(r["n"] for r in by_category),
+        "by_category": by_category,
+        "by_place": by_place,
+        "hot_rows": hotspot_rows(result, places),
+        "class_counts": result.class_counts(),
+        "legend": _legend(result),
+        "scale": scale,
+        "weekday_hours": weekday_hour_table(incidents),
+    }
+    cache.set(key, found, timeout=3600)
+    return found
 
 
 @login_required
 @require_GET
 def table(request: HttpRequest) -> HttpResponse:
     form, filt, municipalities = _filter(request)
-    incidents = filt.incidents()
-    page = Paginator(incidents.with_related(), 50).get_page(request.GET.get("sida"))
-    by_place = list(
-        incidents.order_by().values("place__name").annotate(n=Count("id")).order_by("-n", "place__name")[:30]
+    oldest_first = request.GET.get("ordning") == "aldst"
+    version = data_version(municipalities)
+    summary = table_summary(filt, municipalities, version)
+    rows, next_cursor = keyset_page(
+        filt.incidents(), parse_cursor(request.GET.get("efter")), oldest_first=oldest_first
     )
-    by_category = list(
-        incidents.order_by().values("category__name").annotate(n=Count("id")).order_by("-n", "category__name")
-    )
-    result, scale = hotspot_analysis(filt, municipalities)
-    places = Place.objects.filter(municipality__in=municipalities).only("name", "h3_r7", "h3_r8", "h3_r9")
     query = request.GET.copy()
-    query.pop("sida", None)
+    query.pop("efter", None)
+    order_query = query.copy()
+    order_query.pop("ordning", None)
     return render(
         request,
         "situation/table.html",
         {
             "form": form,
             "filter": filt,
-            "page": page,
+            "rows": rows,
+            "total": summary["total"],
+            "next_cursor": next_cursor,
+            "first_page": "efter" in request.GET,
+            "oldest_first": oldest_first,
             "query": query.urlencode(),
-            "by_place": by_place,
-            "by_category": by_category,
-            "hot_rows": hotspot_rows(result, places),
-            "class_counts": result.class_counts(),
-            "legend": _legend(result),
-            "scale": scale,
-            "weekday_hours": weekday_hour_table(incidents),
+            "order_query": order_query.urlencode(),
+            "by_place": summary["by_place"],
+            "by_category": summary["by_category"],
+            "hot_rows": summary["hot_rows"],
+            "class_counts": summary["class_counts"],
+            "legend": summary["legend"],
+            "scale": summary["scale"],
+            "weekday_hours": summary["weekday_hours"],
             "hour_labels": [f"{h:02d}–{h + 3:02d}" for h in range(0, 24, 3)],
             "can_write": _can_write_here(request),
             "municipalities": municipalities,

@@ -56,8 +56,12 @@
     var boundary = L.geoJSON(layers.boundary, {
       style: { color: "#003e61", weight: 2, fill: false }, interactive: false
     }).addTo(map);
-    if (boundary.getLayers().length) { map.fitBounds(boundary.getBounds()); }
+    var start = el.dataset.bbox ? el.dataset.bbox.split(",").map(Number) : null;
+    if (start && start.length === 4) {
+      map.fitBounds([[start[1], start[0]], [start[3], start[2]]]);
+    } else if (boundary.getLayers().length) { map.fitBounds(boundary.getBounds()); }
 
+    incidents = L.layerGroup().addTo(map);
     var hotspots = L.geoJSON(layers.hotspots, {
       style: function (f) {
         var significant = f.properties["class"] !== "not_significant";
@@ -65,21 +69,8 @@
                  fillColor: COLORS[f.properties["class"]], fillOpacity: significant ? 0.55 : 0.08 };
       },
       onEachFeature: function (f, layer) {
-        layer.bindPopup(popup([[msg.msgClass, f.properties.label], [msg.msgCount, String(f.properties.count)],
+        layer.bindPopup(popup([[msg.msgClass, f.properties.label], [msg.msgCount, f.properties.count === null ? msg.msgFew : String(f.properties.count)],
                                ["Gi* z", String(f.properties.z)]]));
-      }
-    }).addTo(map);
-
-    var incidentUrl = el.dataset.incidentUrl;
-    var incidents = L.geoJSON(layers.incidents, {
-      pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, { radius: 4, color: "#3d2600", weight: 1, fillColor: "#e08214", fillOpacity: 0.85 });
-      },
-      onEachFeature: function (f, layer) {
-        var p = f.properties;
-        layer.bindPopup(popup([[msg.msgCategory, p.category], [msg.msgWhen, p.when], [msg.msgMunicipality, p.municipality], [msg.msgPlace, p.place],
-                               [msg.msgSource, p.source], [msg.msgDescription, p.description]],
-                              [incidentUrl.replace("/0/", "/" + p.id + "/"), msg.msgShowIncident]));
       }
     }).addTo(map);
 
@@ -110,13 +101,85 @@
     overlays[msg.msgLayerCameras] = cameras;
     L.control.layers(null, overlays, { collapsed: false }).addTo(map);
 
-    var meta = data.meta;
-    var text = count("msgOnMap", meta.on_map);
-    if (meta.not_on_map) { text += "; " + count("msgNotOnMap", meta.not_on_map); }
-    if (meta.truncated) { text += " (" + msg.msgTruncated + ")"; }
-    if (tileErrors) { text += ". " + msg.msgNoTiles; }
-    setStatus(text + ".");
+    meta = data.meta;
     el.setAttribute("data-loaded", "true");
+    map.on("moveend", loadView);
+    loadView();
+  }
+
+  /* Incidents of the current view: counts per H3 cell far out, single incidents close in (karta/vy.json).
+     The table link and the filter form carry the same view, so the table lists what the map shows. */
+  var meta = null;
+  var incidents = null;
+  var viewRequest = 0;
+  var tableLinks = document.querySelectorAll("a[data-follows-map]");
+  var viewBase = el.dataset.viewEndpoint;
+
+  function withView(url, bbox, zoom) {
+    var u = new URL(url, window.location.href);
+    u.searchParams.set("bbox", bbox);
+    u.searchParams.set("zoom", String(zoom));
+    return u.pathname + u.search;
+  }
+
+  function drawCells(data) {
+    data.cells.n.forEach(function (n, i) {
+      var ring = data.cells.ring[i];
+      var latlngs = [];
+      for (var j = 0; j < ring.length; j += 2) { latlngs.push([ring[j], ring[j + 1]]); }
+      L.polygon(latlngs, { color: "#3d2600", weight: 1, fillColor: "#e08214", fillOpacity: 0.35 })
+        .bindTooltip(String(n), { permanent: false })
+        .bindPopup(popup([[msg.msgCount, String(n)], ["H3", data.cells.h3[i]]]))
+        .addTo(incidents);
+    });
+  }
+
+  function drawPoints(data) {
+    var f = {};
+    data.points.fields.forEach(function (name, i) { f[name] = i; });
+    var look = data.lookup;
+    function name(kind, row) { var k = row[f[kind]]; return k === null ? "" : look[kind][k]; }
+    var incidentUrl = el.dataset.incidentUrl;
+    data.points.rows.forEach(function (row) {
+      L.circleMarker([row[f.lat], row[f.lon]], { radius: 5, color: "#3d2600", weight: 1, fillColor: "#e08214", fillOpacity: 0.85 })
+        .bindPopup(popup([[msg.msgCategory, name("category", row)], [msg.msgWhen, row[f.when]],
+                          [msg.msgMunicipality, name("municipality", row)], [msg.msgPlace, name("place", row)],
+                          [msg.msgSource, name("source", row)]],
+                         [incidentUrl.replace("/0/", "/" + row[f.id] + "/"), msg.msgShowIncident]))
+        .addTo(incidents);
+    });
+  }
+
+  function loadView() {
+    var b = map.getBounds();
+    var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(",");
+    var zoom = map.getZoom();
+    tableLinks.forEach(function (a) { a.href = withView(a.getAttribute("href"), bbox, zoom); });
+    var bboxInput = document.querySelector("form.filters input[name=bbox]");
+    var zoomInput = document.querySelector("form.filters input[name=zoom]");
+    if (bboxInput) { bboxInput.value = bbox; }
+    if (zoomInput) { zoomInput.value = String(zoom); }
+    var mine = ++viewRequest;
+    el.setAttribute("data-view-loaded", "false");
+    fetch(withView(viewBase, bbox, zoom), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      })
+      .then(function (data) {
+        if (mine !== viewRequest) { return; }
+        incidents.clearLayers();
+        if (data.mode === "points") { drawPoints(data); } else { drawCells(data); }
+        var text = data.mode === "points" ? count("msgOnMap", data.in_view) : count("msgInCells", data.in_view);
+        if (data.hidden_cells) { text += "; " + count("msgHidden", data.hidden_cells); }
+        if (meta && meta.not_on_map) { text += "; " + count("msgNotOnMap", meta.not_on_map); }
+        if (tileErrors) { text += ". " + msg.msgNoTiles; }
+        setStatus(text + ".");
+        el.setAttribute("data-mode", data.mode);
+        el.setAttribute("data-in-view", String(data.in_view));
+        el.setAttribute("data-view-loaded", "true");
+      })
+      .catch(function () { if (mine === viewRequest) { setStatus(msg.msgFailed); } });
   }
 
   setStatus(msg.msgLoading);
