@@ -56,8 +56,8 @@ KIND_ORDER = {
 }
 MIN_RANKED = 10  # below this many kommuner with a value, a place "bland kommunerna" says little
 GROUPS_HOWTO = gettext_lazy(
-    "Importera folkmängd från SCB för att jämföra med kommungruppen (eller Koladas N01951); "
-    "kommungrupperna bildas av folkmängden vid importen eller med manage.py update_region_groups."
+    "Jämförelsen med kommungruppen kräver kommunernas folkmängd. Be installationens administratör "
+    "importera folkmängden från SCB eller Kolada under Administrera statistik."
 )
 _SUB_YEAR = re.compile(r"[MK]\d")  # months and quarters: the chart draws years only
 

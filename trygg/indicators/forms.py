@@ -131,8 +131,9 @@ class DashboardForm(forms.Form):
         from .dashboard import COMPARE_CHOICES, KIND_GROUPS, KIND_ORDER
 
         super().__init__(data, **kwargs)
-        self.fields["indicator"].choices = [("", _("– välj nyckeltal –"))] + [
-            (i.code, f"{i.title} ({i.code})") for i in indicators
+        # Titles only: codes are for the "Administrera statistik" page, not for readers.
+        self.fields["indicator"].choices = [("", _("Välj nyckeltal …"))] + [
+            (i.code, i.title) for i in indicators
         ]
         groups: dict[str, list[tuple[str, str]]] = {}
         for info in sorted(regions.values(), key=lambda r: (KIND_ORDER.get(r.kind, 9), r.label)):
@@ -168,7 +169,7 @@ class CompositeForm(forms.Form):
         self.fields["indicators"].choices = [
             (
                 i.code,
-                f"{i.title} ({i.code}, {_('högre är bättre') if i.higher_is_better else _('lägre är bättre')})",
+                f"{i.title} ({_('högre är bättre') if i.higher_is_better else _('lägre är bättre')})",
             )
             for i in indicators
         ]

@@ -18,7 +18,7 @@ URL = reverse("indicators:dashboard")
 MELLANSTOR = "Mellanstor kommun (15 000–49 999 inv.)"
 STORRE = "Större kommun (50 000–199 999 inv.)"
 STORSTAD = "Storstad (minst 200 000 inv.)"
-HOWTO = "Importera folkmängd från SCB för att jämföra med kommungruppen"
+HOWTO = "Jämförelsen med kommungruppen kräver kommunernas folkmängd."
 
 # Kungälv, Ale, Stenungsund, Lerum (mellanstora), Uddevalla, Borås (större), Göteborg (storstad).
 POPULATION = {
