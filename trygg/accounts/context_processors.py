@@ -28,10 +28,12 @@ def roles(request):
 
 def _menu(user, municipality) -> dict[str, bool]:
     # Imported here: accounts is the base app, the others import it.
+    from trygg.dialog import permissions as dialog
     from trygg.indicators import permissions as indicators
     from trygg.places import permissions as places
     from trygg.plans import permissions as plans
     from trygg.situation import permissions as situation
+    from trygg.walks import permissions as walks
 
     return {
         "plans": plans.can_view_plans(user, municipality),
@@ -41,6 +43,8 @@ def _menu(user, municipality) -> dict[str, bool]:
         "manage_situation": situation.can_manage_situation(user, municipality),
         "statistics": indicators.can_view(user),
         "administer_statistics": indicators.can_import(user, municipality),
+        "walks": walks.can_view_walks(user, municipality),
+        "dialog": dialog.can_view(user, municipality),
         "places": places.can_view_places(user, municipality),
         "manage_places": places.can_manage_places(user, municipality),
     }

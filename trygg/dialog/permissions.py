@@ -25,6 +25,10 @@ MANAGE_ROLES = (Role.ADMIN, Role.COORDINATOR)
 READ_ONLY = "Du kan läsa dialogen men inte ändra i den. Det gör samordnare och administratörer."
 
 
+def can_view(user, municipality) -> bool:
+    return user.is_authenticated and user.has_role_in(municipality, *READ_ROLES)
+
+
 def can_manage(user, municipality) -> bool:
     return user.is_authenticated and user.has_role_in(municipality, *MANAGE_ROLES)
 
@@ -32,7 +36,7 @@ def can_manage(user, municipality) -> bool:
 def require_dialog_access(request, manage: bool = False) -> Municipality:
     """The current municipality, when the user may read (with manage: run) its dialog."""
     municipality = tenancy.current_municipality(request)
-    if municipality is None or not request.user.has_role_in(municipality, *READ_ROLES):
+    if municipality is None or not can_view(request.user, municipality):
         raise PermissionDenied("Du har inte behörighet till den digitala dialogen.")
     if manage and not can_manage(request.user, municipality):
         raise PermissionDenied(READ_ONLY)
