@@ -108,9 +108,9 @@ def new_receipt() -> str:
     return f"{raw[:4]}-{raw[4:]}"
 
 
-def _location(campaign: Campaign, data: SubmissionInput) -> dict:
+def _location(campaign: Campaign, data: SubmissionInput, boundary: Boundary | None = None) -> dict:
     if data.lat is not None and data.lon is not None:
-        boundary = campaign_boundary(campaign)
+        boundary = boundary or campaign_boundary(campaign)
         try:
             lat, lon = boundary.require_inside(data.lat, data.lon, "området som frågan gäller")
         except GeoError as exc:
@@ -152,23 +152,31 @@ def validate_choices(campaign: Campaign, data: SubmissionInput) -> None:
         raise DialogError("Välj ett kön i listan eller inget.")
 
 
-@transaction.atomic
 def do_submit(
-    campaign: Campaign, data: SubmissionInput, *, today: dt.date | None = None
+    campaign: Campaign,
+    data: SubmissionInput,
+    *,
+    today: dt.date | None = None,
+    boundary: Boundary | None = None,
 ) -> tuple[Submission, str]:
     """Store a resident's submission (pending moderation). Validates the location against the campaign's
     area, the categories against the campaign's set, the photo by its content; redacts personal data.
-    Returns (submission, explanation of personal data removed). No acting user: residents are anonymous."""
+    Returns (submission, explanation of personal data removed). No acting user: residents are anonymous.
+
+    `boundary`: the campaign's area already prepared (the public view passes the per-process snapshot's);
+    looked up when not given. The texts are cleaned and redacted once, by writes.clean_values, and the row
+    and its audit row are written in one transaction (a savepoint only when called inside another)."""
     day = today or timezone.localdate()
     if not campaign.is_open(day):
         raise DialogError("Frågan är inte öppen för synpunkter just nu.")
     validate_choices(campaign, data)
+    chosen = set(data.categories)
     values = {
         "campaign": campaign,
         "submitted_on": day,
-        **_location(campaign, data),
+        **_location(campaign, data, boundary),
         "location_text": data.location_text,
-        "categories": [c for c in campaign.categories if c in set(data.categories)],
+        "categories": [c for c in campaign.categories if c in chosen],
         "time_of_day": data.time_of_day,
         "day_type": data.day_type,
         "text": data.text,
@@ -179,19 +187,34 @@ def do_submit(
         jpeg = reencode(data.photo)  # PhotoError is a ValueError with a Swedish message
         values["photo"] = ContentFile(jpeg, name=f"{uuid.uuid4().hex}.jpg")
     try:
-        cleaned, findings, _ = writes.clean_values(Submission, values)
+        cleaned, findings, explanation = writes.clean_values(Submission, values)
     except writes.WriteError as exc:
         raise DialogError(str(exc)) from None
-    values["redacted_kinds"] = ",".join(sorted({f.kind for f in findings}))
+    cleaned["redacted_kinds"] = ",".join(sorted({f.kind for f in findings}))
     for _attempt in range(5):
-        values["receipt"] = new_receipt()
+        cleaned["receipt"] = new_receipt()
         try:
             with transaction.atomic():
-                written = _write(Submission, None, values, acting_user=None, action="submission.submit")
-            return written.obj, written.explanation
+                return _insert_cleaned(cleaned), explanation
         except IntegrityError:
             continue  # a receipt collision (1 in 25^8 per pair): draw again
     raise DialogError("Synpunkten kunde inte sparas. Försök igen om en stund.")
+
+
+def _insert_cleaned(cleaned: dict) -> Submission:
+    """writes.create for values that writes.clean_values has already cleaned and redacted (so the text is
+    not scanned a second time): the row, then one audit row listing every non-empty field given, as
+    writes.create records it."""
+    obj = Submission(**cleaned)
+    obj.save(force_insert=True)
+    changes = {}
+    for name in cleaned:
+        f = writes._field(Submission, name)
+        new = writes._json(getattr(obj, f.attname))
+        if new not in (None, ""):
+            changes[f.name] = [None, new]
+    record_audit(None, "submission.submit", obj, changes)
+    return obj
 
 
 @transaction.atomic

@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.lib.formfields import BoundedDateField, DecimalCommaFloatField
 
-from .actions import campaign_boundary
 from .models import CATEGORIES, Campaign, Submission
 from .photos import MAX_BYTES
 from .protection import HONEYPOT_FIELD, TOKEN_FIELD
+from .snapshot import CampaignSnapshot, for_campaign
 
 
 class DateInput(forms.DateInput):
@@ -141,13 +141,17 @@ class PublicSubmissionForm(forms.Form):
     webbplats = forms.CharField(label=_("Lämna detta fält tomt"), required=False, max_length=200)
     formular_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=200)
 
-    def __init__(self, *args, campaign: Campaign, places, **kwargs):
+    def __init__(self, *args, campaign: Campaign, snapshot: CampaignSnapshot | None = None, **kwargs):
+        """`snapshot` (see snapshot.py) carries the campaign's places, area and categories, built once per
+        process; without one it is looked up."""
         super().__init__(*args, **kwargs)
         assert HONEYPOT_FIELD in self.fields and TOKEN_FIELD in self.fields  # noqa: S101
+        snapshot = snapshot or for_campaign(campaign)
         self.campaign = campaign
-        self.places = {p.pk: p for p in places}
-        self.fields["categories"].choices = campaign.category_choices()
-        self.fields["place"].choices = [("", _("Ingen plats vald"))] + [(p.pk, p.name) for p in places]
+        self.boundary = snapshot.boundary
+        self.places = snapshot.places_by_pk
+        self.fields["categories"].choices = snapshot.category_choices
+        self.fields["place"].choices = (("", _("Ingen plats vald")), *snapshot.place_choices)
         self.fields["place"].error_messages["invalid_choice"] = _("Välj en plats ur listan.")
 
     def clean_photo(self):
@@ -163,7 +167,7 @@ class PublicSubmissionForm(forms.Form):
             self.add_error(None, _("Punkten i kartan saknar en koordinat. Klicka i kartan igen."))
         elif lat is not None:
             try:
-                campaign_boundary(self.campaign).require_inside(lat, lon, "området som frågan gäller")
+                self.boundary.require_inside(lat, lon, "området som frågan gäller")
             except ValueError as exc:
                 self.add_error(None, str(exc))
         has_place = data.get("place") is not None

@@ -54,15 +54,34 @@ def over_rate_limit(request, scope: str = "submit") -> bool:
     limit = int(setting("DIALOG_RATE_LIMIT", 10))
     window = int(setting("DIALOG_RATE_WINDOW", 600))
     key = client_key(request, scope)
-    if cache.add(key, 1, timeout=window):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=window)
+    count = _count_in_redis(key, window)
+    if count is None:
+        if cache.add(key, 1, timeout=window):
             count = 1
+        else:
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, timeout=window)
+                count = 1
     return count > limit
+
+
+def _count_in_redis(key: str, window: int) -> int | None:
+    """With Redis as the cache: create the counter with its TTL if missing and count, in one round trip
+    (Django's add + incr take three). None with any other cache backend."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return None
+    full_key = backend.make_and_validate_key(key)
+    client = backend._cache.get_client(full_key, write=True)
+    pipe = client.pipeline(transaction=True)
+    pipe.set(full_key, 0, ex=window, nx=True)
+    pipe.incr(full_key)
+    return int(pipe.execute()[1])
 
 
 def body_too_large(request) -> bool:

@@ -16,30 +16,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from trygg.places.models import Place
-
 from . import protection, queries
-from .actions import DialogError, SubmissionInput, campaign_boundary, do_submit
+from .actions import DialogError, SubmissionInput, do_submit
 from .forms import PublicSubmissionForm
 from .models import Campaign, Submission
 from .photos import PhotoError
+from .snapshot import for_campaign
 
 
 def _campaign(pk: int) -> Campaign:
     return get_object_or_404(Campaign.objects.select_related("municipality"), pk=pk)
-
-
-def _places(campaign: Campaign) -> list[Place]:
-    """The places and streets a resident may choose: the municipality's active places inside the area."""
-    places = list(
-        Place.objects.filter(municipality_id=campaign.municipality_id, active=True)
-        .only("pk", "name", "lat", "lon", "kind", "municipality_id")
-        .order_by("name")
-    )
-    if campaign.area:
-        boundary = campaign_boundary(campaign)
-        places = [p for p in places if boundary.contains(p.lat, p.lon)]
-    return places
 
 
 @require_GET
@@ -50,7 +36,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _render_form(request, campaign, form, status=200, problem=""):
-    places = list(form.places.values())
+    places = list(form.places.values())  # the snapshot's list, in name order
     return render(
         request,
         "dialog/public/form.html",
@@ -113,9 +99,9 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @csrf_protect
 def _submit_checked(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    places = _places(campaign)
+    snapshot = for_campaign(campaign)
     if request.method == "GET":
-        return _render_form(request, campaign, PublicSubmissionForm(campaign=campaign, places=places))
+        return _render_form(request, campaign, PublicSubmissionForm(campaign=campaign, snapshot=snapshot))
     if not campaign.is_open():
         return _refusal(
             request, 400, "Frågan är stängd", "Frågan tar inte emot synpunkter just nu.", campaign
@@ -128,7 +114,7 @@ def _submit_checked(request: HttpRequest, campaign: Campaign) -> HttpResponse:
             "Ett fält som ska lämnas tomt var ifyllt. Ladda om sidan och försök igen.",
             campaign,
         )
-    form = PublicSubmissionForm(request.POST, request.FILES, campaign=campaign, places=places)
+    form = PublicSubmissionForm(request.POST, request.FILES, campaign=campaign, snapshot=snapshot)
     try:
         protection.check_token(request.POST.get(protection.TOKEN_FIELD, ""), campaign.pk)
     except protection.TokenProblem as exc:
@@ -154,6 +140,7 @@ def _submit_checked(request: HttpRequest, campaign: Campaign) -> HttpResponse:
                 gender=data.get("gender", ""),
                 photo=photo.read() if photo else None,
             ),
+            boundary=snapshot.boundary,
         )
     except (DialogError, PhotoError) as exc:
         form.add_error("photo" if isinstance(exc, PhotoError) else None, str(exc))
