@@ -19,9 +19,14 @@
         o.disabled = !match;
         if (match && o.value) { shown += 1; }
       });
-      filterStatus.textContent = q ? shown + (shown === 1 ? " plats matchar." : " platser matchar.") : "";
+      var message = q ? shown + (shown === 1 ? " plats matchar." : " platser matchar.") : "";
       var first = options.filter(function (o) { return o.value && !o.hidden; })[0];
-      if (q && first && (select.selectedIndex < 0 || select.options[select.selectedIndex].hidden)) { select.value = first.value; }
+      // Nothing chosen yet (or the choice no longer matches): choose the first match, and say so, so that a
+      // keyboard or screen-reader user does not have to open the list to know what will be sent.
+      var current = select.selectedIndex < 0 ? null : select.options[select.selectedIndex];
+      if (q && first && (!current || !current.value || current.hidden)) { select.value = first.value; }
+      if (q && select.value) { message += " Vald plats: " + select.options[select.selectedIndex].text + "."; }
+      filterStatus.textContent = message;
     });
   }
 
