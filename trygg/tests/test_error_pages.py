@@ -21,7 +21,11 @@ def test_403_shows_the_swedish_reason():
     request = RequestFactory().get("/")
     response = permission_denied(request, PermissionDenied("Endast samordnare får göra detta."))
     page = response.content.decode()
-    assert response.status_code == 403 and "Endast samordnare får göra detta." in page and "Forbidden" not in page
+    assert (
+        response.status_code == 403
+        and "Endast samordnare får göra detta." in page
+        and "Forbidden" not in page
+    )
 
 
 def test_500_renders_without_a_request_context():

@@ -62,7 +62,9 @@ def _migrate(tmp_path, plans):
 
 
 def test_single_municipality_data_moves_to_municipalities(tmp_path):
-    out = _migrate(tmp_path, [("kungalv", "Kungälvs kommun"), ("ale", "Ale kommun"), ("gbg", "Göteborgs Stad")])
+    out = _migrate(
+        tmp_path, [("kungalv", "Kungälvs kommun"), ("ale", "Ale kommun"), ("gbg", "Göteborgs Stad")]
+    )
     assert out["memberships"] == [["k", "1482", "coordinator"]]
     assert out["units"] == [["Säkerhetsenheten", "1482"]]
     assert out["plans"] == [["ale", "1440"], ["gbg", "1480"], ["kungalv", "1482"]]
