@@ -14,7 +14,7 @@ def test_reader_uses_dashboard_by_keyboard(live_server, page):
     page.get_by_label("Användarnamn").fill("politiker")
     page.get_by_label("Lösenord").fill("trygg-demo")
     page.keyboard.press("Enter")
-    page.get_by_role("link", name="Statistik").click()
+    page.get_by_label("Huvudmeny").get_by_role("link", name="Statistik").click()
     page.wait_for_load_state()
     assert_accessible(page)
     search = page.get_by_label("Sök på titel eller kod")
