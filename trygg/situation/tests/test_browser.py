@@ -5,6 +5,7 @@ critical WCAG violation on the map page or the incident form."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from trygg.conftest import assert_accessible
 from trygg.situation.models import Incident
@@ -52,7 +53,8 @@ def test_partner_reports_at_a_place_and_sees_it_in_table_and_map(
     page.locator("#situation-map[data-loaded='true']").wait_for()
     overlay = page.locator("#situation-map .leaflet-overlay-pane path")
     assert overlay.count() >= 3  # boundary, a hotspot cell, the incident marker, the places
-    assert "1 händelse visas på kartan" in page.locator("#map-status").inner_text()
+    # The view's incidents arrive in a second request after the layers: wait for the status to say so.
+    expect(page.locator("#map-status")).to_contain_text("1 händelse visas på kartan")
     page.locator("#situation-map").get_by_role("checkbox", name="Händelser").wait_for()
     assert_accessible(page)
 
