@@ -20,6 +20,7 @@ from django.db.models import Max
 
 from trygg.accounts import writes
 from trygg.lib.geo import GeoError
+from trygg.lib.photos import PhotoError, process_photo
 from trygg.places.actions import check_inside
 from trygg.places.models import Municipality, MunicipalityNotLoaded, Place
 from trygg.situation.actions import SituationError, do_save_incident
@@ -27,7 +28,6 @@ from trygg.situation.models import Category as IncidentCategory
 from trygg.situation.models import Incident
 
 from .models import PARAMETERS, Finding, Measure, Photo, Stop, Walk
-from .photos import PhotoError, process_photo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEFAULT_START = dt.time(19, 0)  # walks are best after dark; the lägesbild needs some time of day

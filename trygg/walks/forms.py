@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.accounts.models import Organisation, Unit
 from trygg.lib.formfields import DecimalCommaFloatField, SafeModelMultipleChoiceField, safe_formfield
+from trygg.lib.photos import MAX_BYTES
 from trygg.places.models import Place
 
 from .models import PARAMETER_NAMES, Finding, Measure, Walk
-from .photos import MAX_BYTES
 
 NO_NAMES = _(
     "Skriv inte namn på enskilda personer. Personnummer, telefonnummer, e-post och registreringsnummer tas bort automatiskt."

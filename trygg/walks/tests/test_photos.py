@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from trygg.walks.photos import MAX_BYTES, PhotoError, process_photo
+from trygg.lib.photos import MAX_BYTES, PhotoError, process_photo
 
 from .conftest import jpeg_with_gps
 

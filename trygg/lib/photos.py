@@ -1,4 +1,4 @@
-"""Photo hygiene for findings (no Django): the type is read from the content, never from the file name; size
+"""Photo hygiene for walk findings and residents' submissions (no Django): the type is read from the content, never from the file name; size
 and pixel count are bounded; the image is re-encoded as a new JPEG, so no EXIF (GPS position, device, time),
 XMP, ICC or comment of the original survives. The orientation in EXIF is applied to the pixels first, so the
 photo still stands the right way up."""
@@ -35,13 +35,15 @@ class ProcessedPhoto:
         return hashlib.sha256(self.data).hexdigest()
 
 
-def process_photo(raw: bytes) -> ProcessedPhoto:
+def process_photo(
+    raw: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS, max_side: int = MAX_SIDE
+) -> ProcessedPhoto:
     """Validate and re-encode an uploaded photo. Raises PhotoError (Swedish) for anything that is not a
     JPEG, PNG or WebP image within the limits."""
     if not raw:
         raise PhotoError("Filen är tom.")
-    if len(raw) > MAX_BYTES:
-        raise PhotoError(f"Bilden är för stor: högst {MAX_BYTES // (1024 * 1024)} MB.")
+    if len(raw) > max_bytes:
+        raise PhotoError(f"Bilden är för stor: högst {max_bytes // (1024 * 1024)} MB.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -49,7 +51,7 @@ def process_photo(raw: bytes) -> ProcessedPhoto:
                 kind = probe.format
                 if kind not in ALLOWED_FORMATS:
                     raise PhotoError("Filen är inte en bild i formatet JPEG, PNG eller WebP.")
-                if probe.width * probe.height > MAX_PIXELS:
+                if probe.width * probe.height > max_pixels:
                     raise PhotoError("Bilden har för många pixlar.")
                 probe.verify()  # structural check; the image must be opened again afterwards
             with Image.open(io.BytesIO(raw)) as image:
@@ -67,7 +69,7 @@ def process_photo(raw: bytes) -> ProcessedPhoto:
         rgba = image.convert("RGBA")
         image = Image.new("RGB", rgba.size, (255, 255, 255))
         image.paste(rgba, mask=rgba.getchannel("A"))
-    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    image.thumbnail((max_side, max_side))
     # A fresh image holding only the pixels: nothing of the original's info (EXIF, XMP, ICC) can follow.
     clean = Image.new(image.mode, image.size)
     clean.paste(image)
