@@ -114,6 +114,16 @@ def page(browser):
     context.close()
 
 
+def log_in(page, base_url, username, password, next_url=""):
+    """Log in through the login form and wait until the browser has left it (the next page has loaded)."""
+    page.goto(f"{base_url}/logga-in/" + (f"?next={next_url}" if next_url else ""))
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(lambda url: "/logga-in/" not in url)
+    page.wait_for_load_state()
+
+
 def assert_accessible(page, *, impacts=("serious", "critical")):
     """Run axe-core (bundled by axe-playwright-python) and fail on serious or critical WCAG violations."""
     from axe_playwright_python.sync_playwright import Axe

@@ -11,7 +11,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from trygg.conftest import assert_accessible
+from trygg.conftest import assert_accessible, log_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -29,11 +29,7 @@ MENU_SELECTOR = "header nav a, nav.subnav a"
 
 
 def login(page, base, username):
-    page.goto(base + "/logga-in/")
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill("trygg-demo")
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_load_state()
+    log_in(page, base, username, "trygg-demo")
 
 
 def menu_links(page, base) -> list[str]:

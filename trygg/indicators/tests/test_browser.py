@@ -3,17 +3,14 @@
 import pytest
 from django.core.management import call_command
 
-from trygg.conftest import assert_accessible
+from trygg.conftest import assert_accessible, log_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def test_reader_uses_dashboard_by_keyboard(live_server, page):
     call_command("load_demo", verbosity=0)
-    page.goto(live_server.url + "/logga-in/")
-    page.get_by_label("Användarnamn").fill("politiker")
-    page.get_by_label("Lösenord").fill("trygg-demo")
-    page.keyboard.press("Enter")
+    log_in(page, live_server.url, "politiker", "trygg-demo")
     page.get_by_label("Huvudmeny").get_by_role("link", name="Statistik").click()
     page.wait_for_load_state()
     assert_accessible(page)
@@ -27,11 +24,7 @@ def test_reader_uses_dashboard_by_keyboard(live_server, page):
 
 def test_coordinator_of_ale_sees_only_ales_local_figures(live_server, page):
     call_command("load_demo", verbosity=0)
-    page.goto(live_server.url + "/logga-in/")
-    page.get_by_label("Användarnamn").fill("ale")
-    page.get_by_label("Lösenord").fill("trygg-demo")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    log_in(page, live_server.url, "ale", "trygg-demo")
     page.goto(live_server.url + "/statistik/lokala-nyckeltal/")
     main = page.locator("main").inner_text()
     assert "Lokala nyckeltal för Ale" in main

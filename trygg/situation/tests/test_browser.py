@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from trygg.conftest import assert_accessible
+from trygg.conftest import assert_accessible, log_in
 from trygg.situation.models import Incident
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -17,13 +17,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 def no_tiles(settings, live_server):
     # Tiles from a URL that answers 404: the normal case here (no internet) made deterministic.
     settings.TRYGG_TILE_URL = live_server.url + "/inga-kartplattor/{z}/{x}/{y}.png"
-
-
-def log_in(page, base_url, username, password, next_url):
-    page.goto(f"{base_url}/logga-in/?next={next_url}")
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
 
 
 def test_partner_reports_at_a_place_and_sees_it_in_table_and_map(

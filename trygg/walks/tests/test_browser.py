@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from trygg.conftest import assert_accessible
+from trygg.conftest import log_in as shared_log_in
 from trygg.walks.models import Finding, Measure, Photo, Walk
 
 from .conftest import jpeg_with_gps
@@ -22,10 +23,7 @@ def no_tiles(settings, live_server):
 
 
 def log_in(page, base_url, username, next_url):
-    page.goto(f"{base_url}/logga-in/?next={next_url}")
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill(f"pw-{username}")
-    page.get_by_role("button", name="Logga in").click()
+    shared_log_in(page, base_url, username, f"pw-{username}", next_url)
 
 
 def fits_the_screen(page) -> bool:
