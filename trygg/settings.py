@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "trygg.situation",
     "trygg.walks",
     "trygg.dialog",
+    "trygg.assessments",
+    "trygg.publishing",
     "trygg.demo",  # only the load_demo command; no production module imports it
 ]
 

@@ -18,4 +18,6 @@ urlpatterns = [
     path("vandringar/", include("trygg.walks.urls")),
     path("dialog/", include("trygg.dialog.urls")),
     path("tycktill/", include("trygg.dialog.public_urls")),
+    path("lagen/", include("trygg.assessments.urls")),
+    path("oppet/", include("trygg.publishing.urls")),
 ]

@@ -20,7 +20,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-APPS = ("accounts", "places", "plans", "indicators", "situation", "walks", "dialog")
+APPS = (
+    "accounts",
+    "places",
+    "plans",
+    "indicators",
+    "situation",
+    "walks",
+    "dialog",
+    "assessments",
+    "publishing",
+)
 
 
 @dataclass
