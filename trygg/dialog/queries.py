@@ -8,6 +8,7 @@ import json
 
 from django.conf import settings
 
+from trygg.lib.csv_safety import safe_cell
 from trygg.lib.geo import cell_boundary_geojson, cell_to_h3
 
 from . import analysis
@@ -78,7 +79,6 @@ def campaign_labels(campaign: Campaign) -> dict[str, str]:
 
 # --- exports -------------------------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 EXPORT_COLUMNS = [
     ("kvitto", lambda s: s.receipt),
@@ -101,8 +101,7 @@ EXPORT_COLUMNS = [
 
 def neutralise(value) -> str:
     """A CSV cell that a spreadsheet will not run as a formula (OWASP: prefix with an apostrophe)."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return safe_cell(str(value))
 
 
 def export_csv(rows) -> str:

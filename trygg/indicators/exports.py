@@ -20,12 +20,13 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from trygg.lib.csv_safety import keep_text, safe_cell
+
 from .dashboard import COMPARE_PEERS, SUPPRESSED_TEXT, Dashboard
 from .suppression import threshold
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_FORMULA_START = ("=", "+", "-", "@")
 
 
 def headers() -> list[str]:
@@ -101,8 +102,7 @@ def _csv_value(value) -> str:
         return ""
     if isinstance(value, float | int):
         return decimal_comma(value)
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text  # never run as a formula
+    return safe_cell(str(value))  # never run as a formula
 
 
 def decimal_comma(value: float) -> str:
@@ -121,10 +121,7 @@ def to_xlsx(dashboard: Dashboard, *, now: datetime | None = None) -> bytes:
         cell.font = Font(bold=True)
     for row in export_rows(dashboard):
         sheet.append([_xlsx_text(v) for v in row])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # text that looks like a formula stays text
+    keep_text(sheet)  # text that looks like a formula stays text
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     for letter, width in zip(

@@ -27,6 +27,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from trygg.accounts import tenancy
+from trygg.lib.csv_safety import safe_cell
 from trygg.places.geojson import feature_collection, point
 from trygg.places.models import Place
 
@@ -342,30 +343,24 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response, delimiter=";")
     writer.writerow(CSV_HEADERS)
     for i in incidents:
-        writer.writerow(
-            [
-                i.pk,
-                i.municipality.name,
-                i.category.name,
-                timezone.localtime(i.occurred_from).isoformat(),
-                timezone.localtime(i.occurred_to).isoformat() if i.occurred_to else "",
-                i.place.name if i.place_id else "",
-                i.district_id or "",
-                i.lat if i.is_mappable else "",
-                i.lon if i.is_mappable else "",
-                i.location_precision,
-                i.h3_r8 or "",
-                i.source_organisation.name if i.source_organisation_id else "",
-                i.origin,
-                _csv_safe(i.description),
-            ]
-        )
+        row = [
+            i.pk,
+            i.municipality.name,
+            i.category.name,
+            timezone.localtime(i.occurred_from).isoformat(),
+            timezone.localtime(i.occurred_to).isoformat() if i.occurred_to else "",
+            i.place.name if i.place_id else "",
+            i.district_id or "",
+            i.lat if i.is_mappable else "",
+            i.lon if i.is_mappable else "",
+            i.location_precision,
+            i.h3_r8 or "",
+            i.source_organisation.name if i.source_organisation_id else "",
+            i.origin,
+            i.description,
+        ]
+        writer.writerow([safe_cell(value) for value in row])
     return response
-
-
-def _csv_safe(text: str) -> str:
-    """Keep spreadsheet programs from running a description as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @login_required
