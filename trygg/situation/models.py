@@ -203,6 +203,13 @@ class Incident(models.Model):
         return f"{self.category} {self.occurred_from:%Y-%m-%d}"
 
     @property
+    def police_link(self) -> str:
+        """The stored link, shown only when it is a page on polisen.se (checked again on display)."""
+        from .polisen import police_link
+
+        return police_link(self.external_url)
+
+    @property
     def is_mappable(self) -> bool:
         return self.location_precision in MAPPABLE_PRECISIONS and self.lat is not None
 

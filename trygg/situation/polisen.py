@@ -25,6 +25,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -37,6 +38,19 @@ from .models import Category, Incident
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 BASE_URL = "https://polisen.se"
+POLICE_HOSTS = {"polisen.se", "www.polisen.se"}
+
+
+def police_link(url: str) -> str:
+    """The police event's page on polisen.se, or "" for anything else (another host, http, javascript:…)."""
+    url = (url or "").strip()
+    if url.startswith("/") and not url.startswith("//"):
+        url = BASE_URL + url
+    parts = urlsplit(url)
+    ok = parts.scheme == "https" and parts.hostname in POLICE_HOSTS and not parts.username and not parts.port
+    return url if ok else ""
+
+
 FALLBACK_CATEGORY = "ovrigt"
 POLICE_ORGANISATION = "Polisen"
 
@@ -250,7 +264,7 @@ def import_events(data, *, municipalities=None, acting_user=None) -> ImportResul
                     "source_organisation": police,
                     "origin": Incident.Origin.POLISEN,
                     "external_id": external_id,
-                    "external_url": BASE_URL + event.url if event.url.startswith("/") else event.url,
+                    "external_url": police_link(event.url),
                     "description": f"{event.type}: {event.summary}".strip(),
                     **location_values(
                         ctx,
