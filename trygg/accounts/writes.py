@@ -10,7 +10,11 @@ the route (web form, import, management command, admin, demo loader):
 - the old values are read from the database (locked), not from the instance a form may already have changed,
   so the audit row holds the true before/after of the changed fields; nothing is saved or audited when nothing
   changed;
-- existing rows are saved with ``update_fields``.
+- existing rows are saved with ``update_fields``;
+- optimistic locking: an edit form carries the values it was based on (:func:`snapshot`, signed into a hidden
+  field by :func:`base_token`); ``update(..., base=...)`` writes only the fields the user changed and refuses
+  (:class:`StaleWrite`, Swedish, naming what changed meanwhile) when someone else changed one of those same
+  fields after the form was opened. A change by someone else to a field the user left alone is kept.
 
 Callers wrap several writes in ``transaction.atomic`` when they belong together; each function here is atomic
 on its own.
@@ -25,6 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core import signing
 from django.db import models, transaction
 
 from trygg.lib.pii import PiiFinding, explain, join_sv, redact
@@ -40,6 +45,15 @@ DEFAULT_REASON = "personuppgifter ska inte sparas i Trygg."
 
 class WriteError(ValueError):
     """A write was refused; the message is Swedish and meant for the user."""
+
+
+class StaleWrite(WriteError):
+    """Someone else changed the same fields after the form was opened; nothing was written.
+    ``conflicts`` maps field name to (value when the form was opened, value now), as stored (JSON) values."""
+
+    def __init__(self, message: str, conflicts: dict[str, tuple[Any, Any]]):
+        super().__init__(message)
+        self.conflicts = conflicts
 
 
 @dataclass
@@ -122,6 +136,96 @@ def _m2m_ids(items: Iterable) -> list:
     return sorted(getattr(item, "pk", item) for item in items)
 
 
+# --- Optimistic locking -----------------------------------------------------------------------------------
+
+_BASE_SALT = "trygg.writes.base"
+_SKIPPED = (models.AutoField, models.BigAutoField)
+
+
+def snapshot(obj: models.Model, *, m2m: Iterable[str] = ()) -> dict[str, Any]:
+    """The stored values of a row as an edit form shows them: every concrete field (JSON form) and the ids
+    of the named many-to-many fields. ``{}`` for an unsaved object."""
+    if obj.pk is None:
+        return {}
+    values = {
+        f.name: _json(getattr(obj, f.attname))
+        for f in type(obj)._meta.concrete_fields
+        if not isinstance(f, _SKIPPED) and not getattr(f, "auto_now", False)
+    }
+    for name in m2m:
+        values[name] = _m2m_ids(getattr(obj, name).all())
+    return values
+
+
+def base_token(values: Mapping[str, Any]) -> str:
+    """A signed, compact token of the values a form was based on (the hidden field of an edit form)."""
+    return signing.dumps({k: _json(v) for k, v in values.items()}, salt=_BASE_SALT, compress=True)
+
+
+def read_base_token(token: str) -> dict[str, Any] | None:
+    """The values of a token from :func:`base_token`; None for an empty token (no check is made).
+    A token that has been tampered with or cut off is refused."""
+    if not token:
+        return None
+    try:
+        return signing.loads(token, salt=_BASE_SALT)
+    except signing.BadSignature:
+        raise WriteError("Formuläret kunde inte läsas. Ladda om sidan och gör ändringen igen.") from None
+
+
+def _shown(model: type[models.Model], name: str, value: Any) -> str:
+    """A stored (JSON) value as the user knows it: the choice label, the related object's name, Ja/Nej."""
+    if value in (None, "", []):
+        return "(tomt)"
+    try:
+        f = _field(model, name)
+    except Exception:
+        return str(value)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Ja" if value else "Nej"
+    if f.is_relation and f.related_model is not None:
+        ids = value if isinstance(value, list) else [value]
+        names = [str(o) for o in f.related_model._default_manager.filter(pk__in=ids)]
+        return ", ".join(sorted(names)) or "(tomt)"
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def stale_message(model: type[models.Model], conflicts: Mapping[str, tuple[Any, Any]]) -> str:
+    parts = []
+    for name, (then, now) in conflicts.items():
+        try:
+            label = str(_field(model, name).verbose_name)
+        except Exception:
+            label = name
+        parts.append(f"{label}: ”{_shown(model, name, then)}” har ändrats till ”{_shown(model, name, now)}”")
+    return (
+        "Någon annan har ändrat samma uppgifter medan du hade formuläret öppet, så dina ändringar sparades inte. "
+        + "; ".join(parts)
+        + ". Kontrollera uppgifterna och spara igen."
+    )
+
+
+def three_way(base: Mapping[str, Any] | None, stored: Mapping[str, Any], new: Mapping[str, Any]):
+    """(fields to write, conflicts) for JSON values: a field the user left as it was (new == base) is not
+    written; a field the user changed that someone else also changed to something else is a conflict."""
+    if base is None:
+        return dict(new), {}
+    write, conflicts = {}, {}
+    for name, value in new.items():
+        if name not in base:
+            write[name] = value
+        elif value == base[name]:
+            continue
+        elif stored.get(name) != base[name] and stored.get(name) != value:
+            conflicts[name] = (base[name], stored.get(name))
+        else:
+            write[name] = value
+    return write, conflicts
+
+
 @transaction.atomic
 def create(
     model: type[models.Model],
@@ -158,14 +262,20 @@ def update(
     acting_user,
     action: str = "",
     m2m: Mapping[str, Iterable] | None = None,
+    base: Mapping[str, Any] | None = None,
 ) -> Written:
     """Update the given fields of an existing row; one audit row with the true old and new values of the
-    fields that changed (none, and no save, when nothing did)."""
+    fields that changed (none, and no save, when nothing did). With ``base`` (the :func:`snapshot` the form
+    was opened with) only the fields the user changed are written, and a conflicting change made meanwhile
+    raises :class:`StaleWrite` before anything is written."""
     model = type(obj)
     cleaned, findings, explanation = clean_values(model, values)
     fields = {name: _field(model, name) for name in cleaned}
     stored = model._default_manager.select_for_update().filter(pk=obj.pk)
     before = stored.values(*{f.attname for f in fields.values()}).get() if fields else {}
+    if base is not None:
+        cleaned, m2m = _merge_with_base(obj, fields, cleaned, before, m2m or {}, base)
+        fields = {name: fields[name] for name in cleaned}
     changes: dict[str, list] = {}
     for name, value in cleaned.items():
         f = fields[name]
@@ -185,6 +295,29 @@ def update(
     if changes:
         record_audit(acting_user, action or _audit_name(model, "update"), obj, changes)
     return Written(obj, changes, findings, explanation)
+
+
+def _merge_with_base(obj, fields, cleaned, before, m2m, base):
+    model = type(obj)
+    new_json = {name: _json(_as_stored(fields[name], value)) for name, value in cleaned.items()}
+    stored_json = {name: _json(before[fields[name].attname]) for name in cleaned}
+    m2m_ids = {name: _m2m_ids(items) for name, items in m2m.items()}
+    for name in m2m_ids:
+        stored_json[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
+    write, conflicts = three_way(base, stored_json, {**new_json, **m2m_ids})
+    if conflicts:
+        raise StaleWrite(stale_message(model, conflicts), conflicts)
+    return (
+        {name: value for name, value in cleaned.items() if name in write},
+        {name: items for name, items in m2m.items() if name in write},
+    )
+
+
+def _as_stored(f: models.Field, value: Any) -> Any:
+    """A value as the row will hold it: a related object as its id (compared with a snapshot's ids)."""
+    if f.is_relation and isinstance(value, models.Model):
+        return value.pk
+    return value
 
 
 @transaction.atomic

@@ -146,6 +146,7 @@ def do_set_activity_status(
     *,
     acting_user,
     source: str = "web",
+    base: Mapping[str, Any] | None = None,
 ) -> ActivityStatus:
     """Set an activity's status and comment in a follow-up, recording the change in the history
     (StatusChange: who, when, old and new value), which is this action's audit trail.
@@ -154,6 +155,10 @@ def do_set_activity_status(
     at most writes.TEXT_MAX characters); the findings are on the returned row as `redactions`. Nothing is
     written when neither value changes. Raises PlanError (Swedish) for an invalid status, a comment that is
     too long or an activity that does not belong to the follow-up's plan.
+
+    ``base``: the status and comment the form showed (``{"status": "", "comment": ""}`` when there was no row).
+    Only what the user changed is written; if someone else changed the same value meanwhile, nothing is
+    written and PlanError says what changed (optimistic locking, as ``writes.update(base=...)``).
     """
     try:
         new_status = parse_status(status).value
@@ -172,6 +177,19 @@ def do_set_activity_status(
     current = (
         ActivityStatus.objects.select_for_update().filter(follow_up=follow_up, activity=activity).first()
     )
+    if base is not None:
+        stored = (
+            {"status": current.status, "comment": current.comment}
+            if current
+            else {"status": "", "comment": ""}
+        )
+        write, conflicts = writes.three_way(base, stored, {"status": new_status, "comment": comment})
+        if conflicts:
+            message = writes.stale_message(ActivityStatus, conflicts)
+            raise PlanError(message) from writes.StaleWrite(message, conflicts)
+        new_status, comment = write.get("status", stored["status"]), write.get("comment", stored["comment"])
+        if not new_status:
+            raise PlanError("Välj en status.")
     if current is not None and current.status == new_status and current.comment == comment:
         current.redactions = findings
         return current

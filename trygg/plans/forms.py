@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from trygg.lib.stale_forms import BaseVersionMixin
+
 from .models import STATUS_CHOICES, FollowUp
 
 COMMENT_HELP = _(
@@ -9,7 +11,10 @@ COMMENT_HELP = _(
 )
 
 
-class ActivityStatusForm(forms.Form):
+class ActivityStatusForm(BaseVersionMixin, forms.Form):
+    """Pass ``base_values={"status": …, "comment": …}`` as stored ("" when none): a change someone else
+    makes meanwhile to the same value is refused on save (optimistic locking)."""
+
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", _("Välj status …")), *STATUS_CHOICES],

@@ -132,6 +132,7 @@ def activity_status_edit(request, pk: int, year: int):
     if follow_up is None:
         raise Http404(_("Planen har ingen uppföljning för %(year)s.") % {"year": year})
     current = ActivityStatus.objects.filter(activity=activity, follow_up=follow_up).first()
+    stored = _stored_status(activity, follow_up)
 
     if request.method == "POST":
         form = ActivityStatusForm(request.POST)
@@ -144,9 +145,11 @@ def activity_status_edit(request, pk: int, year: int):
                     form.cleaned_data["status"],
                     form.cleaned_data["comment"],
                     acting_user=request.user,
+                    base=form.base,
                 )
             except PlanError as exc:
                 form.add_error("status", str(exc))
+                form.refresh_if_stale(exc, lambda: _stored_status(activity, follow_up))
             else:
                 messages.success(request, _("Status och kommentar är sparade."))
                 if notice := redaction_message(stored.redactions, "kommentaren"):
@@ -162,7 +165,7 @@ def activity_status_edit(request, pk: int, year: int):
         if not initial:
             derived = activity.derived_status(on=follow_up.date)
             initial = {"status": (derived or Status.ONGOING).value, "comment": ""}
-        form = ActivityStatusForm(initial=initial)
+        form = ActivityStatusForm(initial=initial, base_values=stored)
 
     status_value = form["status"].value()
     context = {
@@ -253,12 +256,20 @@ def follow_up_detail(request, slug: str, year: int):
     return render(request, "plans/follow_up_detail.html", context)
 
 
+def _stored_status(activity, follow_up) -> dict[str, str]:
+    """The status and comment as stored ("" when not reported): what an edit form is based on."""
+    current = ActivityStatus.objects.filter(activity=activity, follow_up=follow_up).first()
+    return (
+        {"status": current.status, "comment": current.comment} if current else {"status": "", "comment": ""}
+    )
+
+
 def _row_form(activity_pk: int, follow_up) -> ActivityStatusForm:
     current = ActivityStatus.objects.filter(activity_id=activity_pk, follow_up=follow_up).first()
     initial = (
         {"status": current.status, "comment": current.comment} if current else {"status": "", "comment": ""}
     )
-    return ActivityStatusForm(initial=initial, auto_id=f"a{activity_pk}_%s")
+    return ActivityStatusForm(initial=initial, base_values=initial, auto_id=f"a{activity_pk}_%s")
 
 
 @require_http_methods(["GET", "POST"])
@@ -285,9 +296,11 @@ def follow_up_row(request, slug: str, year: int, pk: int):
                     form.cleaned_data["status"],
                     form.cleaned_data["comment"],
                     acting_user=request.user,
+                    base=form.base,
                 )
             except PlanError as exc:
                 form.add_error("status", str(exc))
+                form.refresh_if_stale(exc, lambda: _stored_status(activity, follow_up))
             else:
                 saved = True
                 notices = [_("Status och kommentar är sparade för ”%(title)s”.") % {"title": activity.title}]

@@ -99,7 +99,7 @@ def _check_inside(municipality: Municipality, lat: float, lon: float) -> None:
         raise SituationError(str(exc)) from None
 
 
-def _write(model, obj, values: Mapping[str, Any], *, acting_user, m2m=None, action: str = ""):
+def _write(model, obj, values: Mapping[str, Any], *, acting_user, m2m=None, action: str = "", base=None):
     """Create (obj None or unsaved) or update through the one write path; WriteError becomes
     SituationError so that views show it as a form error. Aware datetimes are passed in UTC, as the database
     returns them, so that the same instant in another time zone is not recorded as a change."""
@@ -110,7 +110,9 @@ def _write(model, obj, values: Mapping[str, Any], *, acting_user, m2m=None, acti
     try:
         if obj is None or obj.pk is None:
             return writes.create(model, values, acting_user=acting_user, m2m=m2m, action=action)
-        return writes.update(obj, values, acting_user=acting_user, m2m=m2m, action=action)
+        return writes.update(obj, values, acting_user=acting_user, m2m=m2m, action=action, base=base)
+    except writes.StaleWrite as exc:
+        raise SituationError(str(exc)) from exc  # the view refreshes the form's base (see stale_forms)
     except writes.WriteError as exc:
         raise SituationError(str(exc)) from None
 
@@ -151,10 +153,17 @@ def do_save_incident(
     description: str,
     acting_user,
     ctx: LocationContext | None = None,
+    base: Mapping[str, Any] | None = None,
+    origin: str | None = None,
 ) -> tuple[Incident, str]:
     """Create or update an incident reported through the web form. A new incident belongs to
     incident.municipality (the current municipality); an existing one keeps its own. Returns (incident,
-    explanation of any personal data removed from the description)."""
+    explanation of any personal data removed from the description). ``base``: the values the edit form was
+    opened with (optimistic locking: a conflicting change made meanwhile is refused). ``origin``: an
+    Incident.Origin (None: "manual" for a new incident, unchanged for an existing one), so that a record made
+    in another app, e.g. a walk's finding, can be told apart in the lägesbild."""
+    if origin is not None and origin not in Incident.Origin.values:
+        raise SituationError("Okänt ursprung för händelsen.")
     _check_window(incident.occurred_from, incident.occurred_to)
     municipality = incident.municipality
     ctx = (
@@ -175,12 +184,14 @@ def do_save_incident(
         "redacted_kinds": kinds,
         **location,
     }
+    if origin is not None:
+        values["origin"] = origin
     if incident.pk is None:
         values["municipality"] = municipality
         values["reported_by"] = acting_user if getattr(acting_user, "pk", None) else None
         if values["source_organisation"] is None and getattr(acting_user, "organisation_id", None):
             values["source_organisation"] = acting_user.organisation
-    written = _write(Incident, incident, values, acting_user=acting_user)
+    written = _write(Incident, incident, values, acting_user=acting_user, base=base)
     return written.obj, explanation
 
 
@@ -242,7 +253,9 @@ def do_bulk_delete_incidents(municipality: Municipality, *, origin: str, acting_
 
 
 @transaction.atomic
-def do_save_meeting(meeting: Meeting, *, organisations, units, acting_user) -> tuple[Meeting, str]:
+def do_save_meeting(
+    meeting: Meeting, *, organisations, units, acting_user, base: Mapping[str, Any] | None = None
+) -> tuple[Meeting, str]:
     """Create or update a meeting and its participants; true before/after in one audit row."""
     values = {"date": meeting.date, "kind": meeting.kind, "notes": meeting.notes}
     if meeting.pk is None:
@@ -256,6 +269,7 @@ def do_save_meeting(meeting: Meeting, *, organisations, units, acting_user) -> t
         values,
         acting_user=acting_user,
         m2m={"organisations": organisations, "units": units},
+        base=base,
     )
     return written.obj, written.explanation
 

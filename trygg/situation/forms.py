@@ -15,6 +15,7 @@ from trygg.lib.formfields import (
     safe_formfield,
 )
 from trygg.lib.pii import NO_NAMES_NOTICE
+from trygg.lib.stale_forms import BaseVersionMixin
 from trygg.places.models import District, Place
 
 from .models import INCIDENT_MAX_WINDOW, Action, CameraSite, Category, FocusArea, Incident, Meeting
@@ -126,7 +127,7 @@ class FilterForm(forms.Form):
         )
 
 
-class IncidentForm(forms.ModelForm):
+class IncidentForm(BaseVersionMixin, forms.ModelForm):
     lat = DecimalCommaFloatField(
         label=_("Latitud"), required=False, help_text=_("Fylls i när du klickar i kartan.")
     )
@@ -195,7 +196,9 @@ class IncidentForm(forms.ModelForm):
         return data
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(BaseVersionMixin, forms.ModelForm):
+    base_m2m = ("organisations", "units")
+
     organisations = SafeModelMultipleChoiceField(
         label=_("Deltagande organisationer"),
         queryset=Organisation.objects.all(),

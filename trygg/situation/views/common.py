@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from trygg.lib.formfields import parse_pk
+from trygg.lib.stale_forms import BaseVersionMixin
 
 from ..actions import SituationError
 
@@ -34,6 +35,8 @@ def form_page(
             saved, explanation = save(form)
         except SituationError as exc:
             form.add_error(None, str(exc))
+            if isinstance(form, BaseVersionMixin):
+                form.refresh_if_stale(exc)
         else:
             messages.success(request, success)
             if explanation:

@@ -51,9 +51,11 @@ def _save(request: HttpRequest, form: IncidentForm, incident: Incident | None) -
             lon=data.get("lon"),
             description=data.get("description", ""),
             acting_user=request.user,
+            base=form.base,
         )
     except SituationError as exc:
         form.add_error(None, str(exc))
+        form.refresh_if_stale(exc)
         return None
     messages.success(request, _("Händelsen är sparad.") if incident else _("Tack! Händelsen är rapporterad."))
     if explanation:

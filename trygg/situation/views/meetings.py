@@ -55,6 +55,7 @@ def _edit(request: HttpRequest, meeting: Meeting | None, municipality) -> HttpRe
             organisations=form.cleaned_data["organisations"],
             units=form.cleaned_data["units"],
             acting_user=request.user,
+            base=form.base,
         )
 
     initial = {} if meeting else {"date": timezone.localdate()}
