@@ -72,6 +72,11 @@ class User(AbstractUser):
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="users"
     )
     units = models.ManyToManyField(Unit, blank=True, related_name="users", verbose_name=_("enheter"))
+    # The identity provider's stable subject ("sub") for an account that logs in with single sign-on; such an
+    # account is matched only by it, never by e-mail, so a local account cannot be taken over through SSO.
+    oidc_subject = models.CharField(
+        _("inloggnings-id hos identitetsleverantören"), max_length=255, null=True, blank=True, unique=True
+    )
 
     @cached_property
     def roles_by_municipality(self) -> dict[int, str]:
@@ -124,22 +129,79 @@ class Membership(models.Model):
         return f"{self.user} – {self.get_role_display()} i {self.municipality}"
 
 
-class AuditEvent(models.Model):
-    """Audit trail of edits to shared data that have no history of their own (e.g. report texts)."""
+class AuditEventQuerySet(models.QuerySet):
+    """The audit trail only grows: bulk updates and deletes are refused in code as they are by the database
+    grant in production (docs/security.md). The one sanctioned rewrite is :meth:`AuditEvent.scrub_changes`."""
 
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    action = models.CharField(max_length=100)
+    def update(self, **kwargs):
+        raise AuditTrailIsAppendOnly("Granskningsloggen kan inte ändras.")
+
+    def delete(self):
+        raise AuditTrailIsAppendOnly("Granskningsloggen kan inte raderas.")
+
+
+class AuditTrailIsAppendOnly(Exception):
+    pass
+
+
+class AuditEvent(models.Model):
+    """One row per audited event: a write of shared data (through trygg.accounts.writes), a login, a failed
+    login, a logout, an export or a report download. Rows are only ever inserted; the actor's name is stored
+    so the row keeps saying who it was after the account is deactivated."""
+
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("vem")
+    )
+    actor_name = models.CharField(_("vem"), max_length=300, blank=True)
+    municipality = models.ForeignKey(
+        "places.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kommun"),
+    )
+    at = models.DateTimeField(_("när"), auto_now_add=True)
+    action = models.CharField(_("händelse"), max_length=100)
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64)
-    object_repr = models.CharField(max_length=300)
+    object_repr = models.CharField(_("vad"), max_length=300)
     changes = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["municipality", "at"], name="audit_municipality_at"),
+            models.Index(fields=["at"], name="audit_at"),
+        ]
         verbose_name = _("granskningshändelse")
         verbose_name_plural = _("granskningslogg")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and list(kwargs.get("update_fields") or ()) != ["changes"]:
+            # Only the old/new values may be rewritten, to scrub personal data (scrub_changes).
+            raise AuditTrailIsAppendOnly("Granskningsloggen kan inte ändras.")
+        if self.actor is not None and not self.actor_name:
+            self.actor_name = actor_label(self.actor)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsAppendOnly("Granskningsloggen kan inte raderas.")
+
+    def scrub_changes(self, changes: dict) -> None:
+        """Replace the stored old/new values (personal data a moderator removed from the row they describe).
+        The only update the audit table allows; the database grant allows it on this column alone."""
+        self.changes = changes
+        self.save(update_fields=["changes"])
+
+
+def actor_label(user) -> str:
+    """How an actor is shown in the audit trail: "Full Name (username)", or the username."""
+    full = user.get_full_name().strip()
+    return (f"{full} ({user.username})" if full else user.username)[:300]
