@@ -102,6 +102,7 @@ class Incident(models.Model):
         MANUAL = "manual", _("Inrapporterad")
         POLISEN = "polisen", _("Polisens händelser")
         DEMO = "demo", _("Demodata")
+        WALK = "trygghetsvandring", _("Trygghetsvandring")
 
     PERSONAL_DATA_REASON = LAGESBILD_REASON
     FREE_TEXT_FIELDS = {"description": "beskrivningen"}

@@ -3,8 +3,8 @@ trygg.accounts.writes (texts cleaned, personal data redacted in FREE_TEXT_FIELDS
 row with the true before/after values, update_fields on existing rows).
 
 A finding also appears in the lägesbild: do_save_finding creates or updates its incident through
-trygg.situation.actions.do_save_incident (source "Trygghetsvandring" in the description; the incident keeps
-its own audit row). Points are checked against the municipality's boundary. WalkError carries a Swedish
+trygg.situation.actions.do_save_incident with origin Incident.Origin.WALK ("Trygghetsvandring"; the incident
+keeps its own audit row). Points are checked against the municipality's boundary. WalkError carries a Swedish
 message for the user.
 """
 
@@ -187,6 +187,7 @@ def _save_incident(finding: Finding, walk: Walk, *, acting_user) -> Incident:
             lon=finding.lon if point else None,
             description=incident_description(finding, walk),
             acting_user=acting_user,
+            origin=Incident.Origin.WALK,
         )
     except SituationError as exc:
         raise WalkError(str(exc)) from None
@@ -241,6 +242,24 @@ def do_save_finding(finding: Finding, *, acting_user) -> tuple[Finding, str]:
             saved.incident = incident
             saved.save(update_fields=["incident"])
     return saved, written.explanation
+
+
+@transaction.atomic
+def do_delete_finding(finding: Finding, *, acting_user) -> dict[str, int]:
+    """Delete a finding recorded by mistake, with what hangs on it: its photos and measures (each through
+    writes.delete, so each leaves its own audit row with its old values) and its incident in the lägesbild
+    (likewise audited). The finding's own audit row keeps its old values. Returns the counts removed."""
+    photos = list(Photo.objects.filter(finding=finding))
+    measures = list(Measure.objects.filter(finding=finding))
+    incident = Incident.objects.filter(pk=finding.incident_id).first() if finding.incident_id else None
+    for photo in photos:
+        writes.delete(photo, acting_user=acting_user)
+    for measure in measures:
+        writes.delete(measure, acting_user=acting_user)
+    writes.delete(finding, acting_user=acting_user)
+    if incident is not None:
+        writes.delete(incident, acting_user=acting_user)
+    return {"photos": len(photos), "measures": len(measures), "incidents": int(incident is not None)}
 
 
 @transaction.atomic

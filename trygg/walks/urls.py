@@ -16,6 +16,7 @@ urlpatterns = [
     path("stopp/<int:pk>/ta-bort/", views.stop_delete, name="stop_delete"),
     path("fynd/<int:pk>/", views.finding_detail, name="finding_detail"),
     path("fynd/<int:pk>/andra/", views.finding_edit, name="finding_edit"),
+    path("fynd/<int:pk>/ta-bort/", views.finding_delete, name="finding_delete"),
     path("fynd/<int:pk>/foto/", views.photo_add, name="photo_add"),
     path("fynd/<int:pk>/atgard/ny/", views.measure_create, name="measure_create"),
     path("foton/<int:pk>/", views.photo, name="photo"),

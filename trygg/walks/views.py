@@ -23,6 +23,7 @@ from .actions import (
     WalkError,
     do_add_photo,
     do_add_stop,
+    do_delete_finding,
     do_delete_photo,
     do_delete_stop,
     do_save_finding,
@@ -234,6 +235,36 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": perms.can_edit_finding(user, finding),
             "can_manage": perms.can_manage_walks(user, finding.walk.municipality_id),
             "photo_form": PhotoForm(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Coordinators delete a finding recorded by mistake: GET asks for confirmation and says what goes with
+    it (photos, measures, the incident in the lägesbild); POST deletes."""
+    finding = perms.get_finding_for_user(request, pk, manage=True)
+    walk = finding.walk
+    if request.method == "POST":
+        removed = do_delete_finding(finding, acting_user=request.user)
+        messages.success(
+            request,
+            _(
+                "Fyndet är borttaget, med %(photos)d foton och %(measures)d åtgärder, och är inte längre "
+                "med i lägesbilden."
+            )
+            % removed,
+        )
+        return redirect("walks:walk_detail", pk=walk.pk)
+    return render(
+        request,
+        "walks/finding_delete.html",
+        {
+            "finding": finding,
+            "walk": walk,
+            "photo_count": finding.photos.count(),
+            "measures": list(finding.measures.only("title", "status", "finding_id")),
         },
     )
 

@@ -126,6 +126,15 @@ def save_measure(ctx) -> AuditCase:
     )
 
 
+def delete_finding(ctx) -> AuditCase:
+    finding = _finding(ctx)
+    return AuditCase(
+        change=lambda: actions.do_delete_finding(Finding.objects.get(pk=finding.pk), acting_user=ctx.user),
+        expect={"category": ["lighting", None], "feeling": [2, None]},
+        rows=_rows("walks.finding"),
+    )
+
+
 CASES = {
     "walks.do_save_walk": save_walk,
     "walks.do_add_stop": add_stop,
@@ -134,4 +143,5 @@ CASES = {
     "walks.do_add_photo": add_photo,
     "walks.do_delete_photo": delete_photo,
     "walks.do_save_measure": save_measure,
+    "walks.do_delete_finding": delete_finding,
 }

@@ -52,6 +52,7 @@ CASES = {
     "walks:stop_delete": stop,
     "walks:finding_detail": finding,
     "walks:finding_edit": finding,
+    "walks:finding_delete": finding,
     "walks:photo_add": finding,
     "walks:measure_create": finding,
     "walks:photo": photo,

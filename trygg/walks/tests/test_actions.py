@@ -32,6 +32,43 @@ def test_a_finding_becomes_an_incident_of_source_trygghetsvandring(kungalv, pers
     assert "Klotter." in incident.description
     assert incident.occurred_from.astimezone(actions.STOCKHOLM).time() == dt.time(19, 30)
     assert incident.source_organisation.name == "Polisen"  # the recorder's organisation
+    assert incident.origin == Incident.Origin.WALK and incident.get_origin_display() == "Trygghetsvandring"
+
+
+def test_only_walk_findings_have_the_walk_origin(kungalv, personas):
+    from trygg.situation.actions import do_save_incident
+    from trygg.situation.models import Category
+
+    make_finding(make_walk(kungalv, personas["coordinator"]), personas["coordinator"])
+    other, _ = do_save_incident(
+        Incident(
+            municipality=kungalv,
+            category=Category.objects.get(slug="ovrigt"),
+            occurred_from=dt.datetime(2023, 10, 1, 12, tzinfo=actions.STOCKHOLM),
+        ),
+        place=place(kungalv),
+        lat=None,
+        lon=None,
+        description="Inrapporterad i lägesbilden.",
+        acting_user=personas["coordinator"],
+    )
+    assert other.origin == Incident.Origin.MANUAL
+    walk_incidents = Incident.objects.filter(origin=Incident.Origin.WALK)
+    assert list(walk_incidents.values_list("description", flat=True)) == [
+        "Trygghetsvandring: Utmarksvägen (2023-10-12). Belysning."
+    ]
+
+
+def test_incidents_of_older_findings_are_relabelled_by_the_migration(kungalv, personas):
+    import importlib
+
+    from django.apps import apps
+
+    relabel = importlib.import_module("trygg.walks.migrations.0002_incident_origin_walk").relabel
+    finding = make_finding(make_walk(kungalv, personas["coordinator"]), personas["coordinator"])
+    Incident.objects.filter(pk=finding.incident_id).update(origin=Incident.Origin.MANUAL)  # as before
+    relabel(apps, None)
+    assert Incident.objects.get(pk=finding.incident_id).origin == Incident.Origin.WALK
 
 
 def test_editing_a_finding_updates_its_incident_and_keeps_one(kungalv, personas):
@@ -44,6 +81,7 @@ def test_editing_a_finding_updates_its_incident_and_keeps_one(kungalv, personas)
     incident = Incident.objects.get()
     assert (incident.lat, incident.lon, incident.category.slug) == (lat, lon, "nedskrapning")
     assert incident.location_precision == Incident.Precision.POINT
+    assert incident.origin == Incident.Origin.WALK
 
 
 def test_moving_the_walk_date_moves_the_incidents(kungalv, personas):

@@ -232,7 +232,7 @@ def test_public_page_of_an_unpublished_walk_is_a_404(client, walk_world):
 
 
 def test_findings_show_in_the_lagesbild(client, personas, walk_world):
-    client.force_login(personas["reader"])
+    client.force_login(personas["coordinator"])
     period = {"start": "2023-10-01", "end": "2023-10-31"}
     table = client.get(reverse("situation:table"), period).content.decode()
     assert "Trygghetsvandring: Utmarksvägen (2023-10-12). Belysning." in table
@@ -253,3 +253,84 @@ def test_every_write_is_audited(client, personas, walk_world):
     )
     row = AuditEvent.objects.filter(action="measure.update").latest("pk")
     assert row.changes["status"] == ["planned", "done"]
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in MANAGERS])
+def test_only_coordinators_may_delete_a_finding(client, personas, walk_world, role):
+    """Even the partner who recorded it may not (they edit it); an outsider gets 404; nothing is removed."""
+    client.force_login(personas[role])
+    url = reverse("walks:finding_delete", args=[walk_world["finding"].pk])
+    expected = 404 if role == "outsider" else 403
+    assert client.get(url).status_code == expected
+    assert client.post(url).status_code == expected
+    assert Finding.objects.filter(pk=walk_world["finding"].pk).exists()
+    assert client.put(url).status_code == 405
+
+
+def test_coordinator_deletes_a_finding_with_its_photos_measures_and_incident(client, personas, walk_world):
+    client.force_login(personas["coordinator"])
+    finding = walk_world["finding"]
+    upload = io.BytesIO(jpeg_with_gps())
+    upload.name = "bild.jpg"
+    client.post(reverse("walks:photo_add", args=[finding.pk]), {"photo": upload})
+    incident_pk = finding.incident_id
+    assert Photo.objects.filter(finding=finding).count() == 1
+    detail = client.get(reverse("walks:finding_detail", args=[finding.pk])).content.decode()
+    url = reverse("walks:finding_delete", args=[finding.pk])
+    assert url in detail
+    confirm = client.get(url).content.decode()
+    assert "1 foto" in confirm and "2 åtgärder" in confirm and "Beskär buskar" in confirm
+    assert "händelsen i lägesbilden" in confirm
+    assert Finding.objects.filter(pk=finding.pk).exists()  # GET deletes nothing
+
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("walks:walk_detail", args=[walk_world["walk"].pk])
+    assert "Fyndet är borttaget, med 1 foton och 2 åtgärder" in response.content.decode()
+    assert not Finding.objects.filter(pk=finding.pk).exists()
+    assert not Photo.objects.exists() and not Measure.objects.exists()
+    assert not Incident.objects.filter(pk=incident_pk).exists()
+    deleted = set(AuditEvent.objects.filter(action__endswith=".delete").values_list("object_type", flat=True))
+    assert deleted == {"walks.finding", "walks.photo", "walks.measure", "situation.incident"}
+    table = client.get(reverse("situation:table"), {"start": "2023-10-01", "end": "2023-10-31"})
+    assert "Trygghetsvandring: Utmarksvägen" not in table.content.decode()
+    public = client.get(reverse("walks:public_walk", args=[walk_world["walk"].pk])).content.decode()
+    assert "Beskär buskar" not in public
+
+
+def test_a_failed_deletion_leaves_everything_in_place(client, personas, walk_world, monkeypatch):
+    from trygg.accounts import writes
+
+    real_delete = writes.delete
+
+    def fail_on_incident(obj, **kwargs):
+        if isinstance(obj, Incident):
+            raise RuntimeError("database gone")
+        return real_delete(obj, **kwargs)
+
+    monkeypatch.setattr(writes, "delete", fail_on_incident)
+    client.force_login(personas["coordinator"])
+    client.raise_request_exception = False
+    finding = walk_world["finding"]
+    assert client.post(reverse("walks:finding_delete", args=[finding.pk])).status_code == 500
+    assert Finding.objects.filter(pk=finding.pk).exists() and Measure.objects.count() == 2
+    assert Incident.objects.filter(pk=finding.incident_id).exists()
+
+
+def test_coordinator_edits_another_recorders_finding_and_its_incident_follows(client, personas, walk_world):
+    client.force_login(personas["coordinator"])
+    finding = walk_world["finding"]  # recorded by the partner
+    response = client.post(
+        reverse("walks:finding_edit", args=[finding.pk]),
+        {
+            "category": "litter",
+            "place": place(finding.walk.municipality).pk,
+            "feeling": "4",
+            "description": "Skräp vid tunneln.",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    finding.refresh_from_db()
+    assert (finding.category, finding.feeling, finding.description) == ("litter", 4, "Skräp vid tunneln.")
+    incident = Incident.objects.get(pk=finding.incident_id)
+    assert incident.category.slug == "nedskrapning" and "Skräp vid tunneln." in incident.description
+    assert incident.origin == Incident.Origin.WALK
