@@ -62,9 +62,12 @@ def page_css() -> str:
 def render_html(
     doc: Document, *, standalone: bool = True, for_print: bool = False, inline_css: bool | None = None
 ) -> str:
-    """The document as HTML: a complete page with inline CSS, or (standalone=False) an <article> fragment
-    for a page that links documents/document.css. for_print adds the paged-media CSS and the page-number
-    slots in the contents, and charts become <img> elements with alt text. inline_css=False leaves the CSS out (the PDF renderer passes it pre-parsed)."""
+    """The document as HTML: a complete page, or (standalone=False) an <article> fragment for a page that
+    links documents/document.css. A complete page for the web links the static stylesheet (no <style>
+    element: pages are served with a Content-Security-Policy without 'unsafe-inline'). for_print adds the
+    paged-media CSS, the page-number slots in the contents and the link to the web version on the cover;
+    charts become <img> elements with alt text (tagged as /Figure with /Alt in the PDF). For print the CSS
+    is inlined unless inline_css=False (the PDF renderer passes it pre-parsed)."""
     if inline_css is None:
         inline_css = standalone
     renderer = _BlockRenderer(svg_as_image=for_print)
@@ -81,11 +84,12 @@ def render_html(
             }
         )
     css = ""
-    if inline_css:
-        css = stylesheet("document.css") + (stylesheet("print.css") + page_css() if for_print else "")
+    if inline_css and for_print and standalone:
+        css = stylesheet("document.css") + stylesheet("print.css") + page_css()
     context = {
         "doc": doc,
         "cover": doc.cover,
+        "web_url": _web_url(doc.cover.web_url) if for_print else "",
         "sections": sections,
         "toc": [s["entry"] for s in sections] if doc.with_contents else [],
         "standalone": standalone,
@@ -93,6 +97,12 @@ def render_html(
         "css": mark_safe(css),  # noqa: S308 - our own stylesheet files, no user input
     }
     return render_to_string("documents/document.html", context)
+
+
+def _web_url(url: str) -> str:
+    """The web version's address when it is an absolute http(s) URL; anything else is left out."""
+    url = (url or "").strip()
+    return url if url.startswith(("https://", "http://")) and not any(c.isspace() for c in url) else ""
 
 
 def render_blocks_html(blocks: list[Block]) -> SafeString:

@@ -125,6 +125,8 @@ class Cover:
     title: str  # "Uppföljning 2023 Trygg i Kungälv"
     recipient: str = ""  # "Kommunstyrelse"
     date: str = ""  # "2024-02-20"
+    # The accessible web (HTML) version of this document, an absolute URL; the PDF links it on its first page.
+    web_url: str = ""
 
 
 @dataclass

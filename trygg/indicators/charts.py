@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from html import escape
 
 from trygg.documents.model import Figure as DocumentFigure
+from trygg.documents.svg import presentation_attributes
 
 from .analysis import ShareEstimate, format_number, format_share
 
@@ -397,8 +398,10 @@ _SVG_OPEN = re.compile(r"<svg\b[^>]*>")
 
 
 def _accessible_svg(svg: str, title: str, description: str) -> str:
-    """A bare <svg> element (ready to inline) with <title>, <desc>, role="img" and aria-labelledby."""
-    svg = _METADATA.sub("", _PROLOGUE.sub("", svg, count=1), count=1)
+    """A bare <svg> element (ready to inline) with <title>, <desc>, role="img" and aria-labelledby, and no
+    CSS: matplotlib's style attributes and <style> element become presentation attributes, which a
+    Content-Security-Policy without 'unsafe-inline' lets through."""
+    svg = presentation_attributes(_METADATA.sub("", _PROLOGUE.sub("", svg, count=1), count=1))
     key = hashlib.sha256(f"{title}\n{description}".encode()).hexdigest()[:10]
     title_id, desc_id = f"chart-{key}-title", f"chart-{key}-desc"
     opening = _SVG_OPEN.search(svg)
