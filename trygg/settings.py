@@ -50,6 +50,8 @@ _INSECURE_KEY = "insecure-development-key-do-not-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY", _INSECURE_KEY if DEBUG or env_bool("TRYGG_DEV", False) else None)
 if not DEBUG and not env_bool("TRYGG_DEV", False) and SECRET_KEY == _INSECURE_KEY:
     raise ImproperlyConfigured("Set a real SECRET_KEY in production")
+if SECRET_KEY.startswith("change-me"):  # the placeholder of .env.example / .env.production.example
+    raise ImproperlyConfigured("SECRET_KEY is still the example's placeholder; set a long random string")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -75,11 +77,15 @@ INSTALLED_APPS = [
     "trygg.dialog",
     "trygg.assessments",
     "trygg.publishing",
+    "trygg.operations",  # retention, backup/restore, the privacy page
+    "csp",  # Content-Security-Policy header (checks of its settings)
     "trygg.demo",  # only the load_demo command; no production module imports it
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files from gunicorn, hashed names cached for a year
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,9 +146,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "trygg" / "static"]
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not env_bool("TRYGG_DEV", False))
@@ -179,6 +185,73 @@ DIALOG_CLIENT_IP_HEADER = env_str("DIALOG_CLIENT_IP_HEADER", "REMOTE_ADDR")
 # Map tiles; the map still shows boundary and layers when tiles cannot load.
 TRYGG_TILE_URL = env_str("TRYGG_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 TRYGG_TILE_ATTRIBUTION = env_str("TRYGG_TILE_ATTRIBUTION", "© OpenStreetMap-bidragsgivare")
+
+# --- Production: HTTPS, security headers, CSP, static files (docs/deployment.md) -------------------------
+# One switch for plain http on loopback (SECURE_COOKIES=0) turns off the HTTPS-only defaults below; in
+# production every one is on unless set otherwise.
+_HTTPS = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Only behind a proxy that sets this header itself (and drops it from clients): "HTTP_X_FORWARDED_PROTO".
+_PROXY_SSL_HEADER = env_str("SECURE_PROXY_SSL_HEADER", "")
+SECURE_PROXY_SSL_HEADER = (_PROXY_SSL_HEADER, "https") if _PROXY_SSL_HEADER else None
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+
+def _origin(url: str) -> str:
+    """The CSP source of a tile URL template: scheme and host ("{s}." subdomains as a wildcard)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}.", "tiles-subdomain."))
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ImproperlyConfigured(f"TRYGG_TILE_URL must be an http(s) URL, got {url!r}")
+    host = parts.netloc.replace("tiles-subdomain.", "*.")
+    return f"{parts.scheme}://{host}"
+
+
+# No inline script or style anywhere (JS and CSS are static files); images also from the map tile server.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", _origin(TRYGG_TILE_URL)],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Static files: WhiteNoise serves them (compressed; hashed names when collectstatic has written a manifest).
+WHITENOISE_MAX_AGE = env_int("WHITENOISE_MAX_AGE", 3600)
+_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG and (STATIC_ROOT / "staticfiles.json").exists())
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if _MANIFEST
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
+}
+
+# --- Retention (gallring): months after the event, per source; 0 = never (docs/privacy.md) ----------------
+TRYGG_RETENTION = {
+    # an incident's free text is dropped (the category, time and cell stay for statistics)
+    "incident_text_months": env_int("TRYGG_RETAIN_INCIDENT_TEXT_MONTHS", 12),
+    # the incident is anonymised: position coarsened to its H3 cell centre, reporter and links removed
+    "incident_anonymise_months": env_int("TRYGG_RETAIN_INCIDENT_MONTHS", 24),
+    # the anonymised incident is deleted (0: kept for long-term statistics and effect checks)
+    "incident_delete_months": env_int("TRYGG_RETAIN_INCIDENT_DELETE_MONTHS", 0),
+    # a dialog submission's text, photo and exact point are dropped (the counts per cell stay)
+    "submission_months": env_int("TRYGG_RETAIN_SUBMISSION_MONTHS", 24),
+    # an uploaded statistics file is deleted this many days after its import finished
+    "import_file_days": env_int("TRYGG_RETAIN_IMPORT_FILE_DAYS", 0),
+}
 
 LOGGING = {
     "version": 1,

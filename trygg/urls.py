@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from trygg.accounts import views as account_views
+from trygg.operations import views as operations_views
 from trygg.plans import views as plan_views
 
 urlpatterns = [
@@ -20,4 +21,5 @@ urlpatterns = [
     path("tycktill/", include("trygg.dialog.public_urls")),
     path("lagen/", include("trygg.assessments.urls")),
     path("oppet/", include("trygg.publishing.urls")),
+    path("integritet/", operations_views.privacy, name="privacy"),
 ]

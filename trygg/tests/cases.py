@@ -30,6 +30,7 @@ APPS = (
     "dialog",
     "assessments",
     "publishing",
+    "operations",
 )
 
 
