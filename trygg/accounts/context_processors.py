@@ -28,6 +28,7 @@ def roles(request):
 
 def _menu(user, municipality) -> dict[str, bool]:
     # Imported here: accounts is the base app, the others import it.
+    from trygg.assessments import permissions as assessments
     from trygg.dialog import permissions as dialog
     from trygg.indicators import permissions as indicators
     from trygg.places import permissions as places
@@ -47,4 +48,5 @@ def _menu(user, municipality) -> dict[str, bool]:
         "dialog": dialog.can_view(user, municipality),
         "places": places.can_view_places(user, municipality),
         "manage_places": places.can_manage_places(user, municipality),
+        "assessments": assessments.can_view(user, municipality),
     }

@@ -30,6 +30,7 @@ class StartPage:
     new_incidents: int | None = None
     since: dt.datetime | None = None
     deadlines: list[tuple[dt.date, str, str]] = field(default_factory=list)  # (date, text, url)
+    law_overdue: list = field(default_factory=list)  # assessments.deadlines.Duty, for coordinators
 
 
 def build_start_page(request, municipality, today: dt.date) -> StartPage:
@@ -50,6 +51,11 @@ def build_start_page(request, municipality, today: dt.date) -> StartPage:
                 )
             )
     _situation(page, request, municipality, today)
+    from trygg.assessments import checklist
+    from trygg.assessments import permissions as law
+
+    if law.can_manage(user, municipality):
+        page.law_overdue = checklist.overdue_for(municipality, today)
     page.deadlines.sort(key=lambda d: d[0])
     return page
 
