@@ -252,6 +252,8 @@ TRYGG_RETENTION = {
     # an uploaded statistics file is deleted this many days after its import finished
     "import_file_days": env_int("TRYGG_RETAIN_IMPORT_FILE_DAYS", 0),
 }
+# manage.py backup writes its archives here (docs/deployment.md: keep a copy on another machine too).
+TRYGG_BACKUP_DIR = Path(env_str("TRYGG_BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 
 LOGGING = {
     "version": 1,
