@@ -213,3 +213,23 @@ def do_set_activity_status(
     )
     current.redactions = findings
     return current
+
+
+# --- Publishing for residents (trygg.publishing) -----------------------------------------------------------
+
+
+def do_set_plan_published(plan: Plan, published: bool, *, acting_user) -> Written:
+    """Open the plan to residents, API clients and open data (or close it again). One audit row."""
+    return _update(plan, {"published": bool(published)}, acting_user)
+
+
+def do_set_follow_up_published(follow_up: FollowUp, published: bool, *, acting_user) -> Written:
+    """Publish a year's follow-up of a published plan: its statuses, report texts and report files."""
+    return _update(follow_up, {"published": bool(published)}, acting_user)
+
+
+def do_set_comment_published(activity_status: ActivityStatus, published: bool, *, acting_user) -> Written:
+    """Show (or hide) one activity's comment of one year on the public pages, in the API and open data."""
+    if published and not activity_status.comment.strip():
+        raise PlanError("Det finns ingen kommentar att publicera.")
+    return _update(activity_status, {"comment_published": bool(published)}, acting_user)

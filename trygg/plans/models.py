@@ -55,6 +55,9 @@ class Plan(models.Model):
     adopted_by = models.CharField(_("antagen av"), max_length=200, blank=True)
     adopted_on = models.DateField(_("antagen"), null=True, blank=True)
     diary_number = models.CharField(_("diarienummer"), max_length=100, blank=True)
+    # Publishing (trygg.publishing): the coordinator opts a plan in; until then it exists for no resident,
+    # API client or open-data file. Set only through plans.actions.do_set_plan_published.
+    published = models.BooleanField(_("publicerad för invånare"), default=False)
 
     FREE_TEXT_FIELDS = {"name": "namnet", "adopted_by": "antagen av"}
 
@@ -196,6 +199,9 @@ class FollowUp(models.Model):
     introduction = models.TextField(_("inledning"), blank=True)
     summary = models.TextField(_("sammanfattning"), blank=True)
     current_analysis = models.TextField(_("nulägesanalys"), blank=True)
+    # Publishing: the year's statuses, report texts and report files are public once the coordinator
+    # publishes the follow-up (in a published plan); a follow-up still being written stays internal.
+    published = models.BooleanField(_("uppföljningen publicerad"), default=False)
 
     MUNICIPALITY_PATH = "plan__municipality"
     FREE_TEXT_FIELDS = {
@@ -226,6 +232,8 @@ class ActivityStatus(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="statuses")
     status = models.CharField(_("status"), max_length=20, choices=STATUS_CHOICES)
     comment = models.TextField(_("kommentar"), blank=True)
+    # Publishing: the comment is shown on the public plan page and in the API/open data only when set.
+    comment_published = models.BooleanField(_("kommentaren publicerad"), default=False)
     updated_at = models.DateTimeField(_("uppdaterad"), auto_now=True)
 
     MUNICIPALITY_PATH = "follow_up__plan__municipality"

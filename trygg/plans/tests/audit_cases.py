@@ -177,7 +177,38 @@ def set_activity_status(ctx):
     )
 
 
+def set_plan_published(ctx):
+    plan = _tree(ctx)[0]
+    return AuditCase(
+        change=lambda: actions.do_set_plan_published(plan, True, acting_user=ctx.user),
+        expect={"published": [False, True]},
+        unchanged=lambda: actions.do_set_plan_published(plan, True, acting_user=ctx.user),
+    )
+
+
+def set_follow_up_published(ctx):
+    follow_up = _tree(ctx)[1]
+    return AuditCase(
+        change=lambda: actions.do_set_follow_up_published(follow_up, True, acting_user=ctx.user),
+        expect={"published": [False, True]},
+        unchanged=lambda: actions.do_set_follow_up_published(follow_up, True, acting_user=ctx.user),
+    )
+
+
+def set_comment_published(ctx):
+    _, follow_up, _, _, activity = _tree(ctx)
+    status = follow_up.statuses.get(activity=activity)
+    return AuditCase(
+        change=lambda: actions.do_set_comment_published(status, True, acting_user=ctx.user),
+        expect={"comment_published": [False, True]},
+        unchanged=lambda: actions.do_set_comment_published(status, True, acting_user=ctx.user),
+    )
+
+
 CASES = {
+    "plans.do_set_plan_published": set_plan_published,
+    "plans.do_set_follow_up_published": set_follow_up_published,
+    "plans.do_set_comment_published": set_comment_published,
     "plans.do_create_unit": create_unit,
     "plans.do_create_program": create_program,
     "plans.do_update_program": update_program,
