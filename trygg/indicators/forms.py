@@ -115,10 +115,7 @@ class DashboardForm(forms.Form):
     q = forms.CharField(label=_("Sök nyckeltal"), required=False, max_length=200)
     indicator = forms.ChoiceField(label=_("Nyckeltal"), required=False)
     regions = forms.MultipleChoiceField(
-        label=_("Områden"),
-        required=False,
-        help_text=_("Välj flera med Ctrl (Cmd på Mac) eller Skift."),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        label=_("Områden"), required=False, widget=forms.CheckboxSelectMultiple
     )
     breakdown = forms.ChoiceField(label=_("Uppdelning"), required=False)
     compare = forms.MultipleChoiceField(
@@ -144,6 +141,16 @@ class DashboardForm(forms.Form):
         ]
         self.fields["compare"].choices = COMPARE_CHOICES
 
+    def region_groups(self) -> list[tuple[str, list[tuple[str, str, bool]], bool]]:
+        """The region checkboxes by kind: (group, [(code, label, checked)], any checked); the template folds
+        each group that has nothing checked."""
+        checked = set(self["regions"].value() or ())
+        groups = []
+        for group, options in self.fields["regions"].choices:
+            rows = [(code, label, code in checked) for code, label in options]
+            groups.append((group, rows, any(row[2] for row in rows)))
+        return groups
+
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
@@ -157,8 +164,8 @@ class CompositeForm(forms.Form):
 
     indicators = forms.MultipleChoiceField(
         label=_("Nyckeltal i indexet"),
-        help_text=_("Välj minst två. Välj flera med Ctrl (Cmd på Mac) eller Skift."),
-        widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_("Välj minst två."),
+        widget=forms.CheckboxSelectMultiple,
     )
     year = forms.TypedChoiceField(label=_("År"), coerce=int)
 

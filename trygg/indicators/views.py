@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from trygg.accounts import tenancy
 
-from . import actions, exports
+from . import actions, exports, overview
 from .composite import (
     DEFAULT_INPUTS,
     MIN_INPUTS,
@@ -76,6 +76,11 @@ def _dashboard_form(request: HttpRequest) -> tuple[DashboardForm, dict, dict]:
         ).order_by(F("municipality_id").desc(nulls_last=True), "title", "code")
     }
     indicators = dict(sorted(indicators.items(), key=lambda item: (item[1].title, item[0])))
+    if municipality is not None:
+        # Only indicators with values for the municipality are offered (a deep link to another still works).
+        with_data = overview.with_data_for(municipality)
+        asked = request.GET.get("indicator", "")
+        indicators = {c: i for c, i in indicators.items() if i.pk in with_data or c == asked}
     regions = region_index()
     data = request.GET.copy()
     if not data.getlist("regions"):
@@ -117,13 +122,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     selection = _selection(form, indicators)
     data = load_dashboard(selection, regions) if selection else None
+    municipality = tenancy.current_municipality(request)
+    results = search_indicators(indicators.values(), query) if query else []
     context = {
         "form": form,
         "query": query,
-        "results": search_indicators(indicators.values(), query) if query else [],
+        "results": results,
+        "themes": overview.grouped(results if query else indicators.values()),
+        "key_figures": overview.key_figures(municipality)
+        if municipality and not data and not query
+        else None,
+        "municipality": municipality,
         "dashboard": data,
         "export_query": urlencode(selection.query_items()) if selection else "",
-        "can_import": can_import(request.user, tenancy.current_municipality(request)),
+        "can_import": can_import(request.user, municipality),
         "groups_howto": GROUPS_HOWTO if groups_missing(regions) else "",
     }
     return render(request, "indicators/dashboard.html", context)
@@ -154,9 +166,14 @@ def composite(request: HttpRequest) -> HttpResponse:
     if not data.get("year") and years:
         # The latest year at least two of the chosen indicators have values for.
         data["year"] = str(next((y for y in years if counts[y] >= MIN_INPUTS), years[0]))
-    form = CompositeForm(data, indicators=indicators.values(), years=years)
+    if request.GET or (len(chosen) >= MIN_INPUTS and years):
+        form = CompositeForm(data, indicators=indicators.values(), years=years)
+    else:  # nothing asked and no defaults to compute: an unbound form, no errors before the user acts
+        form = CompositeForm(
+            None, indicators=indicators.values(), years=years, initial={"indicators": chosen}
+        )
     page = None
-    if form.is_valid():
+    if form.is_bound and form.is_valid():
         municipality = tenancy.current_municipality(request)
         page = load_composite(
             [indicators[c] for c in form.cleaned_data["indicators"]],

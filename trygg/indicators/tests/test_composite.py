@@ -96,8 +96,8 @@ def test_the_method_is_named_and_described_beside_the_result(personas, login, wo
     html = unescape(login(personas["reader"]).get(URL, worked_params()).content.decode())
     assert "Metod: Min–max-normalisering med lika vikter" in html
     assert "Varje nyckeltal normaliseras till en skala 0–100 där 100 är bäst" in html
-    assert "Anmälda våldsbrott, antal/100 000 inv (N07403): lägre är bättre" in html
-    assert "(N00610): högre är bättre" in html
+    assert "Anmälda våldsbrott, antal/100 000 inv: lägre är bättre" in html and "(N07403)" not in html
+    assert "mörkt ute, andel(%): högre är bättre" in html
 
 
 def test_kommuner_with_too_few_values_are_listed_as_excluded(personas, login, worked):
@@ -124,7 +124,9 @@ def test_defaults_are_the_open_comparisons_inputs_and_their_latest_year(personas
     add({"U07415": {A: 0.5, B: 0.6}, "N07403": {A: 600, B: 700}}, year=2022)
     html = unescape(login(personas["reader"]).get(URL).content.decode())
     selected = re.findall(r'<option value="([^"]+)"[^>]*selected', html)
-    assert sorted(selected) == ["2024", "N07403", "N07415", "U07413", "U07417"]
+    checked = re.findall(r'<input type="checkbox" name="indicators" value="([^"]+)"[^>]*checked', html)
+    assert selected == ["2024"]
+    assert sorted(checked) == ["N07403", "N07415", "U07413", "U07417"]
     assert '<option value="2024" selected>' in html
     assert "Index 2024" in html
     assert len(rows(html)) == 4  # three kommuner and the header
@@ -134,6 +136,14 @@ def test_without_any_values_the_page_says_what_to_import(personas, login, catalo
     html = unescape(login(personas["reader"]).get(URL).content.decode())
     assert "Det finns inga värden per kommun för de valda nyckeltalen" in html
     assert '<table id="composite"' not in html
+
+
+def test_the_first_visit_shows_no_errors_before_the_user_has_chosen(personas, login, catalogue):
+    html = unescape(login(personas["reader"]).get(URL).content.decode())
+    assert "Detta fält måste fyllas i" not in html and 'class="error"' not in html
+    # Once the user submits without choosing, the form says what is missing.
+    html = unescape(login(personas["reader"]).get(URL, {"year": ""}).content.decode())
+    assert "Detta fält måste fyllas i" in html
 
 
 def test_an_input_without_values_that_year_is_named(personas, login, worked):
