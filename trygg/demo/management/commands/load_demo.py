@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = "Ladda demodata (Kungälvs uppföljning 2023 och grannkommunen Ale) och skapa demoinloggningar."
 
     def handle(self, *args, **options):
-        from trygg.demo import dialog, indicators, places, plans, situation, walks
+        from trygg.demo import assessments, dialog, indicators, places, plans, situation, walks
 
         municipalities = {code: load_municipality(code) for code in DEMO_MUNICIPALITIES}
         users = load_users(municipalities)
@@ -32,7 +32,11 @@ class Command(BaseCommand):
             result = situation.load(municipality, acting_user=coordinator)
             self.stdout.write(f"» {municipality.full_name}: lägesbild {result}")
             # Walks after the lägesbild: their findings become incidents with its categories.
-            for name, loader in (("trygghetsvandringar", walks), ("digital dialog", dialog)):
+            for name, loader in (
+                ("trygghetsvandringar", walks),
+                ("digital dialog", dialog),
+                ("lagens krav", assessments),
+            ):
                 if result := loader.load(municipality, acting_user=coordinator):
                     self.stdout.write(f"» {municipality.full_name}: {name} {result}")
         self.stdout.write("")
