@@ -26,7 +26,7 @@ from .exchange import PlanImportError, export_plan_json, export_plan_xlsx, impor
 from .forms import ActivityStatusForm, FollowUpTextsForm, OverviewFilterForm, PlanImportForm
 from .models import ActivityStatus, FollowUp, Plan, StatusChange
 from .report import REPORT_FORMATS, draft_current_analysis, has_current_analysis_drafter
-from .report_cache import cached_report, report_filename, report_states
+from .report_cache import DOWNLOAD_FORMATS, cached_report, report_filename, report_states
 from .start import build_start_page
 from .status_rules import Status, date_warnings
 from .tasks import render_follow_up_report
@@ -232,7 +232,7 @@ def _follow_up_context(request, follow_up, filters, *, editing=None, form=None) 
         "row_form": form,
         "has_units": bool(user_unit_ids),
         "formats": REPORT_FORMATS,
-        "reports": report_states(follow_up),
+        "reports": report_states(follow_up, web_url=report_web_url(request, follow_up)),
         "can_manage": permissions.can_manage_plans(request.user, plan.municipality_id),
     }
 
@@ -384,16 +384,21 @@ def follow_up_edit(request, slug: str, year: int):
 def follow_up_report(request, slug: str, year: int, fmt: str):
     """The report file, from the cache when this version is rendered already; otherwise the render starts
     in the background and the page says "Rapporten skapas…" and reloads itself (no JavaScript needed)
-    until the file is ready, then the same URL answers with the file."""
-    if fmt not in REPORT_FORMATS:
+    until the file is ready, then the same URL answers with the file. fmt "pdfa" is the archive PDF."""
+    if fmt not in DOWNLOAD_FORMATS:
         raise Http404(_("Okänt format."))
     follow_up = permissions.get_follow_up_for_user(request, slug, year)
-    cached = cached_report(follow_up, fmt)
+    web_url = report_web_url(request, follow_up)
+    cached = cached_report(follow_up, fmt, web_url=web_url)
+    if not cached.exists():
+        # The same version rendered without the link (by a worker started elsewhere) is as good a report.
+        unlinked = cached_report(follow_up, fmt, cached.version.split("-", 1)[0])
+        cached = unlinked if unlinked.exists() else cached
     if not cached.exists() and not cached.is_pending():
         cached.mark_pending()
-        start_render(follow_up, fmt)
+        start_render(follow_up, fmt, web_url)
     if cached.exists():
-        response = HttpResponse(cached.read(), content_type=REPORT_FORMATS[fmt])
+        response = HttpResponse(cached.read(), content_type=DOWNLOAD_FORMATS[fmt])
         disposition = "inline" if fmt == "html" else "attachment"
         response["Content-Disposition"] = f'{disposition}; filename="{report_filename(follow_up, fmt)}"'
         return response
@@ -404,11 +409,22 @@ def follow_up_report(request, slug: str, year: int, fmt: str):
     return response
 
 
-def start_render(follow_up, fmt: str) -> None:
-    render_follow_up_report.enqueue(follow_up.pk, fmt)  # immediate in tests, a worker in production
+def report_web_url(request, follow_up) -> str:
+    """The absolute address of the report's HTML version, which the PDFs link on their first page."""
+    path = reverse("plans:follow_up_report", args=[follow_up.plan.slug, follow_up.year, "html"])
+    return request.build_absolute_uri(path)
 
 
-FORMAT_LABELS = {"html": "webbsida (HTML)", "docx": "Word (DOCX)", "pdf": "PDF"}
+def start_render(follow_up, fmt: str, web_url: str = "") -> None:
+    render_follow_up_report.enqueue(follow_up.pk, fmt, web_url)  # immediate in tests, a worker in production
+
+
+FORMAT_LABELS = {
+    "html": "webbsida (HTML)",
+    "docx": "Word (DOCX)",
+    "pdf": "PDF",
+    "pdfa": "PDF/A för arkivering",
+}
 
 
 REDACTIONS_SHOWN = 10  # the import's summary lists this many redactions, then counts the rest

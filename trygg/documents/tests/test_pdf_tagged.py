@@ -11,6 +11,7 @@ import pytest
 
 from trygg.documents.model import Cover, Document, Figure, Paragraph, Run, Section
 from trygg.documents.pdf import render_pdf
+from trygg.documents.walk import clean_text
 
 from .conftest import make_document, tiny_png
 from .pdf_structure import TaggedPdf, read_tagged_pdf
@@ -52,7 +53,7 @@ def assert_tagged_pdf_ua(tagged: TaggedPdf, doc: Document) -> None:
     charts = [block for section in doc.walk() for block in section.blocks if isinstance(block, Figure)]
     figures = tagged.tagged("/Figure")
     assert len(figures) == len(charts)
-    assert [f.alt for f in figures] == [" ".join((c.alt or c.caption).split()) for c in charts]
+    assert [f.alt for f in figures] == [clean_text(c.alt or c.caption) for c in charts]
     tables = tagged.tagged("/Table")
     for table in tables:
         cells = [d.tag for d in table.descendants()]
