@@ -233,7 +233,7 @@ _MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG and (STATIC_ROOT / "staticfile
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "trygg.operations.static_storage.StaticFilesStorage"
         if _MANIFEST
         else "whitenoise.storage.CompressedStaticFilesStorage"
     },
