@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",  # login throttling (lock-out per user name, counted in the shared cache)
+    "django_otp",  # second factor (TOTP) for roles that see the lägesbild and for administrators
+    "django_otp.plugins.otp_totp",
     "template_partials",
     "django_tasks",
     "django_tasks_db",
@@ -91,8 +94,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "trygg.accounts.middleware.SessionTimeoutMiddleware",
+    "trygg.accounts.middleware.SecondFactorMiddleware",
+    "trygg.accounts.middleware.AuditedDownloadMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a lock-out into the "too many attempts" page (last)
 ]
 
 ROOT_URLCONF = "trygg.urls"
@@ -134,8 +142,95 @@ LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- Login: throttling, second factor, single sign-on, sessions, audit (docs/security.md) ---------------
+# Lock-out after TRYGG_LOGIN_FAILURE_LIMIT wrong passwords for one user name (every login form, the admin's
+# too) for TRYGG_LOGIN_COOLOFF_MINUTES. Counted per user name in the shared cache (Redis in production, so it
+# holds across server processes); axes never reads the client's address, nothing is stored in the database.
+AXES_ENABLED = env_bool("TRYGG_LOGIN_THROTTLING", True)
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_FAILURE_LIMIT = env_int("TRYGG_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("TRYGG_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours, as axes reads a float
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "trygg.accounts.throttling.no_client_address"
+AXES_CLIENT_STR_CALLABLE = "trygg.accounts.throttling.client_str"
+AXES_LOCKOUT_CALLABLE = "trygg.accounts.throttling.lockout_response"
+AXES_ENABLE_ADMIN = False  # its attempt tables stay empty with the cache handler
+# axes.W006 asks for locking by address too: we lock by user name on purpose (no addresses are processed).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Second factor (TOTP, django-otp) after the password for coordinators, partners, administrators and staff.
+# On in production; off by default in development, the demo and tests (they log in with passwords).
+TRYGG_REQUIRE_2FA = env_bool("TRYGG_REQUIRE_2FA", not DEBUG and not env_bool("TRYGG_DEV", False))
+OTP_TOTP_ISSUER = env_str("TRYGG_OTP_ISSUER", "Trygg")
+
+# Single sign-on (OpenID Connect, mozilla-django-oidc): on when OIDC_RP_CLIENT_ID is set. Roles come from the
+# provider's groups: TRYGG_OIDC_GROUPS="group=kommunkod:roll,…" (roll: admin, coordinator, unit_editor,
+# partner, reader). The provider does the second factor.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+TRYGG_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = env_str("OIDC_OP_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/logga-in/?sso=fel"
+TRYGG_OIDC_LABEL = env_str("TRYGG_OIDC_LABEL", "Logga in med kommunens konto")
+TRYGG_OIDC_GROUPS_CLAIM = env_str("TRYGG_OIDC_GROUPS_CLAIM", "groups")
+from trygg.accounts.sso_settings import parse_group_map  # noqa: E402 - a plain module, no models
+
+TRYGG_OIDC_GROUPS = parse_group_map(env_str("TRYGG_OIDC_GROUPS", ""))
+_OIDC_ENDPOINTS = ["OIDC_OP_AUTHORIZATION_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT", "OIDC_OP_USER_ENDPOINT"]
+if TRYGG_OIDC_ENABLED and not all(globals()[name] for name in [*_OIDC_ENDPOINTS, "OIDC_OP_JWKS_ENDPOINT"]):
+    raise ImproperlyConfigured(
+        f"OIDC_RP_CLIENT_ID is set: also set {', '.join(_OIDC_ENDPOINTS)}, OIDC_OP_JWKS_ENDPOINT"
+    )
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out user name before any password check
+    "django.contrib.auth.backends.ModelBackend",
+    *(["trygg.accounts.oidc.TryggOIDCBackend"] if TRYGG_OIDC_ENABLED else []),
+]
+
+# Sessions end TRYGG_SESSION_HOURS after login, or after TRYGG_SESSION_IDLE_MINUTES without a request
+# (trygg.accounts.middleware.SessionTimeoutMiddleware), and when the browser closes.
+TRYGG_SESSION_MAX_AGE = env_int("TRYGG_SESSION_HOURS", 8) * 3600
+TRYGG_SESSION_IDLE = env_int("TRYGG_SESSION_IDLE_MINUTES", 60) * 60
+SESSION_COOKIE_AGE = TRYGG_SESSION_MAX_AGE
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Downloads recorded in the audit trail (URL names; trygg.accounts.middleware.AuditedDownloadMiddleware).
+TRYGG_AUDITED_DOWNLOADS = [
+    "accounts:audit_export",
+    "audit_export",
+    "assessments:assessment_html",
+    "assessments:assessment_pdf",
+    "assessments:assessment_docx",
+    "assessments:actionplan_html",
+    "assessments:actionplan_pdf",
+    "assessments:actionplan_docx",
+    "dialog:export_csv",
+    "dialog:export_geojson",
+    "indicators:export_csv",
+    "indicators:export_xlsx",
+    "plans:plan_export",
+    "plans:follow_up_report",
+    "situation:export_csv",
+    "situation:export_geojson",
+    "situation:meeting_brief_pdf",
+    "situation:meeting_brief_docx",
+    "walks:protocol_pdf",
+    "walks:protocol_docx",
 ]
 
 LANGUAGE_CODE = "sv"

@@ -10,6 +10,10 @@ os.environ.setdefault("TRYGG_DEV", "1")
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests log in with passwords and the test client (no request for axes): throttling and the second factor
+# are off, and turned on with override_settings by the tests of trygg/accounts/tests/test_login_security.py.
+AXES_ENABLED = False
+TRYGG_REQUIRE_2FA = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

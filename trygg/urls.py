@@ -8,9 +8,10 @@ from trygg.plans import views as plan_views
 
 urlpatterns = [
     path("", plan_views.home, name="home"),
-    path("logga-in/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("logga-in/", account_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("kommun/", account_views.switch_municipality, name="switch_municipality"),
+    path("konto/", include("trygg.accounts.urls")),
     path("admin/", admin.site.urls),
     path("planer/", include("trygg.plans.urls")),
     path("statistik/", include("trygg.indicators.urls")),
