@@ -294,7 +294,9 @@ def tokens(request):
 @login_required
 def token_revoke(request, pk: int):
     """GET asks to confirm, POST revokes."""
-    token = tenancy.get_for_user_or_404(ApiToken.objects.all(), request.user, plan_permissions.READ_ROLES, pk=pk)
+    token = tenancy.get_for_user_or_404(
+        ApiToken.objects.all(), request.user, plan_permissions.READ_ROLES, pk=pk
+    )
     if not request.user.has_role_in(token.municipality_id, *TOKEN_MANAGERS):
         raise PermissionDenied("Endast samordnare och administratörer hanterar API-nycklar.")
     if request.method == "GET":
