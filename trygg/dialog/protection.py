@@ -51,37 +51,62 @@ def client_key(request, scope: str) -> str:
 
 def over_rate_limit(request, scope: str = "submit") -> bool:
     """Count this request; True when the client has made more than DIALOG_RATE_LIMIT in the window."""
+    return count_and_read(request, scope)[0]
+
+
+def count_and_read(request, scope: str = "submit", read: str | None = None) -> tuple[bool, object]:
+    """Count this request in the rate limit and read the cache key `read` (None: nothing) in the same
+    round trip. Returns (over the limit, the value read or None)."""
     limit = int(setting("DIALOG_RATE_LIMIT", 10))
     window = int(setting("DIALOG_RATE_WINDOW", 600))
     key = client_key(request, scope)
-    count = _count_in_redis(key, window)
-    if count is None:
-        if cache.add(key, 1, timeout=window):
+    counted = _count_in_redis(key, window, read)
+    if counted is not None:
+        count, value = counted
+        return count > limit, value
+    if cache.add(key, 1, timeout=window):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=window)
             count = 1
-        else:
-            try:
-                count = cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, timeout=window)
-                count = 1
-    return count > limit
+    return count > limit, (cache.get(read) if read else None)
 
 
-def _count_in_redis(key: str, window: int) -> int | None:
-    """With Redis as the cache: create the counter with its TTL if missing and count, in one round trip
-    (Django's add + incr take three). None with any other cache backend."""
+# Create the counter with its TTL if missing, count, and read one more key: one round trip, no MULTI/EXEC.
+_LUA = """
+redis.call('SET', KEYS[1], 0, 'EX', ARGV[1], 'NX')
+local n = redis.call('INCR', KEYS[1])
+local v = false
+if #KEYS > 1 then v = redis.call('GET', KEYS[2]) end
+return {n, v}
+"""
+_scripts: dict[int, object] = {}
+
+
+def _count_in_redis(key: str, window: int, read: str | None = None) -> tuple[int, object] | None:
+    """With Redis as the cache: (count, value of `read`) in one round trip (Django's add + incr + get take
+    four). The client and the registered script are kept per process and connection pool (building a
+    redis.Redis per call costs more than the round trip). None with any other cache backend."""
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
     backend = caches["default"]
     if not isinstance(backend, RedisCache):
         return None
-    full_key = backend.make_and_validate_key(key)
-    client = backend._cache.get_client(full_key, write=True)
-    pipe = client.pipeline(transaction=True)
-    pipe.set(full_key, 0, ex=window, nx=True)
-    pipe.incr(full_key)
-    return int(pipe.execute()[1])
+    cache_client = backend._cache
+    pool = cache_client._get_connection_pool(write=True)
+    script = _scripts.get(id(pool))
+    if script is None:
+        script = cache_client._client(connection_pool=pool).register_script(_LUA)
+        _scripts[id(pool)] = script
+    keys = [backend.make_and_validate_key(key)]
+    if read:
+        keys.append(backend.make_and_validate_key(read))
+    count, raw = script(keys=keys, args=[window])
+    return int(count), (cache_client._serializer.loads(raw) if raw is not None else None)
 
 
 def body_too_large(request) -> bool:

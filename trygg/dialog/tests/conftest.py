@@ -28,7 +28,10 @@ def _fast_form(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     from django.core.cache import cache
 
+    from trygg.dialog import snapshot
+
     cache.clear()
+    snapshot.clear()  # the per-process campaign copies: another test may reuse the id
 
 
 @pytest.fixture
