@@ -1,5 +1,8 @@
 """Benchmark: follow-up report build + render time per format, demo plan vs a synthetic plan 10× larger.
 
+"pdf" is the tagged PDF/UA-1 every download is now; "pdf_untagged" is the untagged PDF of earlier versions,
+measured in the same run for comparison; "pdfa" is the tagged PDF/A-2u archive variant.
+
 Run: .venv/bin/python benchmarks/report.py [--repeat 3]
 Uses a throwaway SQLite database. Prints medians and the ratio 10×/1× (times are noisy here: compare ratios).
 """
@@ -35,7 +38,18 @@ from trygg.plans.models import FollowUp  # noqa: E402
 from trygg.plans.report import build_follow_up_report, render_document  # noqa: E402
 from trygg.plans.tree import load_plan_tree  # noqa: E402
 
-FORMATS = ("html", "docx", "pdf")
+FORMATS = ("html", "docx", "pdf", "pdf_untagged", "pdfa")
+CACHED_FORMATS = ("html", "docx", "pdf", "pdfa")
+
+
+def render(document, fmt: str) -> bytes:
+    from trygg.documents.pdf import render_pdf
+
+    if fmt == "pdf_untagged":
+        return render_pdf(document, tagged=False)
+    if fmt == "pdfa":
+        return render_pdf(document, archive=True)
+    return render_document(document, fmt)
 
 
 def scaled(data: dict, factor: int) -> dict:
@@ -89,10 +103,8 @@ def measure(follow_up, repeat):
     )
     document = build_follow_up_report(follow_up)
     for fmt in FORMATS:
-        size = len(render_document(document, fmt))  # warm-up (fonts, templates)
-        results[fmt] = time_it(
-            lambda fmt=fmt: render_document(build_follow_up_report(follow_up), fmt), repeat
-        )
+        size = len(render(document, fmt))  # warm-up (fonts, templates)
+        results[fmt] = time_it(lambda fmt=fmt: render(build_follow_up_report(follow_up), fmt), repeat)
         results[f"{fmt}_bytes"] = size
     return results
 
@@ -119,14 +131,18 @@ def main():
     )
     print(f"Report benchmark (median of {args.repeat}; build + render per format, seconds; {figures} charts)")
     print(
-        f"{'step':<8}{'demo (' + str(n_demo) + ' act.)':>18}{'10× (' + str(n_big) + ' act.)':>18}{'ratio 10×/1×':>14}"
+        f"{'step':<14}{'demo (' + str(n_demo) + ' act.)':>18}{'10× (' + str(n_big) + ' act.)':>18}{'ratio 10×/1×':>14}"
     )
     for step in ("build", *FORMATS):
-        print(f"{step:<8}{one[step]:>18.3f}{ten[step]:>18.3f}{ten[step] / one[step]:>14.1f}")
+        print(f"{step:<14}{one[step]:>18.3f}{ten[step]:>18.3f}{ten[step] / one[step]:>14.1f}")
     for fmt in FORMATS:
         print(
             f"size {fmt}: demo {one[fmt + '_bytes'] / 1024:.0f} KiB, 10× {ten[fmt + '_bytes'] / 1024:.0f} KiB"
         )
+    print(
+        f"tagged PDF/UA-1 vs untagged (demo): {one['pdf']:.3f} s vs {one['pdf_untagged']:.3f} s "
+        f"({one['pdf'] / one['pdf_untagged']:.2f}×); 10×: {ten['pdf']:.3f} s vs {ten['pdf_untagged']:.3f} s"
+    )
     print("targets: demo PDF < 3 s, demo DOCX < 1 s, growth roughly linear (ratio ≈ 10)")
     cached_download(demo, args.repeat)
 
@@ -146,7 +162,7 @@ def cached_download(follow_up, repeat):
     node = _tree(follow_up.plan, follow_up).activities[0]
     statuses = ["ongoing", "ongoing_deviation"]
     print(f"cached download (demo, median of {repeat}; seconds)")
-    for fmt in FORMATS:
+    for fmt in CACHED_FORMATS:
         colds, repeats = [], []
         for i in range(repeat):
             do_set_activity_status(node.activity, follow_up, statuses[i % 2], f"bench {i}", acting_user=None)
@@ -159,7 +175,7 @@ def cached_download(follow_up, repeat):
             cached.read()
             repeats.append(time.perf_counter() - start)
         cold, warm = statistics.median(colds), statistics.median(repeats)
-        print(f"  {fmt:<5} cold {cold:>7.3f}  repeat {warm:>7.3f}  ratio cold/repeat {cold / warm:>6.1f}")
+        print(f"  {fmt:<6} cold {cold:>7.3f}  repeat {warm:>7.3f}  ratio cold/repeat {cold / warm:>6.1f}")
 
 
 if __name__ == "__main__":
