@@ -25,6 +25,24 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_FILTER_DAYS = 3 * 366
 
 
+class ChoosePlaceholders:
+    """ "Välj kategori …" instead of Django's "---------" as the empty choice of every select."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            text = _("Välj %(what)s …") % {"what": str(field.label).lower()}
+            if isinstance(field, forms.ModelChoiceField) and not isinstance(
+                field, forms.ModelMultipleChoiceField
+            ):
+                if field.empty_label is not None:
+                    field.empty_label = text
+            elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+                choices = list(field.choices)
+                if choices and choices[0][0] in ("", None) and str(choices[0][1]).startswith("---"):
+                    field.choices = [("", text), *choices[1:]]
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -49,25 +67,27 @@ class FilterForm(forms.Form):
         queryset=Category.objects.all(),
         required=False,
         help_text=_("Inget val visar alla kategorier."),
+        widget=forms.CheckboxSelectMultiple,
     )
     source = SafeModelMultipleChoiceField(
         label=_("Källor"),
         queryset=Organisation.objects.all(),
         required=False,
         help_text=_("Inget val visar alla källor."),
+        widget=forms.CheckboxSelectMultiple,
     )
     resolution = forms.TypedChoiceField(
-        label=_("Cellstorlek för hotspots"),
+        label=_("Storlek på områdena som jämförs"),
         coerce=int,
         required=False,
         empty_value=None,
         choices=[
             ("", _("Automatiskt (efter antalet händelser)")),
-            (7, _("Stor (H3 7, ca 5 km²)")),
-            (8, _("Mellan (H3 8, ca 0,7 km²)")),
-            (9, _("Liten (H3 9, ca 0,1 km²)")),
+            (7, _("Stora (ca 5 km²)")),
+            (8, _("Mellan (ca 0,7 km²)")),
+            (9, _("Små (ca 0,1 km²)")),
         ],
-        help_text=_("Automatiskt väljer den finaste cellstorlek där händelserna räcker för en säker analys."),
+        help_text=_("Automatiskt väljer de minsta områden där händelserna räcker för en säker jämförelse."),
     )
     # The map's view (west,south,east,north and zoom), set by the map script; the table then lists the
     # incidents inside it. Hidden: people choose the view by panning the map.
@@ -78,8 +98,6 @@ class FilterForm(forms.Form):
         """`readable`: the municipalities whose lägesbild the user may read; with more than one the form
         offers "Alla mina kommuner" (kommuner=alla) besides the current municipality."""
         super().__init__(*args, **kwargs)
-        self.fields["category"].widget.attrs["size"] = 6
-        self.fields["source"].widget.attrs["size"] = 6
         if current is not None and len(readable) > 1:
             names = ", ".join(m.name for m in readable)
             self.fields["kommuner"] = forms.ChoiceField(
@@ -127,7 +145,7 @@ class FilterForm(forms.Form):
         )
 
 
-class IncidentForm(BaseVersionMixin, forms.ModelForm):
+class IncidentForm(ChoosePlaceholders, BaseVersionMixin, forms.ModelForm):
     lat = DecimalCommaFloatField(
         label=_("Latitud"), required=False, help_text=_("Fylls i när du klickar i kartan.")
     )
@@ -196,7 +214,7 @@ class IncidentForm(BaseVersionMixin, forms.ModelForm):
         return data
 
 
-class MeetingForm(BaseVersionMixin, forms.ModelForm):
+class MeetingForm(ChoosePlaceholders, BaseVersionMixin, forms.ModelForm):
     base_m2m = ("organisations", "units")
 
     organisations = SafeModelMultipleChoiceField(
@@ -226,7 +244,7 @@ class MeetingForm(BaseVersionMixin, forms.ModelForm):
         self.fields["units"].queryset = Unit.objects.filter(municipality=self.instance.municipality)
 
 
-class FocusAreaForm(forms.ModelForm):
+class FocusAreaForm(ChoosePlaceholders, forms.ModelForm):
     class Meta:
         model = FocusArea
         formfield_callback = safe_formfield
@@ -261,7 +279,7 @@ class FocusAreaForm(forms.ModelForm):
         return data
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(ChoosePlaceholders, forms.ModelForm):
     class Meta:
         model = Action
         formfield_callback = safe_formfield
@@ -311,7 +329,7 @@ class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices)
 
 
-class CameraForm(forms.ModelForm):
+class CameraForm(ChoosePlaceholders, forms.ModelForm):
     class Meta:
         model = CameraSite
         formfield_callback = safe_formfield
@@ -353,7 +371,7 @@ class CameraForm(forms.ModelForm):
         return data
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryForm(ChoosePlaceholders, forms.ModelForm):
     class Meta:
         model = Category
         formfield_callback = safe_formfield

@@ -24,14 +24,13 @@ from django.utils import timezone
 from trygg.lib.geo import (
     H3_RESOLUTIONS,
     aggregate_to_parents,
-    cell_resolution,
     cell_to_h3,
 )
 from trygg.places.boundary import municipality_cells
 from trygg.places.geojson import boundary_feature, place_features, point
 from trygg.places.models import Municipality
 
-from . import hotspots, temporal
+from . import hotspots, temporal, wording
 from .hotspot_inference import SCALES, choose_scale
 from .models import INCIDENT_MAX_WINDOW, MAPPABLE_PRECISIONS, CameraSite, Incident
 
@@ -195,7 +194,7 @@ def _ring(cell: int) -> list[float]:
     return [round(v, 5) for latlon in h3_int.cell_to_boundary(cell) for v in latlon]
 
 
-def hotspot_features(result, *, suppress: int = 0) -> list[dict]:
+def hotspot_features(result, *, suppress: int = 0, namer: wording.CellNamer | None = None) -> list[dict]:
     """Significant cells (hot or cold) as GeoJSON polygons with their Gi* class. Cells without significance
     are not sent: the map shows the counts per cell of the current view instead, so this layer stays the
     same size whatever the number of incidents. With ``suppress`` a count below it is sent as null."""
@@ -211,10 +210,11 @@ def hotspot_features(result, *, suppress: int = 0) -> list[dict]:
                 "properties": {
                     "kind": "hotspot",
                     "cell": cell_to_h3(int(result.cells[i])),
+                    "name": namer.name(int(result.cells[i])) if namer else "",
                     "count": None if count < suppress else count,
                     "z": round(float(result.z[i]), 2),
                     "class": str(result.classes[i]),
-                    "label": hotspots.CLASS_LABELS_SV[str(result.classes[i])],
+                    "label": wording.plain_label(str(result.classes[i])),
                 },
             }
         )
@@ -268,24 +268,32 @@ class CellRow:
     label: str
     css_class: str
     places: list[str] = field(default_factory=list)
+    name: str = ""  # the places inside, the nearest named place or the district (wording.CellNamer)
 
 
-def hotspot_rows(result, places, limit: int = 25) -> list[CellRow]:
-    """Significant hot spots with the named places inside them, strongest first (the list alternative)."""
-    res = cell_resolution(int(result.cells[0])) if len(result) else DEFAULT_RESOLUTION
-    by_cell: dict[int, list[str]] = {}
-    for place in places:
-        by_cell.setdefault(place.cell(res), []).append(place.name)
+def hotspot_rows(result, places, limit: int = 25, districts=()) -> list[CellRow]:
+    """Significant hot spots, strongest first (the list alternative), each named in words: the named places
+    inside it, else the nearest named place or its district (never an H3 id)."""
+    if isinstance(places, QuerySet):  # the names need the places' positions and their districts
+        places = list(
+            places.select_related("district").only(
+                "name", "lat", "lon", "h3_r7", "h3_r8", "h3_r9", "district__name", "district__geometry"
+            )
+        )
+        districts = districts or _districts_of(places)
+    namer = wording.CellNamer(places, districts)
     rows = []
     for row in result.rows(only_significant=True)[:limit]:
+        cell = int(row["cell"])
         rows.append(
             CellRow(
                 row["h3"],
                 int(row["count"]),
                 round(row["z"], 2),
-                hotspots.CLASS_LABELS_SV[row["class"]],
+                wording.plain_label(row["class"]),
                 row["class"],
-                by_cell.get(row["cell"], []),
+                namer.places_in(cell),
+                namer.name(cell),
             )
         )
     return rows
@@ -329,7 +337,7 @@ def map_payload(
             "start": filt.start.isoformat(),
             "end": filt.end.isoformat(),
             "resolution": scale.resolution,
-            "scale": scale.reason,
+            "scale": wording.area_text(scale),
             "total": totals["total"],
             "on_map": totals["on_map"],
             "not_on_map": totals["total"] - totals["on_map"],
@@ -343,11 +351,26 @@ def map_payload(
                 "type": "FeatureCollection",
                 "features": [boundary_feature(m) for m in municipalities if m.geometry],
             },
-            "hotspots": {"type": "FeatureCollection", "features": hotspot_features(result, suppress=k)},
+            "hotspots": {
+                "type": "FeatureCollection",
+                "features": hotspot_features(
+                    result, suppress=k, namer=wording.CellNamer(places, _districts_of(places))
+                ),
+            },
             "places": {"type": "FeatureCollection", "features": place_features(places)},
             "cameras": {"type": "FeatureCollection", "features": camera_features(cameras)},
         },
     }
+
+
+def _districts_of(places) -> list:
+    """The districts (with a boundary) of the places, read with them (select_related): no extra query."""
+    found = {}
+    for place in places:
+        district = place.district if place.district_id else None
+        if district is not None and district.geometry:
+            found[district.pk] = district
+    return list(found.values())
 
 
 # --- Incidents by map view ------------------------------------------------------------------------------

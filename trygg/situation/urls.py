@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import incidents, measures, meetings, overview, registers
+from .views import incidents, measures, meetings, method, overview, registers
 
 app_name = "situation"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("karta.json", overview.map_data, name="map_data"),
     path("karta/vy.json", overview.map_view_data, name="map_view"),
     path("tabell/", overview.table, name="table"),
+    path("sa-raknar-vi/", method.method, name="method"),
     path("export.csv", overview.export_csv, name="export_csv"),
     path("export.geojson", overview.export_geojson, name="export_geojson"),
     path("handelser/ny/", incidents.incident_create, name="incident_create"),

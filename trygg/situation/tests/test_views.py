@@ -553,18 +553,23 @@ def test_the_legend_and_the_table_use_the_swedish_class_labels(personas, login, 
     client = login(personas["reader"])
     response = client.get(reverse("situation:map"))
     legend = response.content.decode()
-    for label in ("Förhöjd koncentration (99 %)", "Ingen säker avvikelse"):
+    for label in ("Fler händelser än vanligt (mycket säkert)", "Ingen säker skillnad"):
         assert label in legend
-    assert "Hot spot" not in legend and "Cold spot" not in legend
+    for jargon in ("Hot spot", "Cold spot", "Gi*", "Benjamini", "H3 ", "grannskap k"):
+        assert jargon not in legend
     # 27 incidents cannot make an empty neighbourhood a cold spot: the legend leaves those classes out
-    # and says which scale the map uses and why.
-    assert "Låg koncentration" not in legend
-    scale = response.context["scale"]
-    assert scale.reason in legend and f"grannskap k = {scale.k}" in legend
+    # and says how big the compared areas are, in words.
+    assert "Färre än vanligt" not in legend
+    assert "Kartan jämför områden på ungefär" in legend
+    assert reverse("situation:method") in legend  # "Så räknar vi", one click away
     hotspot_cache.invalidate()
     table = client.get(reverse("situation:table"))
-    assert table.context["hot_rows"][0].label == "Förhöjd koncentration (99 %)"
-    assert "har förhöjd koncentration av händelser" in table.content.decode()
+    row = table.context["hot_rows"][0]
+    assert row.label == "Fler händelser än vanligt (mycket säkert)"
+    html = table.content.decode()
+    assert "har fler händelser än vanligt" in html
+    # The area is named (here by the place inside it), never by its H3 id.
+    assert row.name and row.name in html and row.cell not in html
 
 
 def test_a_focus_area_chosen_for_high_counts_is_saved_from_the_form_and_warned_about(

@@ -69,8 +69,10 @@
                  fillColor: COLORS[f.properties["class"]], fillOpacity: significant ? 0.55 : 0.08 };
       },
       onEachFeature: function (f, layer) {
-        layer.bindPopup(popup([[msg.msgClass, f.properties.label], [msg.msgCount, f.properties.count === null ? msg.msgFew : String(f.properties.count)],
-                               ["Gi* z", String(f.properties.z)]]));
+        var rows = [];
+        if (f.properties.name) { rows.push([msg.msgArea, f.properties.name]); }
+        rows.push([msg.msgClass, f.properties.label], [msg.msgCount, f.properties.count === null ? msg.msgFew : String(f.properties.count)]);
+        layer.bindPopup(popup(rows));
       }
     }).addTo(map);
 
@@ -129,7 +131,7 @@
       for (var j = 0; j < ring.length; j += 2) { latlngs.push([ring[j], ring[j + 1]]); }
       L.polygon(latlngs, { color: "#3d2600", weight: 1, fillColor: "#e08214", fillOpacity: 0.35 })
         .bindTooltip(String(n), { permanent: false })
-        .bindPopup(popup([[msg.msgCount, String(n)], ["H3", data.cells.h3[i]]]))
+        .bindPopup(popup([[msg.msgCount, String(n)]]))
         .addTo(incidents);
     });
   }

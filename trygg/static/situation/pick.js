@@ -3,6 +3,38 @@
    map element's data-msg-* attributes (translated by the template). */
 (function () {
   "use strict";
+  /* Search as you type among the named places: filters the place list and chooses the first match. */
+  (function () {
+    var box = document.querySelector(".place-search");
+    var input = document.getElementById("place-search");
+    var select = document.getElementById("id_place");
+    var status = document.getElementById("pick-status");
+    if (!box || !input || !select) { return; }
+    box.hidden = false;
+    input.addEventListener("input", function () {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var first = null, n = 0;
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.value) { return; }
+        var text = option.textContent.toLowerCase();
+        var match = words.every(function (w) { return text.indexOf(w) !== -1; });
+        option.hidden = !match;
+        if (match) { n += 1; if (!first) { first = option; } }
+      });
+      if (!words.length) { return; }
+      if (first && (select.selectedIndex < 1 || select.options[select.selectedIndex].hidden)) {
+        select.value = first.value;
+        select.dispatchEvent(new Event("change"));
+      }
+      if (status) {
+        var chosen = first ? select.options[select.selectedIndex].textContent : "";
+        status.textContent = first
+          ? input.dataset.msgFound.replace("{n}", String(n)) + " " + input.dataset.msgChosen.replace("{name}", chosen)
+          : input.dataset.msgNone;
+      }
+    });
+  }());
+
   var el = document.getElementById("pick-map");
   if (!el || !window.L) { return; }
   var latInput = document.getElementById(el.dataset.latInput);
