@@ -94,11 +94,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "trygg.accounts.middleware.SessionTimeoutMiddleware",
     "trygg.accounts.middleware.SecondFactorMiddleware",
     "trygg.accounts.middleware.AuditedDownloadMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a lock-out into the "too many attempts" page (last)
 ]

@@ -73,6 +73,14 @@ def sync_memberships(user: User, roles: dict[str, str]) -> None:
 
 
 class TryggOIDCBackend(OIDCAuthenticationBackend):
+    def authenticate(self, request, **kwargs):
+        """A token that fails a check is a failed login (back to the login page), not a 400 page."""
+        try:
+            return super().authenticate(request, **kwargs)
+        except SuspiciousOperation as exc:
+            log.warning("Inloggning via inloggningstjänsten nekad: %s", exc)
+            return None
+
     def verify_token(self, token, **kwargs):
         payload = super().verify_token(token, **kwargs)
         audience = payload.get("aud")

@@ -104,7 +104,9 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     device = _pending_device(request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        if not device.verify_is_allowed()[0]:
+            form.add_error("token", _("För många felaktiga koder. Vänta en stund och försök igen."))
+        elif device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
@@ -112,9 +114,10 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
             record_event(request.user, "auth.2fa_enrolled", what=request.user.username)
             messages.success(request, _("Tvåstegsverifieringen är aktiverad."))
             return redirect(_safe_next(request))
-        form.add_error(
-            "token", _("Koden stämmer inte. Skanna QR-koden igen eller skriv in nyckeln och försök igen.")
-        )
+        else:
+            form.add_error(
+                "token", _("Koden stämmer inte. Skanna QR-koden igen eller skriv in nyckeln och försök igen.")
+            )
     secret = base64.b32encode(device.bin_key).decode()
     context = {
         "form": form,
