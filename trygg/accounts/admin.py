@@ -86,6 +86,19 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     list_display = ("username", "email", "organisation", "is_active")
     list_filter = ("memberships__role", "memberships__municipality", "organisation", "is_active")
     filter_horizontal = ("units", "groups", "user_permissions")
+    actions = ["deactivate"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A user is deactivated, never deleted: the audit trail and the history rows point at the account.
+        return False
+
+    @admin.action(description="Avaktivera markerade användare (de kan inte längre logga in)")
+    def deactivate(self, request, queryset):
+        for user in queryset.filter(is_active=True):
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            record_audit(request.user, "admin.user.update", user, {"is_active": [True, False]})
+        self.message_user(request, "Användarna är avaktiverade.")
 
     def snapshot(self, obj) -> dict:
         """The user's fields plus their roles ("1482:coordinator"), so a role change is audited on the user."""
@@ -138,7 +151,13 @@ class UnitAdmin(WritePathAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """The audit trail itself: readable by administrators, never editable."""
+    """The audit trail itself: readable by administrators, never editable. The admin menu's entry opens
+    Trygg's audit view (filters, CSV export)."""
+
+    def changelist_view(self, request, extra_context=None):
+        from django.shortcuts import redirect
+
+        return redirect("audit_list")
 
     list_display = ("at", "actor", "action", "object_repr")
     list_filter = ("action", "object_type")

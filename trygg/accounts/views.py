@@ -25,7 +25,7 @@ from trygg.places.models import Municipality
 from . import audit_log, tenancy
 from .audit import record_event
 from .forms import AuditFilterForm, TokenForm
-from .models import Role
+from .models import AuditEvent, Role
 
 
 @login_required
@@ -181,6 +181,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered audit trail as CSV (at most audit_log.CSV_LIMIT rows)."""
     rows, _form = _audit_rows_and_form(request)
+    # The rows as they are now (the export's own audit row is written before the body is streamed).
+    newest = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    rows = rows.filter(pk__lte=newest)
     response = StreamingHttpResponse(audit_log.csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="granskningslogg.csv"'
     return response
