@@ -1,13 +1,15 @@
 """On a phone-sized viewport (390×844): a coordinator plans a walk, records a finding at a place with a photo,
-assigns a measure, opens the protocol; the public protocol page shows the measure's status without login.
+assigns a measure, finds the finding in the lägesbild's table, opens the protocol; the public protocol page shows the measure's status without login.
 axe-core finds no serious or critical WCAG violation on the finding form and the public page."""
 
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from trygg.conftest import assert_accessible
 from trygg.conftest import log_in as shared_log_in
+from trygg.situation.models import Incident
 from trygg.walks.models import Finding, Measure, Photo, Walk
 
 from .conftest import jpeg_with_gps
@@ -74,6 +76,12 @@ def test_a_walk_on_a_phone(live_server, page, browser, kungalv, personas, unit, 
     page.get_by_text("Åtgärden är sparad.").wait_for()
     measure = Measure.objects.get(finding=finding)
     assert measure.responsible_unit == unit
+
+    # The finding is an incident of the lägesbild, with the walk as its origin.
+    assert Incident.objects.get(pk=finding.incident_id).origin == Incident.Origin.WALK
+    page.goto(f"{live_server.url}{reverse('situation:table')}?start=2023-10-01&end=2023-10-31")
+    page.get_by_text("Trygghetsvandring: Kvällsvandring Komarken (2023-10-19). Belysning.").wait_for()
+    page.goto(f"{live_server.url}{reverse('walks:finding_detail', args=[finding.pk])}")
 
     page.get_by_role("link", name=f"← {walk.title}").click()
     page.get_by_role("link", name="Visa protokollet (HTML)").click()
