@@ -143,6 +143,23 @@ def _check_window(occurred_from, occurred_to) -> None:
         raise SituationError(f"Ett tidsfönster får vara högst {INCIDENT_MAX_WINDOW.days} dagar.")
 
 
+def _check_source(incident: Incident, municipality: Municipality, acting_user) -> None:
+    """A partner names only their own organisation as an incident's source (or keeps the one it has), so
+    that they never hand their report to another organisation and lose access to it."""
+    from .permissions import can_choose_source
+
+    chosen = incident.source_organisation_id
+    if chosen is None or not getattr(acting_user, "pk", None) or can_choose_source(acting_user, municipality):
+        return
+    stored = (
+        Incident.objects.filter(pk=incident.pk).values_list("source_organisation_id", flat=True).first()
+        if incident.pk
+        else None
+    )
+    if chosen not in (acting_user.organisation_id, stored):
+        raise SituationError("Som samverkanspart kan du bara ange din egen organisation som källa.")
+
+
 @transaction.atomic
 def do_save_incident(
     incident: Incident,
@@ -186,6 +203,7 @@ def do_save_incident(
     }
     if origin is not None:
         values["origin"] = origin
+    _check_source(incident, municipality, acting_user)
     if incident.pk is None:
         values["municipality"] = municipality
         values["reported_by"] = acting_user if getattr(acting_user, "pk", None) else None

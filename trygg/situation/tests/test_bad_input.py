@@ -53,7 +53,7 @@ def test_a_prefill_link_to_an_existing_meeting_still_prefills(personas, login, w
 @pytest.mark.parametrize("query", [{"start": "0001-01-01", "end": "0001-01-02"}, {"start": "9999-12-01"}])
 @pytest.mark.parametrize("name", ["situation:map_data", "situation:export_csv", "situation:export_geojson"])
 def test_dates_outside_1990_to_2100_are_a_400_naming_the_range(personas, login, world, name, query):
-    response = login(personas["reader"]).get(reverse(name), query)
+    response = login(personas["partner"]).get(reverse(name), query)
     assert response.status_code == 400
     assert DATE_MESSAGE in response.content.decode()
 
@@ -61,7 +61,7 @@ def test_dates_outside_1990_to_2100_are_a_400_naming_the_range(personas, login, 
 @pytest.mark.parametrize("query", [{"start": "0001-01-01", "end": "0001-01-02"}, {"end": "9999-12-31"}])
 @pytest.mark.parametrize("name", ["situation:map", "situation:table"])
 def test_the_map_and_table_pages_show_the_date_error_on_the_filter(personas, login, world, name, query):
-    response = login(personas["reader"]).get(reverse(name), query)
+    response = login(personas["partner"]).get(reverse(name), query)
     assert response.status_code == 200
     assert DATE_MESSAGE in response.content.decode()
 
@@ -69,13 +69,13 @@ def test_the_map_and_table_pages_show_the_date_error_on_the_filter(personas, log
 @pytest.mark.parametrize("param", ["category", "source"])
 @pytest.mark.parametrize("name", ["situation:map_data", "situation:export_csv", "situation:export_geojson"])
 def test_an_id_too_big_for_the_database_is_a_400_not_an_overflow(personas, login, world, name, param):
-    response = login(personas["reader"]).get(reverse(name), {param: HUGE_ID})
+    response = login(personas["partner"]).get(reverse(name), {param: HUGE_ID})
     assert response.status_code == 400
     assert f"\u201c{HUGE_ID}\u201d är inte ett giltigt värde." in response.content.decode()
 
 
 def test_an_invalid_export_filter_exports_nothing_instead_of_the_default_period(personas, login, world):
-    response = login(personas["reader"]).get(
+    response = login(personas["partner"]).get(
         reverse("situation:export_csv"), {"start": "2024-05-10", "end": "2024-05-01"}
     )
     assert response.status_code == 400
@@ -167,5 +167,5 @@ def test_a_meeting_with_an_organisation_id_too_big_is_refused(personas, login, w
 
 @pytest.mark.parametrize("pk", ["0", HUGE_ID])
 def test_a_url_id_that_is_out_of_range_is_a_404(personas, login, world, pk):
-    response = login(personas["reader"]).get(f"/lagesbild/handelser/{pk}/")
+    response = login(personas["partner"]).get(f"/lagesbild/handelser/{pk}/")
     assert response.status_code == 404

@@ -95,7 +95,7 @@ def test_readers_get_cells_only_and_small_cells_are_suppressed(personas, login, 
 
 
 def test_a_cell_count_does_not_depend_on_where_the_view_edge_cuts_it(personas, login, many):
-    client = login(personas["reader"])
+    client = login(personas["reader"])  # cells, never points
     whole = view(client, bbox=KUNGALV_BOX, zoom=14)
     vita = many[0]
     tight = view(
@@ -136,7 +136,7 @@ def test_a_malformed_view_is_a_400_not_an_error(personas, login, kungalv):
 
 
 def test_the_table_follows_the_map_view(personas, login, many):
-    client = login(personas["reader"])
+    client = login(personas["partner"])
     vita = many[0]
     box = f"{vita.lon - 0.002},{vita.lat - 0.002},{vita.lon + 0.002},{vita.lat + 0.002}"
     page = client.get(reverse("situation:table"), {"bbox": box, "zoom": 16}).content.decode()
@@ -167,7 +167,7 @@ def test_keyset_pages_list_every_row_exactly_once_while_rows_are_added(
     existing += [
         make_incident("brand", at(today - dt.timedelta(days=d), 1), place="Rollsbo") for d in range(2, 20)
     ]
-    client = login(personas["reader"])
+    client = login(personas["partner"])
     seen, cursor, pages = [], None, 0
     while True:
         params = {"ordning": order, **({"efter": cursor} if cursor else {})}
@@ -191,7 +191,7 @@ def test_stored_meeting_figures_equal_a_fresh_computation(personas, login, world
     today = timezone.localdate()
     for i in range(15):
         make_incident("brand", at(meeting.date - dt.timedelta(days=1 + i), 23), place=NAMES[i % 3])
-    client = login(personas["reader"])
+    client = login(personas["partner"])
     assert client.get(reverse("situation:meeting_detail", args=[meeting.pk])).status_code == 200
     stored = Meeting.objects.get(pk=meeting.pk)
     assert stored.figures is not None and stored.figures_computed_at is not None
@@ -204,13 +204,14 @@ def test_stored_meeting_figures_equal_a_fresh_computation(personas, login, world
 
 def test_stored_figures_are_read_until_recomputed(personas, login, world, make_incident):
     meeting = world["meeting"]
-    reader = login(personas["reader"])
+    partner = login(personas["partner"])  # one who works the lägesbild and sees the brief
     url = reverse("situation:meeting_detail", args=[meeting.pk])
-    reader.get(url)
+    partner.get(url)
     computed = Meeting.objects.get(pk=meeting.pk).figures
     make_incident("brand", at(meeting.date - dt.timedelta(days=2), 23), place="Komarken")  # reported late
-    reader.get(url)
+    partner.get(url)
     assert Meeting.objects.get(pk=meeting.pk).figures == computed  # read, not recomputed
+    reader = login(personas["reader"])
     assert reader.post(reverse("situation:meeting_recompute", args=[meeting.pk])).status_code == 403
     coordinator = login(personas["coordinator"])
     response = coordinator.post(reverse("situation:meeting_recompute", args=[meeting.pk]))

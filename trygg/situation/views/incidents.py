@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +20,7 @@ from ..models import Incident
 from ..permissions import (
     can_choose_source,
     can_edit_incident,
+    can_write_situation,
     get_incident_for_user,
     require_situation_access,
 )
@@ -106,6 +108,12 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_incident_for_user(request, pk)
+    if not can_write_situation(request.user, incident.municipality_id):
+        raise PermissionDenied(
+            _(
+                "Enskilda händelser visas bara för dem som arbetar med lägesbilden (samordnare och samverkansparter)."
+            )
+        )
     history = AuditEvent.objects.filter(
         object_type="situation.incident", object_id=str(incident.pk)
     ).select_related("actor")[:20]

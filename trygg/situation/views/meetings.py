@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -112,8 +113,12 @@ def meeting_recompute(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
-    figures = _figures(request, meeting)
-    doc = build_brief(meeting, meeting.municipality, today=timezone.localdate(), figures=figures)
+    works = can_write_situation(request.user, meeting.municipality_id)
+    figures = brief_html = None
+    if works:  # the brief lists places and incidents: only for those who work the lägesbild (minimisation)
+        figures = _figures(request, meeting)
+        doc = build_brief(meeting, meeting.municipality, today=timezone.localdate(), figures=figures)
+        brief_html = render_html(doc, standalone=False)
     return render(
         request,
         "situation/meeting_detail.html",
@@ -125,16 +130,24 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "place", "district", "category"
             ),
             "actions": Action.objects.filter(meeting=meeting).with_related(),
-            "brief_html": render_html(doc, standalone=False),
-            "can_write": can_write_situation(request.user, meeting.municipality_id),
+            "brief_html": brief_html,
+            "can_write": works,
             "today": timezone.localdate(),
-            "figures_stored": meeting.figures == figures,
+            "figures_stored": works and meeting.figures == figures,
         },
     )
 
 
+NO_BRIEF = (
+    "Underlaget till mötet visar platser och enskilda händelser och är till för dem som arbetar med "
+    "lägesbilden (samordnare och samverkansparter)."
+)
+
+
 def _brief_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     meeting = get_meeting_for_user(request, pk)
+    if not can_write_situation(request.user, meeting.municipality_id):
+        raise PermissionDenied(NO_BRIEF)
     figures = _figures(request, meeting)
     doc = build_brief(meeting, meeting.municipality, today=timezone.localdate(), figures=figures)
     if fmt == "pdf":

@@ -11,6 +11,7 @@ from dataclasses import replace
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import (
     HttpRequest,
@@ -33,6 +34,7 @@ from trygg.places.models import Place
 
 from ..forms import FilterForm
 from ..hotspots import CLASS_LABELS_SV
+from ..minimisation import protected_summary, sees_single_incidents
 from ..permissions import can_write_situation, lagesbild_municipalities, readable_municipalities
 from ..queries import (
     IncidentFilter,
@@ -42,6 +44,7 @@ from ..queries import (
     hotspot_rows,
     map_payload,
     map_view,
+    suppress_below,
     weekday_hour_table,
 )
 
@@ -121,9 +124,9 @@ def _can_write_here(request: HttpRequest) -> bool:
 
 
 def _restricted(request: HttpRequest, municipalities) -> bool:
-    """True when the user may not see single incidents on the map of every municipality shown (readers and
-    unit editors): they get counts per cell only, small counts suppressed."""
-    return not all(can_write_situation(request.user, m) for m in municipalities)
+    """True when the user may not see single incidents in every municipality shown (readers and unit
+    editors): they get counts per cell only, small counts suppressed (see minimisation)."""
+    return not sees_single_incidents(request.user, municipalities)
 
 
 def _cached_json(request: HttpRequest, parts: list, build) -> HttpResponse:
@@ -192,6 +195,10 @@ def map_view_data(request: HttpRequest) -> HttpResponse:
 
 
 TABLE_PAGE = 50
+NO_RAW_EXPORT = (
+    "Export av enskilda händelser är till för dem som arbetar med lägesbilden (samordnare och "
+    "samverkansparter). Du kan se sammanställningarna på sidan Tabell."
+)
 
 
 def parse_cursor(text: str | None) -> tuple[dt.datetime, int] | None:
@@ -247,7 +254,9 @@ def table_summary(filt, municipalities, version) -> dict:
         incidents.order_by().values("place__name").annotate(n=Count("id")).order_by("-n", "place__name")[:30]
     )
     result, scale = hotspot_analysis(replace(filt, bbox=None), municipalities, version)
-    places = Place.objects.filter(municipality__in=municipalities).only("name", "h3_r7", "h3_r8", "h3_r9")
+    places = Place.objects.filter(municipality__in=municipalities).only(
+        "name", "lat", "lon", "h3_r7", "h3_r8", "h3_r9"
+    )
     found = {
         "total": sum(r["n"] for r in by_category),
         "by_category": by_category,
@@ -269,9 +278,14 @@ def table(request: HttpRequest) -> HttpResponse:
     oldest_first = request.GET.get("ordning") == "aldst"
     version = data_version(municipalities)
     summary = table_summary(filt, municipalities, version)
-    rows, next_cursor = keyset_page(
-        filt.incidents(), parse_cursor(request.GET.get("efter")), oldest_first=oldest_first
-    )
+    restricted = _restricted(request, municipalities)
+    if restricted:  # aggregates only, small counts hidden (minimisation)
+        summary = protected_summary(summary, suppress_below())
+        rows, next_cursor = [], None
+    else:
+        rows, next_cursor = keyset_page(
+            filt.incidents(), parse_cursor(request.GET.get("efter")), oldest_first=oldest_first
+        )
     query = request.GET.copy()
     query.pop("efter", None)
     order_query = query.copy()
@@ -284,6 +298,7 @@ def table(request: HttpRequest) -> HttpResponse:
             "filter": filt,
             "rows": rows,
             "total": summary["total"],
+            "total_text": summary.get("total_text"),
             "next_cursor": next_cursor,
             "first_page": "efter" in request.GET,
             "oldest_first": oldest_first,
@@ -300,6 +315,8 @@ def table(request: HttpRequest) -> HttpResponse:
             "can_write": _can_write_here(request),
             "municipalities": municipalities,
             "several": len(municipalities) > 1,
+            "restricted": restricted,
+            "suppression_note": summary.get("suppression_note", ""),
         },
     )
 
@@ -307,7 +324,9 @@ def table(request: HttpRequest) -> HttpResponse:
 def _export_rows(request: HttpRequest):
     """(filter form, filter, incidents); an invalid filter gives no incidents rather than the default
     period, so that a mistyped date never exports something other than what was asked for."""
-    form, filt, _ = _filter(request)
+    form, filt, municipalities = _filter(request)
+    if _restricted(request, municipalities):
+        raise PermissionDenied(NO_RAW_EXPORT)
     if form.is_bound and not form.is_valid():
         return form, filt, None
     return form, filt, filt.incidents().with_related().order_by("occurred_from", "pk")[:EXPORT_LIMIT]
