@@ -22,6 +22,7 @@ from scipy import stats
 from trygg.documents.model import BulletList, Cover, Document, ListItem, Paragraph, Run, Section, Table
 from trygg.places.models import Municipality, Place
 
+from . import wording
 from .hotspots import bh_reject
 from .models import Action, FocusArea, Incident, Meeting
 from .queries import CellRow, IncidentFilter, hotspot_analysis, hotspot_rows
@@ -179,21 +180,18 @@ def _change_sentence(change: RateChange, reference: str) -> str:
     if change.count == 0 and change.reference_count == 0:
         return f"Inga händelser de senaste {RECENT_WEEKS} veckorna eller {reference}."
     if change.ratio is None:
-        return (
-            f"{reference[0].upper()}{reference[1:]} registrerades inga händelser, så det finns ingen kvot att "
-            f"jämföra ({_p_text(change.p_value)})."
-        )
+        return f"{reference[0].upper()}{reference[1:]} registrerades inga händelser, så det finns inget att jämföra med."
     direction = "fler" if change.ratio > 1 else "färre"
+    per_week = f"{_num(change.per_week)} mot {_num(change.reference_per_week)} per vecka"
     if change.p_value < 0.05:
         return (
-            f"Jämfört med {reference} registrerades {direction} händelser per vecka (kvot {_num2(change.ratio)}). "
-            f"Skillnaden är större än vad slumpen brukar ge (exakt test, {_p_text(change.p_value)}); "
-            "testet säger inte vad den beror på."
+            f"Jämfört med {reference} registrerades {direction} händelser per vecka ({per_week}). "
+            "Skillnaden är större än vad slumpen brukar ge, men säger inte vad den beror på."
         )
     return (
-        f"Jämfört med {reference} är kvoten {_num2(change.ratio)}. Skillnaden ryms inom den slumpmässiga "
-        f"variationen (exakt test, {_p_text(change.p_value)}): det betyder inte att nivån är oförändrad, bara "
-        "att skillnaden inte går att skilja från slumpen."
+        f"Ingen säker skillnad jämfört med {reference} ({per_week}): skillnaden ryms inom den slumpmässiga "
+        "variationen. Det betyder inte att nivån är oförändrad, bara att skillnaden inte går att skilja från "
+        "slumpen."
     )
 
 
@@ -202,6 +200,26 @@ def _num2(value: float) -> str:
 
 
 def _trend_blocks(trend: PeriodComparison) -> list:
+    """The section in words and plain figures; the ratios and the test are in the appendix."""
+    table, *_rest = _trend_appendix(trend)
+    plain = Table(
+        ["Period", "Händelser", "Per vecka"],
+        [row[:3] for row in table.rows],
+        caption=table.caption,
+        numeric_columns=(1, 2),
+    )
+    return [
+        plain,
+        _p(_change_sentence(trend.vs_baseline, f"de {TREND_BASELINE_WEEKS} veckorna före")),
+        _p(_change_sentence(trend.vs_last_year, f"samma {RECENT_WEEKS} veckor förra året")),
+        _p(
+            "De 12 veckorna före kan ligga under en annan årstid; jämförelsen med samma veckor förra året tar "
+            "hänsyn till årstiden men inte till förändringar sedan dess. Siffror och metod: se bilagan."
+        ),
+    ]
+
+
+def _trend_appendix(trend: PeriodComparison) -> list:
     recent = trend.vs_baseline
     rows = [
         [
@@ -232,14 +250,11 @@ def _trend_blocks(trend: PeriodComparison) -> list:
             caption=f"Händelser per vecka: de senaste {RECENT_WEEKS} veckorna mot tidigare perioder",
             numeric_columns=(1, 2, 3),
         ),
-        _p(_change_sentence(trend.vs_baseline, f"de {TREND_BASELINE_WEEKS} veckorna före")),
-        _p(_change_sentence(trend.vs_last_year, f"samma {RECENT_WEEKS} veckor förra året")),
         _p(
             "Kvoten är antalet per vecka de senaste veckorna delat med antalet per vecka i jämförelseperioden. "
             "Testet (exakt villkorligt binomialtest) förutsätter att händelserna inträffar oberoende av "
             "varandra; flera rapporter om samma tillfälle eller en ändrad rapportering gör skillnader säkrare "
-            "än de är. De 12 veckorna före kan ligga under en annan årstid; jämförelsen med samma veckor förra "
-            "året tar hänsyn till årstiden men inte till förändringar sedan dess."
+            "än de är. En skillnad kallas större än slumpen när p < 0,05."
         ),
     ]
 
@@ -263,7 +278,9 @@ def meeting_figures(meeting: Meeting, municipality: Municipality, previous: Meet
         start=meeting.date - dt.timedelta(days=HOTSPOT_DAYS), end=meeting.date - dt.timedelta(days=1)
     )
     result, scale = hotspot_analysis(hot_filter, municipality)
-    places = list(Place.objects.for_municipality(municipality).only("name", "h3_r7", "h3_r8", "h3_r9"))
+    places = list(
+        Place.objects.for_municipality(municipality).only("name", "lat", "lon", "h3_r7", "h3_r8", "h3_r9")
+    )
     hot = [r for r in hotspot_rows(result, places) if r.css_class.startswith("hot")]
     return {
         "period": [period.start.isoformat(), period.end.isoformat()],
@@ -278,7 +295,7 @@ def meeting_figures(meeting: Meeting, municipality: Municipality, previous: Meet
             "vs_baseline": _change_json(trend.vs_baseline),
             "vs_last_year": _change_json(trend.vs_last_year),
         },
-        "hot": [[r.cell, r.count, r.z, r.label, r.css_class, list(r.places)] for r in hot],
+        "hot": [[r.cell, r.count, r.z, r.label, r.css_class, list(r.places), r.name] for r in hot],
         "resolution": scale.resolution,
     }
 
@@ -327,9 +344,10 @@ def build_brief(
     trend = _trend_from(figures)
     expected_total = baseline_total * period.days / BASELINE_DAYS
     total_p = rate_p_value(total, baseline_total, period.days, BASELINE_DAYS)
-    hot = [
-        CellRow(cell, count, z, label, css, places) for cell, count, z, label, css, places in figures["hot"]
-    ]
+    # Figures stored before areas had names have six fields; the label follows today's wording.
+    hot = [CellRow(*row[:6], name=row[6] if len(row) > 6 else "") for row in figures["hot"]]
+    for row in hot:
+        row.label = wording.plain_label(row.css_class)
     scale_resolution = figures["resolution"]
 
     focus_areas = list(
@@ -357,8 +375,7 @@ def build_brief(
         _p(
             f"{sum(1 for r in rows if r.assessment == 'Fler än vanligt')} kombinationer av plats och kategori har "
             "fler händelser än vanligt (efter korrigering för att många kombinationer prövas samtidigt). "
-            f"{len(hot)} celler med förhöjd koncentration av händelser (hotspots, Gi*) de senaste "
-            f"{HOTSPOT_DAYS} dagarna. "
+            f"{len(hot)} områden med fler händelser än vanligt de senaste {HOTSPOT_DAYS} dagarna. "
             f"{len(actions)} öppna åtgärder, varav {sum(a.is_overdue(today) for a in actions)} försenade."
         ),
     ]
@@ -381,31 +398,55 @@ def build_brief(
         _p(
             "Vanlig nivå är antalet under de 12 veckorna före perioden, omräknat till periodens längd. "
             "”Fler än vanligt” och ”Färre än vanligt” betyder att skillnaden håller även när alla kombinationer "
-            "av plats och kategori prövas samtidigt: ett exakt test per kombination och Benjamini–Hochbergs "
-            "korrigering, så att högst omkring 5 % av de markerade kombinationerna väntas vara falsklarm. "
-            "Övriga rader står som ”Som vanligt” även när antalet skiljer sig: skillnaden går inte att skilja "
-            "från slumpen."
+            "av plats och kategori prövas samtidigt. Övriga rader står som ”Som vanligt” även när antalet "
+            "skiljer sig: skillnaden går inte att skilja från slumpen. Metod: se bilagan."
         )
     )
 
     hotspot_blocks: list = [
         _p(
-            f"Celler (H3, upplösning {scale_resolution}) med förhöjd koncentration av händelser de senaste "
-            f"{HOTSPOT_DAYS} dagarna jämfört med kommunen som helhet, enligt Getis-Ord Gi* med kontroll av "
-            "andelen falska upptäckter (Benjamini–Hochberg)."
+            f"Områden där det de senaste {HOTSPOT_DAYS} dagarna har hänt klart fler händelser än i kommunen som "
+            "helhet. Metod: se bilagan."
         )
     ]
     if hot:
         hotspot_blocks.append(
             Table(
-                ["Platser i cellen", "Antal", "Klass", "Cell"],
-                [[", ".join(r.places) or "–", str(r.count), r.label, r.cell] for r in hot],
-                caption="Hotspots",
+                ["Område", "Antal", "Bedömning"],
+                [
+                    [r.name or ", ".join(r.places) or "Område utan namngiven plats", str(r.count), r.label]
+                    for r in hot
+                ],
+                caption="Områden med fler händelser än vanligt",
                 numeric_columns=(1,),
             )
         )
     else:
-        hotspot_blocks.append(_p("Inga celler med förhöjd koncentration."))
+        hotspot_blocks.append(_p("Inga områden med fler händelser än vanligt."))
+    appendix = [
+        *_trend_appendix(trend),
+        _p(
+            "Händelser per plats och kategori: ett exakt test per kombination mot de 12 veckorna före, och "
+            "Benjamini–Hochbergs korrigering för att många kombinationer prövas samtidigt, så att högst omkring "
+            "5 % av de markerade kombinationerna väntas vara falsklarm."
+        ),
+        _p(
+            f"Områden med fler händelser än vanligt: kommunen delas i H3-celler (upplösning {scale_resolution}); "
+            "varje cell och dess grannar jämförs med kommunen som helhet enligt Getis-Ord Gi*, med kontroll av "
+            "andelen falska upptäckter (Benjamini–Hochberg). ”Mycket säkert”, ”säkert” och ”ganska säkert” "
+            "motsvarar en andel falska upptäckter på högst 1, 5 och 10 %. Ett område namnges efter platserna i "
+            "cellen, annars efter närmaste namngivna plats eller kommundelen."
+        ),
+    ]
+    if hot:
+        appendix.append(
+            Table(
+                ["Område", "Antal", "Gi* z", "Cell (H3)"],
+                [[r.name or ", ".join(r.places) or "–", str(r.count), _num2(r.z), r.cell] for r in hot],
+                caption="Områden med fler händelser än vanligt: Gi*-värde och cell",
+                numeric_columns=(1, 2),
+            )
+        )
 
     focus_blocks = (
         [
@@ -459,9 +500,10 @@ def build_brief(
             Section("1", "Sammanfattning", summary),
             Section("2", "Utveckling de senaste veckorna", _trend_blocks(trend)),
             Section("3", "Nya händelser per plats och kategori", incidents_blocks),
-            Section("4", "Hotspots", hotspot_blocks),
+            Section("4", "Områden med fler händelser än vanligt", hotspot_blocks),
             Section("5", "Aktiva fokusområden", focus_blocks),
             Section("6", "Öppna och försenade åtgärder", action_blocks),
+            Section("7", "Bilaga: metod och siffror", appendix),
         ],
         with_contents=False,
     )

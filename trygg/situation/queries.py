@@ -277,7 +277,15 @@ def hotspot_rows(result, places, limit: int = 25, districts=()) -> list[CellRow]
     if isinstance(places, QuerySet):  # the names need the places' positions and their districts
         places = list(
             places.select_related("district").only(
-                "name", "lat", "lon", "h3_r7", "h3_r8", "h3_r9", "district__name", "district__geometry"
+                "name",
+                "lat",
+                "lon",
+                "h3_r7",
+                "h3_r8",
+                "h3_r9",
+                "district",
+                "district__name",
+                "district__geometry",
             )
         )
         districts = districts or _districts_of(places)

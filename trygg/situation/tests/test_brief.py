@@ -107,9 +107,10 @@ def test_the_brief_lists_counts_hotspots_focus_areas_and_open_overdue_actions(sc
         "Sammanfattning",
         "Utveckling de senaste veckorna",
         "Nya händelser per plats och kategori",
-        "Hotspots",
+        "Områden med fler händelser än vanligt",
         "Aktiva fokusområden",
         "Öppna och försenade åtgärder",
+        "Bilaga: metod och siffror",
     ]
     counts = table_rows(doc, "Nya händelser per plats och kategori")
     assert counts[0] == ["Komarken", "Skadegörelse/klotter", "10", "1,9", "Fler än vanligt"]
@@ -118,8 +119,29 @@ def test_the_brief_lists_counts_hotspots_focus_areas_and_open_overdue_actions(sc
     assert actions[0][4] == "Pågår (försenad)" and actions[1][4] == "Planerad"
     summary = " ".join(r.text for p in doc.sections[0].blocks for r in p.runs)
     assert "registrerades 11 händelser" in summary and "varav 1 försenade" in summary
-    hot = table_rows(doc, "Hotspots")
+    hot = table_rows(doc, "Områden med fler händelser än vanligt")
     assert any("Komarken" in r[0] for r in hot)
+
+
+def test_partners_read_no_p_values_or_jargon_outside_the_appendix(scenario):
+    doc = build_brief(scenario, scenario.municipality, today=CURRENT)
+    *body, appendix = doc.sections
+    assert appendix.title == "Bilaga: metod och siffror"
+
+    def words(section) -> str:
+        parts = []
+        for block in section.blocks:
+            if isinstance(block, Table):
+                parts += [*block.headers, block.caption, *(cell for row in block.rows for cell in row)]
+            else:
+                parts += [r.text for r in getattr(block, "runs", [])]
+        return " ".join(parts)
+
+    text = " ".join(words(s) for s in body)
+    for jargon in ("p =", "p <", "Gi*", "Benjamini", "H3", "Exakt test", "exakt test", "hotspot"):
+        assert jargon not in text, jargon
+    assert "p = " in words(appendix) or "p < " in words(appendix)
+    assert "Gi*" in words(appendix) and "Benjamini" in words(appendix)
 
 
 def test_the_brief_uses_a_constant_number_of_queries(scenario, make_incident, django_assert_num_queries):
@@ -180,8 +202,8 @@ def test_a_cell_that_passes_p_005_alone_is_not_flagged_after_benjamini_hochberg(
 
 def test_the_brief_says_the_flags_are_corrected_for_many_comparisons(scenario):
     doc = build_brief(scenario, scenario.municipality, today=CURRENT)
-    text = paragraphs(doc, "Nya händelser per plats och kategori")
-    assert "Benjamini–Hochbergs korrigering" in text and "prövas samtidigt" in text
+    assert "prövas samtidigt" in paragraphs(doc, "Nya händelser per plats och kategori")
+    assert "Benjamini–Hochbergs korrigering" in paragraphs(doc, "Bilaga: metod och siffror")
     assert "efter korrigering för att många kombinationer prövas samtidigt" in paragraphs(
         doc, "Sammanfattning"
     )
@@ -199,6 +221,11 @@ def test_the_brief_compares_the_last_four_weeks_with_the_twelve_before_and_the_s
     p_base = stats.binomtest(15, 35, 4 / 16).pvalue
     p_year = stats.binomtest(15, 17, 1 / 2).pvalue
     assert table_rows(doc, "Utveckling de senaste veckorna") == [
+        ["Senaste 4 veckorna (2024-04-23 – 2024-05-20)", "15", "3,8"],
+        ["De 12 veckorna före (2024-01-30 – 2024-04-22)", "20", "1,7"],
+        ["Samma 4 veckor förra året (2023-04-25 – 2023-05-22)", "2", "0,5"],
+    ]
+    assert table_rows(doc, "Bilaga: metod och siffror") == [
         ["Senaste 4 veckorna (2024-04-23 – 2024-05-20)", "15", "3,8", "–", "–"],
         [
             "De 12 veckorna före (2024-01-30 – 2024-04-22)",
@@ -216,9 +243,14 @@ def test_the_brief_compares_the_last_four_weeks_with_the_twelve_before_and_the_s
         ],
     ]
     text = paragraphs(doc, "Utveckling de senaste veckorna")
-    assert "Jämfört med de 12 veckorna före registrerades fler händelser per vecka (kvot 2,25)." in text
-    assert "större än vad slumpen brukar ge" in text and "testet säger inte vad den beror på" in text
-    assert "förutsätter att händelserna inträffar oberoende av varandra" in text
+    assert (
+        "Jämfört med de 12 veckorna före registrerades fler händelser per vecka (3,8 mot 1,7 per vecka)."
+        in text
+    )
+    assert "större än vad slumpen brukar ge" in text and "säger inte vad den beror på" in text
+    assert "förutsätter att händelserna inträffar oberoende av varandra" in paragraphs(
+        doc, "Bilaga: metod och siffror"
+    )
 
 
 def test_a_difference_within_chance_is_not_called_a_change(meetings, make_incident):
@@ -226,19 +258,20 @@ def test_a_difference_within_chance_is_not_called_a_change(meetings, make_incide
     for week in range(16):  # one a week, every week: the same rate in every window
         make_incident("brand", at(CURRENT - dt.timedelta(days=7 * week + 3), 12), place="Rollsbo")
     doc = build_brief(current, current.municipality, today=CURRENT)
-    rows = table_rows(doc, "Utveckling de senaste veckorna")
+    rows = table_rows(doc, "Bilaga: metod och siffror")
     assert rows[1][1:4] == ["12", "1,0", "1,00"]
     text = paragraphs(doc, "Utveckling de senaste veckorna")
+    assert "Ingen säker skillnad jämfört med de 12 veckorna före" in text
     assert "ryms inom den slumpmässiga variationen" in text
-    assert "det betyder inte att nivån är oförändrad" in text
+    assert "Det betyder inte att nivån är oförändrad" in text
     assert "Samma 4 veckor förra året registrerades inga händelser" in text
 
 
 def test_hotspot_labels_are_swedish_and_the_same_in_the_brief_as_on_the_map(scenario):
     doc = build_brief(scenario, scenario.municipality, today=CURRENT)
-    labels = {row[2] for row in table_rows(doc, "Hotspots")}
+    labels = {row[2] for row in table_rows(doc, "Områden med fler händelser än vanligt")}
     assert labels and labels <= {
-        "Förhöjd koncentration (99 %)",
-        "Förhöjd koncentration (95 %)",
-        "Förhöjd koncentration (90 %)",
+        "Fler händelser än vanligt (mycket säkert)",
+        "Fler händelser än vanligt (säkert)",
+        "Fler händelser än vanligt (ganska säkert)",
     }
