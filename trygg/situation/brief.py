@@ -441,9 +441,9 @@ def build_brief(
     if hot:
         appendix.append(
             Table(
-                ["Område", "Antal", "Gi* z", "Cell (H3)"],
-                [[r.name or ", ".join(r.places) or "–", str(r.count), _num2(r.z), r.cell] for r in hot],
-                caption="Områden med fler händelser än vanligt: Gi*-värde och cell",
+                ["Område", "Antal", "Gi* z"],
+                [[r.name or ", ".join(r.places) or "–", str(r.count), _num2(r.z)] for r in hot],
+                caption="Områden med fler händelser än vanligt: Gi*-värde",
                 numeric_columns=(1, 2),
             )
         )
