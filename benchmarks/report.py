@@ -113,6 +113,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # each line as it is measured, also when piped to a file
     call_command("migrate", verbosity=0)
     kungalv = load_municipality("1482")
     data = yaml.safe_load(DEMO_PLANS["1482"].read_text(encoding="utf-8"))
