@@ -237,6 +237,22 @@ def create(
 ) -> Written:
     """Create a row; the audit row lists every field given (old value None) and the many-to-many ids."""
     cleaned, findings, explanation = clean_values(model, values)
+    written = insert_cleaned(model, cleaned, acting_user=acting_user, action=action, m2m=m2m)
+    written.findings, written.explanation = findings, explanation
+    return written
+
+
+@transaction.atomic(savepoint=False)  # nested in a caller's transaction: no savepoint round trips
+def insert_cleaned(
+    model: type[models.Model],
+    cleaned: Mapping[str, Any],
+    *,
+    acting_user,
+    action: str = "",
+    m2m: Mapping[str, Iterable] | None = None,
+) -> Written:
+    """:func:`create` for values that :func:`clean_values` has already cleaned and redacted (a caller that
+    needs the findings before it writes, e.g. to store the kinds removed, so no text is scanned twice)."""
     obj = model(**cleaned)
     obj.save(force_insert=True)
     changes = {}
@@ -251,7 +267,7 @@ def create(
         if ids:
             changes[name] = [[], ids]
     record_audit(acting_user, action or _audit_name(model, "create"), obj, changes)
-    return Written(obj, changes, findings, explanation, created=True)
+    return Written(obj, changes, created=True)
 
 
 @transaction.atomic
@@ -326,6 +342,8 @@ def delete(obj: models.Model, *, acting_user, action: str = "") -> dict[str, lis
     model = type(obj)
     changes = {}
     for f in model._meta.concrete_fields:
+        if isinstance(f, models.BinaryField):
+            continue  # bytes (a photo's data) are not an audit value
         old = _json(getattr(obj, f.attname))
         if old not in (None, "") and not f.primary_key:
             changes[f.name] = [old, None]
