@@ -150,6 +150,8 @@ def _brief_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise PermissionDenied(NO_BRIEF)
     figures = _figures(request, meeting)
     doc = build_brief(meeting, meeting.municipality, today=timezone.localdate(), figures=figures)
+    # The meeting page is the brief's web version: the PDF's first page links it (accessible reference).
+    doc.cover.web_url = request.build_absolute_uri(reverse("situation:meeting_detail", args=[meeting.pk]))
     if fmt == "pdf":
         content, content_type = render_pdf(doc), "application/pdf"
     else:
