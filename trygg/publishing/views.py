@@ -25,7 +25,7 @@ from trygg.plans.actions import (
     do_set_plan_published,
 )
 from trygg.plans.models import ActivityStatus, FollowUp
-from trygg.plans.report import REPORT_FORMATS
+from trygg.plans.report_cache import DOWNLOAD_FORMATS as REPORT_FORMATS
 from trygg.plans.report_cache import cached_report, report_filename
 from trygg.plans.tasks import render_follow_up_report
 from trygg.plans.tree import load_plan_tree
@@ -35,7 +35,12 @@ from .actions import PublishingError, do_create_api_token, do_revoke_api_token
 from .forms import ApiTokenForm, PublicFilterForm
 from .models import ApiToken
 
-FORMAT_LABELS = {"html": "Webbsida (HTML)", "docx": "Word (DOCX)", "pdf": "PDF"}
+FORMAT_LABELS = {
+    "html": "Webbsida (HTML)",
+    "docx": "Word (DOCX)",
+    "pdf": "PDF",
+    "pdfa": "PDF/A för arkivering",
+}
 
 
 # --- public pages ---------------------------------------------------------------------------------------
@@ -114,10 +119,18 @@ def report(request, slug: str, year: int, fmt: str):
     follow_up = next((f for f in access.follow_ups(access.PUBLIC, plan) if f.year == year), None)
     if follow_up is None:
         raise Http404("Uppföljningen är inte publicerad.")
-    cached = cached_report(follow_up, fmt)
+    # PDFs link the public web version on their first page (the accessible reference version).
+    web_url = (
+        ""
+        if fmt == "html"
+        else request.build_absolute_uri(reverse("publishing:report", args=[slug, year, "html"]))
+    )
+    cached = cached_report(follow_up, fmt, web_url=web_url)
     if not cached.exists() and not cached.is_pending():
         cached.mark_pending()
-        render_follow_up_report.enqueue(follow_up.pk, fmt)  # immediate in tests, a worker in production
+        render_follow_up_report.enqueue(
+            follow_up.pk, fmt, web_url
+        )  # immediate in tests, a worker in production
     if cached.exists():
         response = HttpResponse(cached.read(), content_type=REPORT_FORMATS[fmt])
         disposition = "inline" if fmt == "html" else "attachment"

@@ -125,6 +125,19 @@ def test_published_report_downloads(client, published):
     assert published.plan.name in response.content.decode()
 
 
+@pytest.mark.parametrize("fmt", ["pdf", "pdfa"])
+def test_public_pdfs_link_the_public_web_version(client, published, settings, tmp_path, fmt):
+    from trygg.documents.tests.pdf_structure import read_tagged_pdf
+
+    settings.MEDIA_ROOT = tmp_path
+
+    slug = published.plan.slug
+    response = client.get(reverse("publishing:report", args=[slug, 2023, fmt]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    public_html = "http://testserver" + reverse("publishing:report", args=[slug, 2023, "html"])
+    assert set(read_tagged_pdf(response.content).first_page_links) == {public_html}
+
+
 def test_coordinator_publishes_through_audited_actions(client, municipality):
     from trygg.plans.tests.builders import build_plan
 
