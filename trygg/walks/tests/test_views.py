@@ -236,7 +236,10 @@ def test_findings_show_in_the_lagesbild(client, personas, walk_world):
     period = {"start": "2023-10-01", "end": "2023-10-31"}
     table = client.get(reverse("situation:table"), period).content.decode()
     assert "Trygghetsvandring: Utmarksvägen (2023-10-12). Belysning." in table
+    assert "(trygghetsvandring)</td>" in table  # the source column names the origin
     incident = Incident.objects.get(pk=walk_world["finding"].incident_id)
+    detail = client.get(reverse("situation:incident_detail", args=[incident.pk])).content.decode()
+    assert "<dt>Ursprung</dt><dd>Trygghetsvandring</dd>" in detail
     assert incident.is_mappable and incident.category.name == "Otrygg plats"
 
 
