@@ -160,11 +160,8 @@ def incident(municipality, personas):
     return saved
 
 
-def test_a_stale_incident_edit_is_refused_when_the_same_field_changed(personas, login, incident):
-    client = login(personas["coordinator"])
-    url = reverse("situation:incident_edit", args=[incident.pk])
-    stale = form_values(client.get(url).content.decode(), "incident-form")
-    # Meanwhile the police partner corrects the description.
+def partner_corrects_the_description(incident, personas) -> None:
+    """Meanwhile (the coordinator's form is open) the police partner saves a corrected description."""
     other = Incident.objects.get(pk=incident.pk)
     do_save_incident(
         other,
@@ -174,6 +171,13 @@ def test_a_stale_incident_edit_is_refused_when_the_same_field_changed(personas, 
         description="Klotter på väggen, sanerat.",
         acting_user=personas["partner"],
     )
+
+
+def test_a_stale_incident_edit_is_refused_when_the_same_field_changed(personas, login, incident):
+    client = login(personas["coordinator"])
+    url = reverse("situation:incident_edit", args=[incident.pk])
+    stale = form_values(client.get(url).content.decode(), "incident-form")
+    partner_corrects_the_description(incident, personas)
     response = client.post(url, {**stale, "description": "Klotter och krossad ruta."})
     assert response.status_code == 200
     assert "Någon annan har ändrat" in response.content.decode()
@@ -184,15 +188,7 @@ def test_a_stale_incident_edit_of_another_field_keeps_both_changes(personas, log
     client = login(personas["coordinator"])
     url = reverse("situation:incident_edit", args=[incident.pk])
     stale = form_values(client.get(url).content.decode(), "incident-form")
-    other = Incident.objects.get(pk=incident.pk)
-    do_save_incident(
-        other,
-        place=other.place,
-        lat=None,
-        lon=None,
-        description="Klotter på väggen, sanerat.",
-        acting_user=personas["partner"],
-    )
+    partner_corrects_the_description(incident, personas)
     category = Category.objects.get(slug="ungdomshang")
     response = client.post(url, {**stale, "category": str(category.pk)})
     assert response.status_code == 302
