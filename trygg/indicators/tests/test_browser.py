@@ -14,7 +14,7 @@ def test_reader_uses_dashboard_by_keyboard(live_server, page):
     page.get_by_label("Huvudmeny").get_by_role("link", name="Statistik").click()
     page.wait_for_load_state()
     assert_accessible(page)
-    search = page.get_by_label("Sök på titel eller kod")
+    search = page.get_by_label("Sök nyckeltal")
     search.fill("NTU")
     search.press("Enter")
     page.wait_for_load_state()

@@ -29,7 +29,7 @@ def test_partner_reports_at_a_place_and_sees_it_in_table_and_map(
     assert_accessible(page)
 
     page.get_by_label("Kategori").select_option(label="Ungdomshäng")
-    page.get_by_label("Plats").select_option(label="Komarken")
+    page.get_by_label("Plats (frivilligt)", exact=True).select_option(label="Komarken")
     page.get_by_label("Beskrivning").fill("Grupp ungdomar vid porten, boende ringde från 070-123 45 67.")
     page.get_by_role("button", name="Spara händelsen").click()
     page.get_by_text("Tack! Händelsen är rapporterad.").wait_for()
