@@ -7,7 +7,7 @@ municipality, or in the current municipality for lists and new rows:
 |----------------------------|------|---------------------------------------------------|---------|
 | admin, coordinator         | yes  | yes (edit every incident)                         | yes     |
 | partner                    | yes  | yes (edit incidents of own organisation or own)   | no      |
-| unit editor, reader        | yes  | no                                                | no      |
+| unit editor, reader        | aggregates only (see minimisation.py) | no                 | no      |
 | no role there              | the object does not exist for the user (404)                |         |
 
 The incident categories are one taxonomy shared by every municipality of the installation, so only
