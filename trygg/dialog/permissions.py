@@ -4,10 +4,12 @@ access. The public pages (public_views.py) need no account and show only what is
 | role (in the campaign's municipality) | read campaigns, submissions, analysis | create campaigns, moderate, export, turn into focus area / measure |
 |---------------------------------------|----------------------------------------|------------------------------------------------|
 | admin, coordinator                    | yes                                    | yes                                            |
-| unit editor, partner, reader          | yes                                    | no                                             |
+| unit editor, partner, reader          | campaigns, analysis, approved submissions | no                                          |
 | no role there                         | the object does not exist for the user (404)                                          |
 
-Exports hold unmoderated free text, so they need the manage role.
+Submissions not yet approved (and rejected ones) hold unmoderated free text and photos: only those who moderate
+(admin, coordinator) see them, in the moderation queue, the case list, a submission's page and its photo.
+Exports hold unmoderated free text too, so they need the manage role.
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from .models import Campaign, Submission
 READ_ROLES = (Role.ADMIN, Role.COORDINATOR, Role.UNIT_EDITOR, Role.PARTNER, Role.READER)
 MANAGE_ROLES = (Role.ADMIN, Role.COORDINATOR)
 READ_ONLY = "Du kan läsa dialogen men inte ändra i den. Det gör samordnare och administratörer."
+UNMODERATED = (
+    "Synpunkten är inte granskad och godkänd. Ogranskade synpunkter visas bara för samordnare och "
+    "administratörer, som granskar dem."
+)
 
 
 def can_view(user, municipality) -> bool:
@@ -56,6 +62,9 @@ def get_submission_for_user(request, pk: int, manage: bool = False) -> Submissio
     submission = tenancy.get_for_user_or_404(
         Submission.objects.select_related("campaign__municipality", "place"), request.user, READ_ROLES, pk=pk
     )
-    if manage and not can_manage(request.user, submission.campaign.municipality_id):
+    moderator = can_manage(request.user, submission.campaign.municipality_id)
+    if manage and not moderator:
         raise PermissionDenied(READ_ONLY)
+    if not moderator and submission.status != Submission.Status.APPROVED:
+        raise PermissionDenied(UNMODERATED)
     return submission

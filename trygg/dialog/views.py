@@ -122,6 +122,9 @@ def _filtered(request, campaign):
 def submission_list(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = permissions.get_campaign_for_user(request, pk)
     form, qs = _filtered(request, campaign)
+    can_manage = permissions.can_manage(request.user, campaign.municipality_id)
+    if not can_manage:  # unmoderated text is for those who moderate
+        qs = qs.filter(status=Submission.Status.APPROVED)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("sida"))
     query = request.GET.copy()
     query.pop("sida", None)
@@ -133,7 +136,7 @@ def submission_list(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "can_manage": permissions.can_manage(request.user, campaign.municipality_id),
+            "can_manage": can_manage,
         },
     )
 
@@ -141,7 +144,7 @@ def submission_list(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def moderation_queue(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = permissions.get_campaign_for_user(request, pk)
+    campaign = permissions.get_campaign_for_user(request, pk, manage=True)
     pending = campaign.submissions.pending().select_related("place").order_by("pk")
     page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("sida"))
     return render(
@@ -320,6 +323,7 @@ def campaign_analysis(request: HttpRequest, pk: int) -> HttpResponse:
             "walk_correlations": analysis.feeling_vs_parameters(walk_rows) if walk_rows else [],
             "walk_n": len(walk_rows or []),
             "walks_available": walk_rows is not None,
+            "can_manage": permissions.can_manage(request.user, campaign.municipality_id),
         },
     )
 

@@ -321,17 +321,17 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "dialog:campaign_detail": (READ, LOGIN_NO_METHOD),
     "dialog:campaign_edit": (MANAGE, MANAGE),
     "dialog:submission_list": (READ, LOGIN_NO_METHOD),
-    "dialog:moderation_queue": (READ, LOGIN_NO_METHOD),
+    "dialog:moderation_queue": (MANAGE, LOGIN_NO_METHOD),  # unmoderated text: those who moderate
     "dialog:campaign_analysis": (READ, LOGIN_NO_METHOD),
     "dialog:export_csv": (MANAGE, LOGIN_NO_METHOD),
     "dialog:export_geojson": (MANAGE, LOGIN_NO_METHOD),
-    "dialog:submission_detail": (READ, LOGIN_NO_METHOD),
+    "dialog:submission_detail": (MANAGE, LOGIN_NO_METHOD),  # the case's submission is not yet approved
     "dialog:submission_moderate": (MANAGE_POST_ONLY, MANAGE_DONE),
     "dialog:submission_redact": (MANAGE_POST_ONLY, MANAGE_DONE),
     "dialog:submission_focus_area": (MANAGE_POST_ONLY, MANAGE_DONE),
     "dialog:submission_action": (MANAGE_POST_ONLY, MANAGE_DONE),
     "dialog:submission_walk_stop": (MANAGE_POST_ONLY, MANAGE_DONE),
-    "dialog:submission_photo": (READ, LOGIN_NO_METHOD),
+    "dialog:submission_photo": (MANAGE, LOGIN_NO_METHOD),
     # dialog (public)
     "dialog_public:index": (PUBLIC, NO_METHOD),
     "dialog_public:submit": (PUBLIC, BAD_REQUEST),  # an empty POST lacks the signed form token

@@ -37,6 +37,23 @@ def test_only_coordinators_moderate_and_export(personas, login, campaign, place)
     assert Submission.objects.get().status == "pending"
 
 
+@pytest.mark.parametrize("role", ["unit_editor", "partner", "reader"])
+def test_unmoderated_text_is_only_for_those_who_moderate(personas, login, campaign, place, role):
+    pending = submit_direct(campaign, place=place, status="pending", text="Ogranskad text")
+    approved = submit_direct(campaign, place=place, status="approved", text="Godkänd text")
+    client = login(personas[role])
+    assert client.get(reverse("dialog:moderation_queue", args=[campaign.pk])).status_code == 403
+    assert client.get(reverse("dialog:submission_detail", args=[pending.pk])).status_code == 403
+    assert client.get(reverse("dialog:submission_detail", args=[approved.pk])).status_code == 200
+    listing = client.get(reverse("dialog:submission_list", args=[campaign.pk])).content.decode()
+    assert "Godkänd text" in listing and "Ogranskad text" not in listing
+    overview = client.get(reverse("dialog:campaign_detail", args=[campaign.pk])).content.decode()
+    assert reverse("dialog:moderation_queue", args=[campaign.pk]) not in overview
+    coordinator = login(personas["coordinator"])
+    listing = coordinator.get(reverse("dialog:submission_list", args=[campaign.pk])).content.decode()
+    assert "Godkänd text" in listing and "Ogranskad text" in listing
+
+
 def test_the_queue_shows_pending_and_approval_moves_it_out(personas, login, campaign, place):
     submission = submit_direct(campaign, place=place, status="pending", text="Väntande text")
     client = login(personas["coordinator"])
