@@ -161,6 +161,7 @@ AXES_CLIENT_IP_CALLABLE = "trygg.accounts.throttling.no_client_address"
 AXES_CLIENT_STR_CALLABLE = "trygg.accounts.throttling.client_str"
 AXES_LOCKOUT_CALLABLE = "trygg.accounts.throttling.lockout_response"
 AXES_ENABLE_ADMIN = False  # its attempt tables stay empty with the cache handler
+AXES_VERBOSE = False  # no start-up banner on every manage.py command
 # axes.W006 asks for locking by address too: we lock by user name on purpose (no addresses are processed).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
@@ -260,6 +261,8 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+if not REDIS_URL:  # one process in development: its local-memory cache counts login attempts correctly
+    SILENCED_SYSTEM_CHECKS.append("axes.W001")
 
 TASKS = {
     "default": {
