@@ -20,18 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-APPS = (
-    "accounts",
-    "places",
-    "plans",
-    "indicators",
-    "situation",
-    "walks",
-    "dialog",
-    "assessments",
-    "publishing",
-    "operations",
-)
+from django.conf import settings
+
+# Every installed trygg app, read from the settings: a new app is walked without being listed here.
+APPS = tuple(name.split(".")[1] for name in settings.INSTALLED_APPS if name.startswith("trygg."))
 
 
 @dataclass
