@@ -10,9 +10,12 @@ runs ``G_Local(star=True, transform="B", permutations=0)``: analytical z-scores 
 result is checked against ours.
 
 --monte-carlo runs only the inference comparison (default 1 000 000 incidents, resolution 9, the fixed
-bounding-box study area, 999 simulations): our exact conditional p-values, our Monte Carlo (per-cell draws,
-the default, and full multinomial re-placement, "monte_carlo_joint"), our vectorised esda-style permutation
-and esda's G_Local(star=True, permutations=999), each timed once; prints the ratios and how far our permutation p-values lie from esda's in units of their sampling SD.
+bounding-box study area, 999 simulations): our conditional Monte Carlo ("monte_carlo": 999 full multinomial
+re-placements of all incidents, sparse weights × (cells × simulations)), our exact conditional p-values, the
+per-cell draw of the same tallies ("monte_carlo_per_cell", a cross-check), our vectorised esda-style
+permutation, and esda's G_Local(star=True, permutations=999) on the same cells and weights. Ours best of
+--repeat, esda best of 2; prints the load average, the ratios, how far our permutation p-values lie from
+esda's in units of their sampling SD, and whether the target (Monte Carlo ≤ 2 s and ≥ 20× esda) is met.
 
 --with-permutations adds the column "esda default (999 permutationer)": the classic W path with G_Local's
 default 999 conditional permutations (pseudo p-values, which our module does not compute), timed once, at
@@ -182,7 +185,9 @@ def best_of(repeat: int, fn, *args):
     return best, result
 
 
-def monte_carlo(n: int, resolution: int, k: int, permutations: int = 999) -> None:
+def monte_carlo(n: int, resolution: int, k: int, permutations: int = 999, repeat: int = 3) -> None:
+    import os
+
     import esda
     import libpysal
 
@@ -192,41 +197,48 @@ def monte_carlo(n: int, resolution: int, k: int, permutations: int = 999) -> Non
     area = np.union1d(bbox_cells(resolution), unique)
     hotspots.gi_star(unique, counts, k=k, study_area=area, inference="normal")  # weights into the cache
     times, results = {}, {}
-    for inference in ("exact", "monte_carlo", "monte_carlo_joint", "permutation"):
-        t0 = time.perf_counter()
-        results[inference] = hotspots.gi_star(
-            unique, counts, k=k, study_area=area, inference=inference, permutations=permutations, seed=1
+    for inference in ("monte_carlo", "exact", "monte_carlo_per_cell", "permutation"):
+        times[inference], results[inference] = best_of(
+            repeat,
+            lambda inference=inference: hotspots.gi_star(
+                unique, counts, k=k, study_area=area, inference=inference, permutations=permutations, seed=1
+            ),
         )
-        times[inference] = time.perf_counter() - t0
     area_list = area.tolist()
     index = {cell: i for i, cell in enumerate(area_list)}
     w = libpysal.weights.W(_neighbour_dict(area_list, index, k), silence_warnings=True)
     y = results["exact"].counts
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        t0 = time.perf_counter()
-        g = esda.G_Local(y, w, transform="B", star=True, permutations=permutations, seed=1)
-        t_esda = time.perf_counter() - t0
+        t_esda, g = best_of(
+            2, lambda: esda.G_Local(y, w, transform="B", star=True, permutations=permutations, seed=1)
+        )
     sd = np.sqrt(2 * np.maximum(g.p_sim * (1 - g.p_sim), 1e-3) / permutations)
     dev = np.abs(results["permutation"].p - g.p_sim) / sd
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     print(
-        f"{n:,} incidents, resolution {resolution}, k = {k}, {area.size:,} cells, {permutations} simulations"
+        f"{n:,} incidents, resolution {resolution}, k = {k}, {area.size:,} cells, {permutations} simulations; "
+        f"load average {load}"
     )
-    print(f"esda G_Local(star=True, permutations={permutations}): {t_esda:.2f} s")
+    print(f"esda G_Local(star=True, permutations={permutations}): {t_esda:.2f} s (best of 2)")
     for inference, seconds in times.items():
         print(
-            f"ours {inference:<12} {seconds:7.3f} s   {t_esda / seconds:6.1f}x esda   {results[inference].class_counts()}"
+            f"ours {inference:<20} {seconds:7.3f} s  {t_esda / seconds:6.1f}x esda  "
+            f"{results[inference].class_counts()}"
         )
     print(
         f"permutation p vs esda p_sim: largest |diff| {np.abs(results['permutation'].p - g.p_sim).max():.3f}, "
         f"largest |diff|/SD {dev.max():.1f}, mean diff {np.mean(results['permutation'].p - g.p_sim):+.4f}"
     )
-    for inference in ("monte_carlo", "monte_carlo_joint"):
+    for inference in ("monte_carlo", "monte_carlo_per_cell"):
         mc_vs_exact = np.abs(results[inference].p - results["exact"].p).max()
         print(f"{inference} p vs exact p: largest |diff| {mc_vs_exact:.3f}")
-    target = t_esda / times["monte_carlo"]
-    verdict = "met" if times["monte_carlo"] <= 2.0 and target >= 20 else "NOT met"
-    print(f"target (Monte Carlo <= 2 s and >= 20x esda): {verdict}")
+    seconds = times["monte_carlo"]
+    verdict = "met" if seconds <= 2.0 and t_esda / seconds >= 20 else "NOT met"
+    print(
+        f"target (Monte Carlo by re-placement <= 2 s and >= 20x esda): {verdict} "
+        f"({seconds:.3f} s, {t_esda / seconds:.1f}x)"
+    )
 
 
 def main() -> None:
@@ -248,7 +260,7 @@ def main() -> None:
     args = parser.parse_args()
     k = args.k
     if args.monte_carlo:
-        monte_carlo(max(args.sizes), args.resolution, k)
+        monte_carlo(max(args.sizes), args.resolution, k, repeat=min(args.repeat, 3))
         return
 
     area_fixed = bbox_cells(args.resolution)

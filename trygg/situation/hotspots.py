@@ -343,8 +343,8 @@ def gi_star(
 
     - ``inference="exact"`` (default): the conditional test of "the N incidents fell among the study-area
       cells at random" (equal probabilities, or proportional to ``exposure``), in closed form;
-    - ``"monte_carlo"``: the same null simulated ``permutations`` times (pseudo p-values), drawn per cell;
-      ``"monte_carlo_joint"``: the same by full multinomial re-placements of all incidents (slower; the check);
+    - ``"monte_carlo"``: the same null simulated by ``permutations`` re-placements of all incidents (pseudo
+      p-values); ``"monte_carlo_per_cell"``: each cell's tallies drawn from their law (a cross-check);
     - ``"permutation"``: esda's conditional randomisation (pseudo p-values; ``exposure`` not used);
     - ``"normal"``: the normal approximation (overclaims on sparse counts; kept for comparison).
 
@@ -399,8 +399,8 @@ def gi_star(
         if inference == "exact":
             inf = exact_inference(x, nb.matrix, probabilities)
         else:
-            joint = inference == "monte_carlo_joint"
-            inf = monte_carlo_inference(x, nb.matrix, probabilities, permutations, seed, joint=joint)
+            per_cell = inference == "monte_carlo_per_cell"
+            inf = monte_carlo_inference(x, nb.matrix, probabilities, permutations, seed, per_cell=per_cell)
     # Hot or cold by the tail the observation lies in (with exposure the expected count differs per cell).
     direction = np.sign(inf.p_cold - inf.p_hot)
     return GiStarResult(
