@@ -1,8 +1,8 @@
 """Must-show of issue 9: nothing the dashboard or its downloads publish lets a reader work a hidden small
 count back out.
 
-The attack reads only what is published (the page's table, the CSV, the XLSX, for every breakdown of the
-indicator), plus what the app itself holds and shows elsewhere (the population of each region, the län each
+The attack reads only what is published (the page's table, the points its chart draws, the CSV, the XLSX, for
+every breakdown of the indicator; and section 3 of the follow-up report: its charts and drafted text), plus what the app itself holds and shows elsewhere (the population of each region, the län each
 kommun belongs to). It then tries: subtraction (a total minus its shown parts, a län minus its shown
 kommuner), every combination of the hidden values consistent with all relations ("<5" meaning 0–4, ".."
 at least 5), and a rate turned back into a count with `count_from_rate`. The same attack run on what
@@ -17,10 +17,11 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from trygg.indicators import charts, report_section
 from trygg.indicators.analysis import count_from_rate
 from trygg.indicators.models import Indicator, Observation, Region
 
-from .builders import html_table, local_indicator, observe
+from .builders import html_table, load_demo_plan, local_indicator, observe
 
 LIMIT = 5
 COUNTY, KOMMUNER = "98", ("9801", "9802", "9803")
@@ -72,11 +73,26 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _published(client, indicator: str, breakdowns, regions, compare=()) -> dict:
-    """(period, region code or column label, breakdown) -> shown text, from page, CSV and XLSX; every
-    source must agree on every cell."""
+def spy_on_charts(monkeypatch) -> list[dict]:
+    """Record the data every chart is drawn from (a reader can measure a drawn point off the chart)."""
+    drawn: list[dict] = []
+    for name in ("line_chart_rates", "ntu_chart", "category_counts_chart"):
+        real = getattr(charts, name)
+
+        def wrapper(data, *args, real=real, name=name, **kwargs):
+            drawn.append({"chart": name, "data": {label: list(points) for label, points in data.items()}})
+            return real(data, *args, **kwargs)
+
+        monkeypatch.setattr(charts, name, wrapper)
+    return drawn
+
+
+def _published(client, indicator: str, breakdowns, regions, compare=(), monkeypatch=None) -> dict:
+    """(period, region code or column label, breakdown) -> shown text, from page, chart, CSV and XLSX;
+    every source must agree on every cell (a point the chart draws must be the number the table shows)."""
     names = {r.short_name or r.name: r.code for r in Region.objects.all()}
     out: dict = {}
+    drawn = spy_on_charts(monkeypatch) if monkeypatch else None
 
     def put(key, text):
         assert out.setdefault(key, text) == text, (key, out[key], text)
@@ -85,11 +101,22 @@ def _published(client, indicator: str, breakdowns, regions, compare=()) -> dict:
         params = {"indicator": indicator, "regions": list(regions), "compare": list(compare)}
         if breakdown:
             params["breakdown"] = breakdown
+        if drawn is not None:
+            drawn.clear()
         page = client.get(reverse("indicators:dashboard"), params).content.decode()
         header, *rows = html_table(page, "values")
         for row in rows:
             for label, text in zip(header[1:], row[1:], strict=True):
                 put((row[0], names.get(label, label), breakdown), text.split("±")[0].strip())
+        if drawn is not None:
+            assert drawn, "the page draws its chart"
+            for chart in drawn:
+                for label, points in chart["data"].items():
+                    for year, value, *_interval in points:
+                        shown = out[(str(year), names.get(label, label), breakdown)]
+                        # a hidden cell is not drawn; a drawn point is the number the table shows
+                        assert (value is None) == (_number(shown) is None), (label, year, value, shown)
+                        assert value is None or value == pytest.approx(_number(shown)), (label, year)
         response = client.get(reverse("indicators:export_csv"), params)
         for line in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"):
             put((line["Period"], line["Regionkod"] or line["Region"], breakdown), line["Visas som"])
@@ -183,9 +210,17 @@ def small_counts_from_rates(published: dict) -> dict:
 # --- the tests -------------------------------------------------------------------------------------------
 
 
-def test_no_hidden_count_can_be_recovered_from_the_page_csv_or_xlsx(personas, login, sensitive):
+def test_no_hidden_count_can_be_recovered_from_the_page_chart_csv_or_xlsx(
+    personas, login, sensitive, monkeypatch
+):
     client = login(personas["reader"])
-    published = _published(client, "LOKAL.prov_vinr", ["", "kön=K", "kön=M"], ["1482", COUNTY, *KOMMUNER])
+    published = _published(
+        client,
+        "LOKAL.prov_vinr",
+        ["", "kön=K", "kön=M"],
+        ["1482", COUNTY, *KOMMUNER],
+        monkeypatch=monkeypatch,
+    )
     hidden = {k for k, t in published.items() if t in (f"<{LIMIT}", "..")}
     # The small counts are hidden, and so is at least one cell beside each of them.
     assert published[("2023", "1482", "kön=K")] == "<5"
@@ -204,10 +239,12 @@ def test_the_attack_succeeds_on_primary_suppression_alone(sensitive):
 
 
 def test_a_rate_that_gives_a_small_count_back_is_hidden_and_so_is_a_median_over_it(
-    personas, login, sensitive
+    personas, login, sensitive, monkeypatch
 ):
     client = login(personas["reader"])
-    published = _published(client, "LOKAL.prov_takt", [""], ["1482"], compare=["kommungrupp"])
+    published = _published(
+        client, "LOKAL.prov_takt", [""], ["1482"], compare=["kommungrupp"], monkeypatch=monkeypatch
+    )
     assert published[("2023", "1482", "")] == ".."
     assert published[("2023", "Provgrupp, median", "")] == ".."
     assert _number(published[("2022", "1482", "")]) == 25.5
@@ -260,3 +297,95 @@ def test_the_data_migration_flags_local_indicators_sensitive_and_national_not(se
     import_module("trygg.indicators.migrations.0006_indicator_sensitive_data").set_sensitive(apps, None)
     assert Indicator.objects.get(pk=counts.pk).sensitive is True
     assert Indicator.objects.get(pk=national.pk).sensitive is False
+
+
+# --- section 3 of the follow-up report -------------------------------------------------------------------
+
+REPORT_CATEGORIES = {  # a sensitive national series: every category shown and the total from the same series
+    2022: {"Våldsbrott": 8, "Stöld- och tillgreppsbrott": 40, "Skadegörelsebrott": 12},
+    2023: {"Våldsbrott": 3, "Stöld- och tillgreppsbrott": 50, "Skadegörelsebrott": 12},
+}
+
+
+@pytest.fixture
+def report_case(db, regions):
+    from trygg.plans.models import FollowUp
+
+    load_demo_plan()
+    follow_up = FollowUp.objects.select_related("plan__municipality").get(
+        plan__slug="trygg-i-kungalv", year=2023
+    )
+    counts = Indicator.objects.create(
+        code="BRA.anmalda_brott", title="Anmälda brott", unit="antal", sensitive=True
+    )
+    population, _ = Indicator.objects.get_or_create(
+        code="N01951", defaults={"title": "Folkmängd", "unit": "antal"}
+    )
+    kungalv = Region.objects.get(code="1482")
+    rows = []
+    for year, categories in REPORT_CATEGORIES.items():
+        rows.append(observe(counts, kungalv, year, sum(categories.values())))
+        rows.append(observe(population, kungalv, year, POPULATION))
+        rows += [
+            observe(counts, kungalv, year, v, breakdown=f"brottskategori={c}") for c, v in categories.items()
+        ]
+    Observation.objects.bulk_create(rows)
+    return follow_up, counts
+
+
+def report_published(follow_up, monkeypatch) -> tuple[dict, dict, str]:
+    """What section 3 publishes: per year the drawn category counts (None = left out), the total count a
+    reader gets back from the drawn rate and the population, and the drafted text."""
+    drawn = spy_on_charts(monkeypatch)
+    report_section.current_analysis_blocks(follow_up)
+    draft = report_section.draft_for(follow_up)
+    categories: dict = {}
+    totals: dict = {}
+    for chart in drawn:
+        for label, points in chart["data"].items():
+            for year, value, *_rest in points:
+                if chart["chart"] == "category_counts_chart":
+                    categories.setdefault(year, {})[label.casefold()] = value
+                elif chart["chart"] == "line_chart_rates" and value is not None:
+                    totals[year] = round(count_from_rate(value, POPULATION))
+    return categories, totals, draft
+
+
+def recovered_from_report(categories: dict, totals: dict) -> dict:
+    """(year, category) -> value for every left-out category that the total and the shown categories pin
+    down: every combination of the hidden values (0 up to the total) that adds up to the total is tried."""
+    found = {}
+    for year, shown in categories.items():
+        if year not in totals:
+            continue
+        hidden = [name for name, v in shown.items() if v is None]
+        rest = totals[year] - sum(v for v in shown.values() if v is not None)
+        solutions = [
+            combo for combo in itertools.product(range(rest + 1), repeat=len(hidden)) if sum(combo) == rest
+        ]
+        for i, name in enumerate(hidden):
+            values = {s[i] for s in solutions}
+            if len(values) == 1:
+                found[(year, name)] = values.pop()
+    return found
+
+
+def test_no_hidden_category_can_be_recovered_from_report_section_three(report_case, monkeypatch):
+    follow_up, _counts = report_case
+    categories, totals, draft = report_published(follow_up, monkeypatch)
+    assert categories[2023]["våldsbrott"] is None  # the small one is left out …
+    assert sum(v is None for v in categories[2023].values()) >= 2  # … and so is another beside it
+    assert categories[2022] == {k.casefold(): v for k, v in REPORT_CATEGORIES[2022].items()}  # nothing small
+    assert recovered_from_report(categories, totals) == {}
+    assert "Värden under 5 redovisas inte" in draft
+    # The draft quotes no hidden value: every "från X till Y" it gives for a category is drawn too.
+    for name, shown in categories[2023].items():
+        if shown is None:
+            assert f"{name} (från" not in draft and f"anmälda {name} har" not in draft
+
+
+def test_the_report_attack_succeeds_when_only_the_small_category_is_left_out(report_case, monkeypatch):
+    follow_up, counts = report_case
+    Indicator.objects.filter(pk=counts.pk).update(sensitive=False)  # primary suppression only
+    categories, totals, _draft = report_published(follow_up, monkeypatch)
+    assert recovered_from_report(categories, totals) == {(2023, "våldsbrott"): 3}
