@@ -528,6 +528,7 @@ def test_thirty_to_twelve_is_not_called_significant_while_the_interval_holds_one
     # Clopper–Pearson interval was 0.23–1.006.
     result = poisson_change_test(30, 12, exposure_prev=10_000, exposure_curr=8_000)
     assert result.p_value == pytest.approx(two_sided_exact_p(12, 42, Fraction(8_000, 18_000)), rel=1e-9)
+    assert result.p_value >= 0.05  # and the interval holds 1: the two agree
     assert result.ci_low < 1 < result.ci_high
     assert not result.significant
 
@@ -548,6 +549,7 @@ def test_significance_and_the_interval_never_disagree(a, b, exposure_ratio, alph
     excludes_one = result.ci_high < 1 or result.ci_low > 1
     # At the boundary p == alpha both sides are "not significant"; floats can differ there by 1e-12.
     if abs(result.p_value - alpha) > 1e-9:
+        assert (result.p_value < alpha) == excludes_one, (result.p_value, result.ci)
         assert result.significant == excludes_one, (result.p_value, result.ci)
 
 
@@ -557,3 +559,66 @@ def test_significance_and_the_interval_agree_with_over_dispersion_too(a, b, esti
     excludes_one = result.ci_high < 1 or result.ci_low > 1
     if abs(result.p_value - result.alpha) > 1e-9:
         assert result.significant == excludes_one, (result.p_value, result.ci)
+
+
+# --- the demo series vary more than counting noise, as real series do --------------------------------------
+
+
+def _demo_count_series() -> dict[str, tuple[list[tuple[int, int]], dict[int, float] | None]]:
+    """Every demo count series of trygg/demo (Kungälv's and riket's totals from rate × population, and
+    Kungälv's categories), read straight from the YAML file the demo loads."""
+    from pathlib import Path
+
+    import yaml
+
+    import trygg
+
+    path = Path(trygg.__file__).parent / "demo" / "data" / "indicators" / "demo_indicators.yaml"
+    demo = {e["code"]: e for e in yaml.safe_load(path.read_text(encoding="utf-8"))["demo"]}
+
+    def by_year(values: dict) -> dict[int, float]:
+        return {int(str(year).rstrip("p")): v for year, v in values.items()}
+
+    population = {r: by_year(v) for r, v in demo["DEMO.folkmangd"]["series"].items()}
+    out = {}
+    for region, rates in demo["DEMO.anmalda_brott_per_100k"]["series"].items():
+        counts = [(y, round(r * population[region][y] / 100_000)) for y, r in sorted(by_year(rates).items())]
+        out[f"total {region}"] = (counts, population[region])
+    for key, regions in demo["DEMO.anmalda_brott_kategori"]["breakdowns"].items():
+        out[key] = (sorted(by_year(regions["1482"]).items()), None)
+    return out
+
+
+def _pearson_dispersion_by_optimiser(series, exposure) -> float:
+    """Quasi-Poisson dispersion computed another way: the Poisson log-likelihood of a quadratic path in the
+    year (with log exposure as offset) maximised by scipy's BFGS, then Pearson chi-square / (n - 3)."""
+    from scipy import optimize
+
+    years = np.array([y for y, _ in series], dtype=float)
+    counts = np.array([c for _, c in series], dtype=float)
+    offset = np.log([exposure[int(y)] for y in years]) if exposure else np.zeros(years.size)
+    t = (years - years.mean()) / years.std()
+    design = np.column_stack([np.ones_like(t), t, t * t - np.mean(t * t)])
+
+    def negative_log_likelihood(beta):
+        eta = design @ beta + offset
+        return float(np.sum(np.exp(eta) - counts * eta))
+
+    start = np.array([np.log(counts.mean()) - offset.mean(), 0.0, 0.0])
+    beta = optimize.minimize(negative_log_likelihood, start, method="BFGS", options={"gtol": 1e-10}).x
+    mu = np.exp(design @ beta + offset)
+    return float(np.sum((counts - mu) ** 2 / mu) / (counts.size - 3))
+
+
+def test_the_demo_series_are_over_dispersed_relative_to_poisson():
+    """Issue 9: the demo series once varied less than counting noise (dispersion 0.21), so a four-point trend
+    got p = 4e-24. Every demo count series must now vary more than Poisson noise: a dispersion estimate > 1,
+    by the app's estimator and by an independent fit."""
+    series = _demo_count_series()
+    assert len(series) == 7  # two totals, five categories
+    for name, (counts, exposure) in series.items():
+        estimate = count_dispersion(counts, exposure)
+        assert estimate.years == len(counts) >= 5
+        independent = _pearson_dispersion_by_optimiser(counts, exposure)
+        assert estimate.estimate == pytest.approx(independent, rel=1e-3), name
+        assert estimate.estimate > 1 and estimate.adjusts, (name, estimate)
