@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from trygg.indicators.secondary_suppression import Relation, protect
 from trygg.lib.geo import (
     H3_RESOLUTIONS,
     aggregate_to_parents,
@@ -340,15 +341,24 @@ def map_payload(
         permit_status=CameraSite.PermitStatus.REMOVED
     )
     k = suppress_below() if restricted else 0
+    counts = {
+        "total": totals["total"],
+        "on_map": totals["on_map"],
+        "not_on_map": totals["total"] - totals["on_map"],
+    }
+    if k:  # the small-count rule for the totals too: total = on_map + not_on_map, so hide a second one
+        # (a zero discloses nobody and stays; protect would hide it and with it the other part)
+        shown = protect(
+            {key: n or None for key, n in counts.items()}, [Relation("total", ("on_map", "not_on_map"))], k
+        )
+        counts = {key: None if n and shown.hidden(key) else n for key, n in counts.items()}
     return {
         "meta": {
             "start": filt.start.isoformat(),
             "end": filt.end.isoformat(),
             "resolution": scale.resolution,
             "scale": wording.area_text(scale),
-            "total": totals["total"],
-            "on_map": totals["on_map"],
-            "not_on_map": totals["total"] - totals["on_map"],
+            **counts,
             "hotspot_classes": result.class_counts(),
             "municipalities": [m.name for m in municipalities],
             "restricted": restricted,
@@ -501,7 +511,8 @@ def map_view(
     resolution = resolution_for_zoom(view.zoom) if not wants_points else 9
     data = fine if resolution == 9 else cell_counts_cached(filt, resolution, version)
     inside = np.flatnonzero(_in_box(data["lats"], data["lons"], view.bbox))
-    shown = [i for i in inside if data["counts"][i] >= k]
+    visible = ~suppressed_cells(data["counts"], k) if k else np.ones(len(data["counts"]), dtype=bool)
+    shown = [i for i in inside if visible[i]]
     payload.update(
         mode="cells",
         resolution=resolution,
@@ -514,6 +525,42 @@ def map_view(
         },
     )
     return payload
+
+
+def suppressed_cells(counts: np.ndarray, limit: int) -> np.ndarray:
+    """Which cells of the whole filter (at one resolution) to hide from roles that may not see single
+    incidents. Primary: every count below ``limit``. Complementary, as on the table page: the map's totals
+    (``on_map``, shown when not small) equal the sum of all cells, so while the hidden counts could be
+    worked back from it (one hidden cell, or hidden cells whose only possible values are known: a hidden
+    cell holds 1 … limit − 1 incidents, a complementary one at least ``limit``), the smallest shown cell is
+    hidden too. Decided over the whole filter, never per view, so panning cannot undo it."""
+    primary = counts < limit
+    hidden = primary.copy()
+    while hidden.any() and not hidden.all() and _disclosed(counts, primary, hidden, limit):
+        shown = np.flatnonzero(~hidden)
+        hidden[shown[np.argmin(counts[shown])]] = True
+    return hidden
+
+
+def _disclosed(counts: np.ndarray, primary: np.ndarray, hidden: np.ndarray, limit: int) -> bool:
+    """True when some hidden count has one possible value given their sum (the total minus the shown
+    cells): each lies in [1, limit − 1] (primary) or [limit, ∞) (complementary)."""
+    idx = np.flatnonzero(hidden)
+    if len(idx) == 1:
+        return True
+    total = int(counts[idx].sum())
+    low = np.where(primary[idx], 1, limit)
+    high = np.where(primary[idx], limit - 1, np.inf)
+    infinite = np.isinf(high)
+    # the largest the other hidden cells can hold together (unbounded when another is complementary)
+    others_high = np.where(
+        (int(infinite.sum()) - infinite) > 0,
+        np.inf,
+        float(high[~infinite].sum()) - np.where(infinite, 0, high),
+    )
+    least = np.maximum(low, total - others_high)
+    most = np.minimum(high, total - (low.sum() - low))
+    return bool(np.any(least >= most))
 
 
 POINT_FIELDS = ["id", "lat", "lon", "category", "when", "place", "source", "municipality"]

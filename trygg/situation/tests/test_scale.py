@@ -94,6 +94,31 @@ def test_readers_get_cells_only_and_small_cells_are_suppressed(personas, login, 
     )
 
 
+def test_a_small_cell_cannot_be_worked_back_from_the_total_shown_to_readers(
+    personas, login, kungalv, make_incident, settings
+):
+    """Totals shown beside the cells (on_map) equal the sum of every cell, so one hidden cell would be the
+    total minus the shown ones: the next smallest cell is hidden too. Small totals are hidden as well."""
+    settings.TRYGG_SUPPRESS_BELOW = 5
+    today = timezone.localdate()
+    for name, n in (("Vita fläcken", 12), ("Rollsbo", 7), ("Ytterbyskolan", 1)):
+        for d in range(n):
+            make_incident("brand", at(today - dt.timedelta(days=2 + d), 3), place=name)
+    reader = login(personas["reader"])
+    layers = reader.get(reverse("situation:map_data")).json()["meta"]
+    cells = view(reader, bbox=KUNGALV_BOX, zoom=16)
+    assert layers["on_map"] == 20 and cells["mode"] == "cells"
+    assert cells["cells"]["n"] == [12] and cells["hidden_cells"] == 2  # 7 is hidden with the 1
+    few = {"start": str(today - dt.timedelta(days=2)), "end": str(today)}  # one at each place
+    meta = reader.get(reverse("situation:map_data"), few).json()["meta"]
+    assert meta["total"] is None and meta["on_map"] is None
+    assert meta["not_on_map"] == 0  # a zero discloses nobody
+
+    partner = login(personas["partner"])  # works the lägesbild: every incident, exact totals
+    assert view(partner, bbox=KUNGALV_BOX, zoom=13)["in_view"] == 20
+    assert partner.get(reverse("situation:map_data"), few).json()["meta"]["total"] == 3
+
+
 def test_a_cell_count_does_not_depend_on_where_the_view_edge_cuts_it(personas, login, many):
     client = login(personas["reader"])  # cells, never points
     whole = view(client, bbox=KUNGALV_BOX, zoom=14)
