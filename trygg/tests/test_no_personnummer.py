@@ -1,0 +1,183 @@
+"""No personnummer gets in through any web form that edits a municipality's object. The forms come from the
+tenant-isolation cases (every URL with an id, read from the URL resolver): each one that shows a POST form
+with a declared free-text field (FREE_TEXT_FIELDS of any model) is filled as it stands, with a valid-checksum
+personnummer written into every such field, and sent back. Afterwards no text column of any model holds it,
+and the placeholder shows the form did write. The other routes (plan import JSON/XLSX, local CSV, commands,
+admin) are tried per app in test_pii_routes.py; the write path itself field by field in test_free_text.py."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.urls import reverse
+
+from trygg.accounts import writes
+from trygg.accounts.models import Role, Unit
+from trygg.conftest import make_user
+from trygg.tests.test_tenant_isolation import CASES
+
+PERSONNUMMER = "19811218-9876"
+REDACTED = "[borttaget: personnummer]"
+# The number as sent and as any normalising step might store it (machine columns such as digests are
+# searched for these, not with find_pii, which could see a personnummer in random hex).
+WRITTEN_FORMS = (PERSONNUMMER, PERSONNUMMER.replace("-", ""), PERSONNUMMER[2:])
+FREE_TEXT_NAMES = {
+    name
+    for model in apps.get_models()
+    if model.__module__.startswith("trygg.")
+    for name in writes.free_text_fields(model)
+}
+FORM_URLS = sorted(name for name in CASES if name.endswith(("_edit", "_create")))
+
+
+class PostForm(HTMLParser):
+    """The fields of the page's first POST form with a free-text field, as a browser would send them."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._form: dict | None = None
+        self._textarea: str | None = None
+        self._select: str | None = None
+        self._select_multiple = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and (a.get("method") or "").lower() == "post":
+            self._form = {"action": a.get("action"), "data": {}, "multi": {}, "texts": set(), "options": {}}
+        if self._form is None:
+            return
+        if tag == "option" and self._select:
+            value = a.get("value", "")
+            self._form["options"].setdefault(self._select, []).append(value)
+            if "selected" in a:
+                if self._select_multiple:
+                    self._form["multi"].setdefault(self._select, []).append(value)
+                else:
+                    self._form["data"][self._select] = value
+            return
+        if not a.get("name") or "disabled" in a:
+            return
+        data, name = self._form["data"], a["name"]
+        if tag == "input":
+            kind = (a.get("type") or "text").lower()
+            if kind in ("checkbox", "radio"):
+                if kind == "radio":  # a required choice; a checkbox is a free yes/no or a multiple choice
+                    self._form["options"].setdefault(name, []).append(a.get("value", "on"))
+                if "checked" in a:
+                    self._form["multi"].setdefault(name, []).append(a.get("value", "on"))
+            elif kind not in ("submit", "button", "file", "image", "reset"):
+                data[name] = a.get("value", "")
+                if kind == "date" and not data[name]:
+                    data[name] = "2024-03-01"  # what a person would pick for a required date
+                elif kind == "number" and not data[name]:
+                    data[name] = a.get("min") or "1"
+                elif kind in ("text", "search") and a.get("inputmode") != "decimal":
+                    self._form["texts"].add(name)
+        elif tag == "textarea":
+            self._textarea, data[name] = name, ""
+            self._form["texts"].add(name)
+        elif tag == "select":
+            self._select, self._select_multiple = name, "multiple" in a
+            if not self._select_multiple:
+                data[name] = ""
+
+    def handle_data(self, data):
+        if self._form is not None and self._textarea:
+            self._form["data"][self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form" and self._form is not None:
+            self.forms.append(self._form)
+            self._form = None
+
+
+def form_on(html: str) -> dict | None:
+    parser = PostForm()
+    parser.feed(html)
+    for form in parser.forms:
+        if form["texts"] & FREE_TEXT_NAMES:
+            return form
+    return None
+
+
+def stored_personnummer() -> list[str]:
+    found = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("trygg."):
+            continue
+        columns = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField | models.JSONField)
+        ]
+        for pk, *values in model._default_manager.values_list("pk", *columns):
+            found += [
+                f"{model._meta.label}#{pk}.{name}"
+                for name, value in zip(columns, values, strict=True)
+                if value is not None and any(form in str(value) for form in WRITTEN_FORMS)
+            ]
+    return found
+
+
+def redacted_count() -> int:
+    count = 0
+    for model in apps.get_models():
+        for name in writes.free_text_fields(model):
+            count += model._default_manager.filter(**{f"{name}__contains": REDACTED}).count()
+    return count
+
+
+def _point(municipality) -> dict:
+    from shapely.geometry import shape
+
+    point = shape(municipality.geometry).representative_point()
+    return {"lat": str(point.y).replace(".", ","), "lon": str(point.x)}
+
+
+# What a person must choose beyond the first option of each list (a kind that needs no linked record, a point).
+CHOICES = {
+    "assessments:evidence_create": lambda m: {"kind": "text"},
+    "walks:finding_create": _point,
+}
+
+
+@pytest.mark.parametrize("url_name", FORM_URLS)
+def test_no_web_form_stores_a_personnummer(client, municipality, url_name):
+    url = reverse(url_name, kwargs=CASES[url_name](municipality))
+    Unit.objects.get_or_create(municipality=municipality, name="Fältgruppen")  # a responsible unit to pick
+    client.force_login(make_user("samordnare-pnr", Role.COORDINATOR, municipality=municipality))
+    page = client.get(url)
+    assert page.status_code == 200, url
+    form = form_on(page.content.decode())
+    if form is None:
+        pytest.skip("the page has no free-text field")  # e.g. a delete confirmation
+    data, multi = dict(form["data"]), dict(form["multi"])
+    for name, options in form["options"].items():  # a required choice left empty: the first real one
+        chosen = [o for o in options if o]
+        if chosen and not data.get(name) and not multi.get(name):
+            if name in data:
+                data[name] = chosen[0]
+            else:
+                multi[name] = chosen[:1]
+    filled = sorted(form["texts"] & FREE_TEXT_NAMES)
+    data.update(CHOICES.get(url_name, lambda m: {})(municipality))
+    for name in filled:
+        data[name] = f"Ring {PERSONNUMMER} ({name})"
+    before = redacted_count()
+    response = client.post(form["action"] or url, {**data, **multi})
+    assert response.status_code in (200, 302), f"{url}: {response.status_code}"
+    assert stored_personnummer() == [], f"{url_name} stored a personnummer ({filled})"
+    form_errors = (
+        response.context.get("form").errors if response.context and response.context.get("form") else {}
+    )
+    assert redacted_count() > before, (
+        f"{url_name}: the form did not save (fields {filled}; {dict(form_errors)}); the test would prove nothing"
+    )
