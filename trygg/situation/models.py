@@ -194,8 +194,6 @@ class Incident(models.Model):
                 fields=["municipality", "source_organisation", "occurred_from"],
                 name="incident_muni_source_time",
             ),
-            # The data version (count and latest change per municipality) without reading the table.
-            models.Index(fields=["municipality", "updated_at"], name="incident_muni_updated"),
         ]
         verbose_name = _("händelse")
         verbose_name_plural = _("händelser")
@@ -217,6 +215,28 @@ class Incident(models.Model):
     @property
     def occurred_until(self) -> dt.datetime:
         return self.occurred_to or self.occurred_from
+
+
+class IncidentDataVersion(models.Model):
+    """The lägesbild's data version per municipality: a counter and the time of the last change to its
+    incidents. Database triggers (migration 0009) bump it on every insert, update and delete of an incident,
+    whatever the path (do_* actions, bulk writes, QuerySet.update, retention, the admin shell), in the same
+    transaction as the change. Caches of map data, table summaries and hotspot results are keyed on it, so
+    reading it is one primary-key lookup instead of counting the incidents on every request.
+
+    ``municipality_id`` is a plain column, not a foreign key: a municipality's incidents are deleted with it
+    and their delete trigger would otherwise re-create the row of a municipality being deleted."""
+
+    municipality_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("lägesbildens dataversion")
+        verbose_name_plural = _("lägesbildens dataversioner")
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {self.version}"
 
 
 class JointRecord(models.Model):

@@ -2,8 +2,8 @@
 
 Counts per cell are one SQL GROUP BY on the indexed h3 column; Gi* runs on the result (trygg.situation.
 hotspots, no Django) over the municipality's cells as study area. Hotspot results are cached per
-(period, resolution, filter) with the data version (incident count and last change) in the key, so a
-write anywhere makes old results unreachable in every process.
+(period, resolution, filter) with the data version (a counter per municipality that database triggers bump
+on every incident write) in the key, so a write makes old results unreachable in every process.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import h3.api.basic_int as h3_int
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from trygg.indicators.secondary_suppression import Relation, protect
@@ -33,7 +33,7 @@ from trygg.places.models import Municipality
 
 from . import hotspots, temporal, wording
 from .hotspot_inference import SCALES, choose_scale
-from .models import INCIDENT_MAX_WINDOW, MAPPABLE_PRECISIONS, CameraSite, Incident
+from .models import INCIDENT_MAX_WINDOW, MAPPABLE_PRECISIONS, CameraSite, Incident, IncidentDataVersion
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 DEFAULT_DAYS = 90
@@ -113,14 +113,16 @@ class IncidentFilter:
 
 def data_version(municipalities=None) -> tuple:
     """Changes whenever an incident (of these municipalities, objects or ids; default all) is added, changed
-    or deleted. Two queries on the (municipality, updated_at) index: the count reads the index only, the
-    latest change is one index lookup (together in one aggregate, SQLite would compare every row's time)."""
-    qs = Incident.objects.order_by()
+    or deleted: the counters that database triggers keep (models.IncidentDataVersion), read in one
+    primary-key query whatever the number of incidents. The change time is part of it, so a counter that
+    starts again (a test database flushed) never repeats an old version."""
+    qs = IncidentDataVersion.objects.order_by("municipality_id")
     if municipalities is not None:
         qs = qs.filter(municipality_id__in=sorted(getattr(m, "pk", m) for m in municipalities))
-    n = qs.count()
-    last = qs.aggregate(last=Max("updated_at"))["last"]
-    return (n, last.isoformat() if last else None)
+    return tuple(
+        (m, version, changed.isoformat() if changed else None)
+        for m, version, changed in qs.values_list("municipality_id", "version", "changed_at")
+    )
 
 
 def counts_per_cell(incidents: QuerySet[Incident], resolution: int) -> tuple[np.ndarray, np.ndarray]:

@@ -146,11 +146,10 @@ def test_partners_read_no_p_values_or_jargon_outside_the_appendix(scenario):
 
 def test_the_brief_uses_a_constant_number_of_queries(scenario, make_incident, django_assert_num_queries):
     municipality = scenario.municipality
-    # previous meeting, 2 × counts per (place, category), data version (count, latest change), counts per cell,
-    # places,
+    # previous meeting, 2 × counts per (place, category), data version, counts per cell, places,
     # focus areas, actions
     hotspot_cache.invalidate()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         build_brief(scenario, municipality, today=CURRENT)
     for day in range(40):
         make_incident(
@@ -161,9 +160,9 @@ def test_the_brief_uses_a_constant_number_of_queries(scenario, make_incident, dj
     Action.objects.create(
         municipality=scenario.municipality, kind="other", title="En till", due_date=dt.date(2024, 5, 1)
     )
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         build_brief(scenario, municipality, today=CURRENT)
-    with django_assert_num_queries(8):  # hotspots from the cache while the data is unchanged
+    with django_assert_num_queries(7):  # hotspots from the cache while the data is unchanged
         build_brief(scenario, municipality, today=CURRENT)
 
 

@@ -15,6 +15,7 @@ from trygg.situation.models import Category, Incident
 from trygg.situation.queries import (
     IncidentFilter,
     counts_per_cell,
+    data_version,
     hotspot_result,
     map_payload,
     weekday_hour_table,
@@ -147,3 +148,48 @@ def test_weekday_hour_table_spreads_windows_and_sums_to_the_count(kungalv, make_
 def test_a_filter_without_municipalities_matches_nothing(cluster):
     assert _MAY.incidents().count() == 0
     assert MAY.incidents().count() == 47
+
+
+def test_the_data_version_changes_with_every_kind_of_incident_write_in_that_municipality_only(
+    kungalv, ale, make_incident, django_assert_num_queries
+):
+    """Database triggers keep it, so every path counts: a save, QuerySet.update (which leaves updated_at
+    alone, as the retention job does), bulk_create and QuerySet.delete. Reading it is one query."""
+    Incident.objects.create(
+        municipality=ale,
+        category=Category.objects.get(slug="ovrigt"),
+        occurred_from=at("2024-05-02"),
+        location_precision=Incident.Precision.MUNICIPALITY,
+        origin="polisen",
+    )
+    seen = [data_version([kungalv])]
+    other = data_version([ale])
+    assert other  # Ale has a version of its own
+
+    def changed() -> bool:
+        with django_assert_num_queries(1):
+            now = data_version([kungalv])
+        fresh = now not in seen
+        seen.append(now)
+        return fresh
+
+    incident = make_incident("brand", at("2024-05-03", 22), place="Komarken")
+    assert changed()
+    Incident.objects.filter(pk=incident.pk).update(description="")
+    assert changed()
+    Incident.objects.bulk_create([Incident(**_copy(incident)) for _ in range(3)])
+    assert changed()
+    assert not changed()  # reading changes nothing
+    Incident.objects.filter(municipality=kungalv).delete()
+    assert changed()
+    assert data_version([ale]) == other  # Ale's caches stay valid
+    assert data_version([kungalv, ale]) == data_version([kungalv]) + other
+
+
+def _copy(incident: Incident) -> dict:
+    skip = {"id", "created_at", "updated_at"}
+    return {
+        f.attname: getattr(incident, f.attname)
+        for f in Incident._meta.concrete_fields
+        if f.attname not in skip
+    }

@@ -330,13 +330,13 @@ def test_the_map_data_endpoint_has_a_constant_number_of_queries(
     url = reverse("situation:map_data")
     view_url = reverse("situation:map_view")
     # session, user, roles, the user's municipalities, readable municipalities (the "Alla mina kommuner"
-    # choice), data version (count, latest change), places, totals, counts per cell (hotspots), cameras
+    # choice), data version (one row per municipality), places, totals, counts per cell (hotspots), cameras
     hotspot_cache.invalidate()
     cache.clear()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(url).json()
     # the view: the same first five, data version, counts per cell (r9), the points
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         small = client.get(view_url, {"zoom": 16}).json()
     today = timezone.localdate()
     names = ["Vita fläcken", "Komarken", "Kode busstation", "Munkegärdeskolan", "Rollsbo"]
@@ -344,9 +344,9 @@ def test_the_map_data_endpoint_has_a_constant_number_of_queries(
         make_incident("ordningsstorning", at(today - dt.timedelta(days=1 + i % 40), 22), place=names[i % 5])
     hotspot_cache.invalidate()
     cache.clear()
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         client.get(url).json()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         big = client.get(view_url, {"zoom": 16}).json()
     assert big["mode"] == small["mode"] == "points"
     assert len(big["points"]["rows"]) == len(small["points"]["rows"]) + 60
