@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from xml.etree import ElementTree as ET
@@ -339,11 +340,12 @@ def catalogue_rdf(items: list[Dataset], *, absolute: Callable[[str], str], catal
         "statistik och resultat av digital dialog.",
         lang="sv",
     )
-    publisher_municipality = Municipality.objects.filter(code=settings.TRYGG_MUNICIPALITY_CODE).first()
-    if publisher_municipality is None and items:
-        publisher_municipality = items[0].municipality
-    if publisher_municipality is not None:
-        agent(catalogue, publisher_municipality)
+    # The catalogue's publisher is a municipality that publishes in it (the one, or the one with the most
+    # datasets), never the installation's default municipality, which may publish nothing here.
+    counts = Counter(item.municipality.code for item in items)
+    if counts:
+        code = min(counts, key=lambda c: (-counts[c], c))
+        agent(catalogue, next(item.municipality for item in items if item.municipality.code == code))
     sub(catalogue, "dcterms:license", resource=licence())
     sub(catalogue, "dcterms:language", resource=LANGUAGE_SV)
     sub(catalogue, "foaf:homepage", resource=absolute("/oppet/"))
