@@ -25,7 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from trygg.accounts import tenancy
-from trygg.accounts.models import Organisation, Unit
+from trygg.accounts.models import Organisation
+from trygg.demo.users import demo_unit
 from trygg.lib.geo import cells_for_points
 from trygg.places.boundary import boundary_of, municipality_boundary
 from trygg.places.models import District, Municipality, Place
@@ -499,7 +500,7 @@ def load(
     categories = ensure_categories(acting_user)
     orgs = _organisations(municipality)
     units = {
-        name: Unit.objects.get_or_create(municipality=municipality, name=name)[0]
+        name: demo_unit(municipality, name, acting_user=acting_user)
         for name in (UNITS if full else ["Säkerhetsenheten"])
     }
     if full:

@@ -46,9 +46,17 @@ def load_users(municipalities: dict) -> list[User]:
                 user=user, municipality=municipalities[code], defaults={"role": role}
             )
         home = municipalities[next(iter(roles), "1482")]
-        user.units.set([Unit.objects.get_or_create(municipality=home, name=name)[0] for name in unit_names])
+        user.units.set([demo_unit(home, name) for name in unit_names])
         users.append(user)
     return users
+
+
+def demo_unit(municipality, name: str, *, acting_user=None) -> Unit:
+    """The municipality's unit with this name, created through plans.actions.do_create_unit when missing."""
+    from trygg.plans.actions import do_create_unit
+
+    found = Unit.objects.filter(municipality=municipality, name=name).first()
+    return found or do_create_unit(municipality, name, acting_user=acting_user).obj
 
 
 def describe(user: User) -> str:

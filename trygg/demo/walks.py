@@ -13,7 +13,8 @@ import datetime as dt
 
 from django.db import transaction
 
-from trygg.accounts.models import Organisation, Unit
+from trygg.accounts.models import Organisation
+from trygg.demo.users import demo_unit
 from trygg.places.models import Municipality, Place
 from trygg.walks.actions import do_add_stop, do_save_finding, do_save_measure, do_save_walk
 from trygg.walks.models import Finding, Measure, Walk
@@ -268,7 +269,7 @@ def load(municipality: Municipality, *, acting_user) -> str:
             description=spec["background"],
             demo=True,
         )
-        units = [Unit.objects.get_or_create(municipality=municipality, name=n)[0] for n in spec["units"]]
+        units = [demo_unit(municipality, n, acting_user=acting_user) for n in spec["units"]]
         walk, _ = do_save_walk(
             walk,
             organisations=[_organisation(k) for k in spec["organisations"]],
@@ -299,9 +300,7 @@ def load(municipality: Municipality, *, acting_user) -> str:
                     finding=finding,
                     title=title,
                     responsible_unit=(
-                        Unit.objects.get_or_create(municipality=municipality, name=unit_name)[0]
-                        if unit_name
-                        else None
+                        demo_unit(municipality, unit_name, acting_user=acting_user) if unit_name else None
                     ),
                     responsible_organisation=_organisation(org_key) if org_key else None,
                     due_date=due,
