@@ -91,15 +91,31 @@ class IncidentFilter:
         raw = json.dumps([str(self.start), str(self.end), self.resolution, self.as_key()], sort_keys=True)
         return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
-    def incidents(self) -> QuerySet[Incident]:
+    def incidents(
+        self, *, after: dt.datetime | None = None, before: dt.datetime | None = None
+    ) -> QuerySet[Incident]:
+        """The incidents whose time window overlaps the period. ``after``/``before``: inclusive bounds on
+        ``occurred_from`` that narrow the index range further (the table's keyset cursor)."""
         # The overlap test alone bounds occurred_from only from above, so an index range scan would start
         # at the oldest incident. No window is longer than INCIDENT_MAX_WINDOW (actions refuse longer
         # ones), so an incident overlapping the period starts at most that long before it: the extra lower
         # bound changes no result and lets the (municipality, occurred_from) index read only the period.
-        qs = (
-            Incident.objects.filter(municipality_id__in=self.municipalities)
-            .filter(occurred_from__gte=self.start_dt - INCIDENT_MAX_WINDOW)
-            .overlapping(self.start_dt, self.end_dt)
+        # Each side gets ONE bound (the tighter one): two bounds on one side make PostgreSQL multiply their
+        # selectivities, underestimate the rows and sort a whole period instead of reading the index in order.
+        lower = self.start_dt - INCIDENT_MAX_WINDOW
+        low = (
+            Q(occurred_from__gte=after)
+            if after is not None and after > lower
+            else Q(occurred_from__gte=lower)
+        )
+        high = (
+            Q(occurred_from__lte=before)
+            if before is not None and before < self.end_dt
+            else Q(occurred_from__lt=self.end_dt)
+        )
+        start = self.start_dt
+        qs = Incident.objects.filter(municipality_id__in=self.municipalities).filter(
+            low & high & (Q(occurred_to__gte=start) | Q(occurred_to__isnull=True, occurred_from__gte=start))
         )
         if self.categories:
             qs = qs.filter(category_id__in=self.categories)
@@ -202,8 +218,9 @@ def hotspot_features(result, *, suppress: int = 0, namer: wording.CellNamer | No
     are not sent: the map shows the counts per cell of the current view instead, so this layer stays the
     same size whatever the number of incidents. With ``suppress`` a count below it is sent as null."""
     keep = np.flatnonzero(result.significant())
+    names = namer.names(result.cells[keep]) if namer else [""] * len(keep)
     features = []
-    for i in keep:
+    for i, name in zip(keep, names, strict=True):
         count = int(result.counts[i])
         ring = [[round(lon, 5), round(lat, 5)] for lat, lon in h3_int.cell_to_boundary(int(result.cells[i]))]
         features.append(
@@ -213,7 +230,7 @@ def hotspot_features(result, *, suppress: int = 0, namer: wording.CellNamer | No
                 "properties": {
                     "kind": "hotspot",
                     "cell": cell_to_h3(int(result.cells[i])),
-                    "name": namer.name(int(result.cells[i])) if namer else "",
+                    "name": name,
                     "count": None if count < suppress else count,
                     "z": round(float(result.z[i]), 2),
                     "class": str(result.classes[i]),

@@ -10,9 +10,10 @@ import math
 from collections.abc import Iterable
 
 import h3.api.basic_int as h3_int
+import numpy as np
 from django.utils.translation import gettext_lazy as _
 
-from trygg.places.boundary import district_for_point
+from trygg.places.boundary import boundary_of
 
 from . import hotspots
 
@@ -66,6 +67,34 @@ class CellNamer:
         self.places = [p for p in places if getattr(p, "lat", None) is not None]
         self.districts = list(districts)
         self._inside: dict[int, dict[int, list[str]]] = {}
+        # Each district's boundary is looked up once (boundary_of keys its cache on the geometry's JSON,
+        # costly to build for every cell); names() finds the districts of many cells in one vectorised test.
+        self._district_boundaries = [
+            (d, boundary_of(d.geometry, d.name)) for d in self.districts if d.geometry
+        ]
+        self._district_of: dict[int, object] = {}
+
+    def _district_at(self, cell: int, lat: float, lon: float):
+        """The first district whose boundary holds the point (as places.boundary.district_for_point)."""
+        if cell in self._district_of:
+            return self._district_of[cell]
+        for district, boundary in self._district_boundaries:
+            if boundary.contains(lat, lon):
+                return district
+        return None
+
+    def names(self, cells) -> list[str]:
+        """name() of many cells; the district test runs once per district for all of them."""
+        cells = [int(c) for c in cells]
+        if cells and self._district_boundaries:
+            centres = np.array([h3_int.cell_to_latlng(c) for c in cells])
+            found = np.full(len(cells), -1)
+            for i, (_district, boundary) in enumerate(self._district_boundaries):
+                inside = boundary.contains_many(centres[:, 0], centres[:, 1]) & (found < 0)
+                found[inside] = i
+            for cell, i in zip(cells, found, strict=True):
+                self._district_of[cell] = self._district_boundaries[i][0] if i >= 0 else None
+        return [self.name(c) for c in cells]
 
     def _by_cell(self, resolution: int) -> dict[int, list[str]]:
         if resolution not in self._inside:
@@ -90,7 +119,7 @@ class CellNamer:
         nearest = min(self.places, key=lambda p: _distance_m(lat, lon, p.lat, p.lon), default=None)
         if nearest is not None and _distance_m(lat, lon, nearest.lat, nearest.lon) <= NEAR_METRES:
             return str(_("Nära %(place)s")) % {"place": nearest.name}
-        district = district_for_point(lat, lon, self.districts) if self.districts else None
+        district = self._district_at(cell, lat, lon)
         if district is not None:
             return str(_("I %(district)s")) % {"district": district.name}
         if nearest is not None:
