@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from trygg.places.models import Place
 from trygg.situation import queries
 from trygg.situation.brief import build_brief, meeting_figures
 from trygg.situation.hotspots import hotspot_cache
@@ -209,6 +210,50 @@ def test_keyset_pages_list_every_row_exactly_once_while_rows_are_added(
     assert len(seen) == len(set(seen))  # no row twice
     assert original <= set(seen)  # every row present when paging started, once
     assert pages >= 4
+
+
+@pytest.mark.parametrize("order", ["nyast", "aldst"])
+def test_keyset_pages_over_several_municipalities_merge_them_in_order_and_once(
+    client, kungalv, ale, make_incident, monkeypatch, order
+):
+    """A partner in Kungälv and Ale pages the union (?kommuner=alla): each municipality's page is read in
+    index order and the pages merged; every row comes once, in time order, whatever the mix, including
+    rows at the same instant in both."""
+    from trygg.accounts.models import Role
+    from trygg.conftest import grant, make_user
+    from trygg.situation.actions import LocationContext, apply_location
+    from trygg.situation.models import Category, Incident
+    from trygg.situation.views import overview
+
+    monkeypatch.setattr(overview, "TABLE_PAGE", 6)
+    today = timezone.localdate()
+    ale_torg = Place.objects.get(name="Ale torg")
+    made = []
+    for d in range(2, 22):
+        if d % 3:
+            made.append(make_incident("brand", at(today - dt.timedelta(days=d), 12), place="Komarken"))
+        if d % 2 or d == 6:  # day 6: both at the same instant
+            row = Incident(
+                category=Category.objects.get(slug="brand"),
+                occurred_from=at(today - dt.timedelta(days=d), 12),
+            )
+            apply_location(row, LocationContext.of(ale), place=ale_torg, lat=None, lon=None)
+            row.save()
+            made.append(row)
+    client.force_login(grant(make_user("polis-ab", Role.PARTNER, municipality=kungalv), ale, Role.PARTNER))
+    seen, cursor = [], None
+    for _ in range(20):
+        ids, cursor = _table_ids(
+            client, {"kommuner": "alla", "ordning": order, **({"efter": cursor} if cursor else {})}
+        )
+        seen += ids
+        if cursor is None:
+            break
+    by_pk = {i.pk: i for i in made}
+    assert sorted(seen) == sorted(by_pk)  # every row of both, once
+    keys = [(by_pk[pk].occurred_from, pk) for pk in seen]
+    assert keys == sorted(keys, reverse=order == "nyast")
+    assert {by_pk[pk].municipality_id for pk in seen[:6]} == {kungalv.pk, ale.pk}  # mixed on one page
 
 
 def test_stored_meeting_figures_equal_a_fresh_computation(personas, login, world, make_incident):

@@ -35,6 +35,7 @@ from trygg.places.models import Place
 from ..forms import FilterForm
 from ..hotspots import CLASS_LABELS_SV
 from ..minimisation import protected_summary, sees_single_incidents
+from ..models import Incident
 from ..permissions import can_write_situation, lagesbild_municipalities, readable_municipalities
 from ..queries import (
     IncidentFilter,
@@ -222,28 +223,52 @@ def cursor_of(incident) -> str:
     return f"{micros}_{incident.pk}"
 
 
+def _after(filt: IncidentFilter, cursor, oldest_first: bool):
+    """The filter's incidents after ``cursor`` (all when None), unordered."""
+    if cursor is None:
+        return filt.incidents()
+    # "After (when, pk)" written as a plain bound on occurred_from, which the filter merges with its own (one
+    # bound per side), minus the rows at the same instant up to pk. The plain bound is the index condition,
+    # so the scan starts at the cursor (an OR of the two would be a filter: page n would read n pages).
+    when, pk = cursor
+    if oldest_first:
+        return filt.incidents(after=when).exclude(occurred_from=when, pk__lte=pk)
+    return filt.incidents(before=when).exclude(occurred_from=when, pk__gte=pk)
+
+
 def keyset_page(filt: IncidentFilter, cursor, *, oldest_first: bool, size: int | None = None):
     """(rows, next cursor or None): the filter's incidents after ``cursor`` in (occurred_from, id) order,
     read through the (municipality, occurred_from, id) index from the cursor on. A row added while someone
     pages never shifts the rows after the cursor, so every row present when paging started is listed
-    exactly once."""
-    if cursor is None:
-        incidents = filt.incidents()
-    else:
-        # "After (when, pk)" written as a plain bound on occurred_from, which the filter merges with its own
-        # (one bound per side), minus the rows at the same instant up to pk. The plain bound is the index
-        # condition, so the scan starts at the cursor (an OR of the two would be a filter: page n would
-        # read n pages), and the planner estimates the rows well enough to read the index in order rather
-        # than sort the rest of the period.
-        when, pk = cursor
-        if oldest_first:
-            incidents = filt.incidents(after=when).exclude(occurred_from=when, pk__lte=pk)
-        else:
-            incidents = filt.incidents(before=when).exclude(occurred_from=when, pk__gte=pk)
+    exactly once. Over several municipalities (a partner's "Alla mina kommuner") no single index range is
+    in that order, so the database would sort the whole period: each municipality's page is read in index
+    order instead (keys only) and the pages are merged, then the rows fetched by id (one query more per
+    municipality, whatever the number of incidents)."""
     size = size or TABLE_PAGE
     order = ("occurred_from", "pk") if oldest_first else ("-occurred_from", "-pk")
-    # the municipality's boundary (a large JSON document) is not needed per row
-    rows = list(incidents.with_related().defer("municipality__geometry").order_by(*order)[: size + 1])
+    if len(filt.municipalities) > 1:
+        keys = sorted(
+            (
+                key
+                for m in filt.municipalities
+                for key in _after(replace(filt, municipalities=(m,)), cursor, oldest_first)
+                .order_by(*order)
+                .values_list("occurred_from", "pk")[: size + 1]
+            ),
+            reverse=not oldest_first,
+        )[: size + 1]
+        found = (
+            Incident.objects.with_related().defer("municipality__geometry").in_bulk([pk for _, pk in keys])
+        )
+        rows = [found[pk] for _, pk in keys if pk in found]
+    else:
+        # the municipality's boundary (a large JSON document) is not needed per row
+        rows = list(
+            _after(filt, cursor, oldest_first)
+            .with_related()
+            .defer("municipality__geometry")
+            .order_by(*order)[: size + 1]
+        )
     return rows[:size], (cursor_of(rows[size - 1]) if len(rows) > size else None)
 
 
