@@ -288,3 +288,24 @@ def test_stored_figures_are_read_until_recomputed(personas, login, world, make_i
     assert response.status_code == 302
     assert Meeting.objects.get(pk=meeting.pk).figures["total"] == computed["total"] + 1
     assert coordinator.get(reverse("situation:meeting_recompute", args=[meeting.pk])).status_code == 405
+
+
+def test_stored_figures_follow_a_changed_period(personas, login, world, make_incident):
+    """A meeting added before this one shortens its period (it starts the day after the previous meeting):
+    the stored figures are for the old period, so the next view computes and stores the new ones."""
+    meeting = world["meeting"]
+    for days in (3, 9):
+        make_incident("brand", at(meeting.date - dt.timedelta(days=days), 23), place="Komarken")
+    partner = login(personas["partner"])
+    url = reverse("situation:meeting_detail", args=[meeting.pk])
+    partner.get(url)
+    before = Meeting.objects.get(pk=meeting.pk).figures
+    Meeting.objects.create(
+        municipality=meeting.municipality,
+        date=meeting.date - dt.timedelta(days=5),
+        kind=Meeting.Kind.LST_WEEKLY,
+    )
+    partner.get(url)
+    after = Meeting.objects.get(pk=meeting.pk).figures
+    assert after["period"][0] == str(meeting.date - dt.timedelta(days=4)) != before["period"][0]
+    assert after["total"] == before["total"] - 1  # the incident 9 days before is no longer in the period
