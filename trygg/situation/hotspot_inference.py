@@ -103,54 +103,88 @@ def exact_inference(counts: np.ndarray, weights: sparse.csr_matrix, probabilitie
     return Inference(_two_sided(p_hot, p_cold), p_hot, p_cold, min_cold, "exact")
 
 
-# Mean of the Poisson part of a re-placement: N − 3·sqrt(N), so its total exceeds N (and the replicate is
-# drawn again) in about 0.13 % of replicates, and about 3·sqrt(N) incidents are placed one by one.
-_POISSON_MARGIN_SD = 3.0
-_GUIDE_BITS = 16  # inversion table for the equal-probability Poisson draw: 65 536 entries
-_CHUNK_ELEMENTS = 1 << 19  # cells × replications simulated at a time: ~4 MB per float array stays in cache
+# Mean of the Poisson part of a re-placement: N − c·sqrt(N). Any mean gives the exact law (see _Replacer);
+# the margin trades the incidents placed one by one (~c·sqrt(N) per replicate, the dearer step per incident)
+# against the replicates redrawn because the Poisson total exceeded N (a share of about Φ(−c)).
+_POISSON_MARGIN_SD = 2.0
+_GUIDE_BITS = 16  # inversion table for the equal-probability Poisson draw: 65 536 slots (uint16 indices)
+_CHUNK_ELEMENTS = 1 << 19  # cells × replications simulated at a time: ~1 MB of int16 counts, in cache
+_INT16_MAX = int(np.iinfo(np.int16).max)
+
+
+def _uniform_slots(shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+    """Independent uniform 16-bit integers (uint16): the generator's raw 64-bit output cut in four, which
+    is uniform bit by bit; about 2.5 times cheaper than ``rng.integers(0, 2**16, dtype=np.uint16)``."""
+    size = math.prod(shape)
+    return rng.bit_generator.random_raw(-(-size // 4)).view(np.uint16)[:size].reshape(shape)
 
 
 class _PoissonInverse:
     """Poisson(lam) draws by inversion of the CDF, x = min{k : F(k) > u}, u uniform on [0, 1).
 
-    A guide table over 2^16 equal slices of [0, 1) gives x at once for every slice that lies inside one step
-    of F (all but ~0.1 % of them); u in the other slices is inverted by a search of F. Above the tabulated
-    support (F ≥ 1 − 1e-30) scipy's ppf takes over. So the draw is exact inversion at the resolution of a
-    float64 uniform, and costs about a uniform and two table look-ups: several times cheaper than numpy's
-    poisson or binomial, which is what makes 999 full re-placements of a million incidents interactive."""
+    u is drawn in two parts: its slot s among 2^16 equal slices of [0, 1) (16 random bits), and, only when
+    needed, its position within the slot. A guide table gives x at once for every slot that lies inside one
+    step of F (all but ~0.1 % of them). For the other ("boundary") slots a fresh uniform v places
+    u = (s + v) / 2^16 within the slot and u is inverted by a search of F; above the tabulated support
+    (F ≥ 1 − 1e-30) scipy's ppf takes over. Within a slot u is uniform and independent of s, so this is
+    exact inversion at the resolution of a float64 uniform, at the cost of a 16-bit draw and a table
+    look-up per count: several times cheaper than numpy's poisson or binomial, which is what makes 999
+    full re-placements of a million incidents interactive."""
 
     def __init__(self, lam: float) -> None:
         self.lam = lam
         top = int(lam + 15.0 * math.sqrt(lam) + 30.0)
         self.cdf = np.cumsum(stats.poisson.pmf(np.arange(top + 1), lam))
-        slices = 1 << _GUIDE_BITS
-        edges = np.arange(slices + 1, dtype=np.float64) / slices
-        first = np.searchsorted(self.cdf, edges[:-1], side="right")  # x at the slice's left edge
+        self.slots = 1 << _GUIDE_BITS
+        edges = np.arange(self.slots + 1, dtype=np.float64) / self.slots
+        first = np.searchsorted(self.cdf, edges[:-1], side="right")  # x at the slot's left edge
         last = np.searchsorted(self.cdf, edges[1:], side="left")  # x just below its right edge
-        self.table = np.where(first == last, first, -1).astype(np.int32)
-        self.slices = slices
+        # int16 counts halve the memory traffic of everything downstream; -1 marks a boundary slot
+        self.dtype = np.dtype(np.int16 if top < _INT16_MAX else np.int32)
+        self.table = np.where(first == last, first, -1).astype(self.dtype)
 
-    def fill(self, u: np.ndarray, out: np.ndarray, slot: np.ndarray) -> None:
-        """Turn uniforms ``u`` (overwritten) into Poisson draws in ``out``; ``slot`` is int32 scratch space."""
-        u *= self.slices  # exact: a power of two
-        np.copyto(slot, u, casting="unsafe")  # floor for u >= 0
-        self.table.take(slot, out=out)
+    def draw(self, shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
+        return self.invert(_uniform_slots(shape, rng), rng)
+
+    def invert(self, slot: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Draws for the given slots of u (uniform slots give Poisson(lam) draws)."""
+        out = self.table.take(slot)
         boundary = np.flatnonzero(out < 0)
         if boundary.size:
-            v = u.flat[boundary] / self.slices
-            x = np.searchsorted(self.cdf, v, side="right")
+            s = slot.flat[boundary].astype(np.float64)
+            u = (s + rng.random(boundary.size)) / self.slots
+            # rounding must not carry u to the slot's right edge (it would leave the slot, or reach 1)
+            u = np.minimum(u, np.nextafter((s + 1.0) / self.slots, 0.0))
+            x = np.searchsorted(self.cdf, u, side="right")
             beyond = x >= self.cdf.size
             if beyond.any():
-                x[beyond] = stats.poisson.ppf(v[beyond], self.lam).astype(np.int64)
+                x[beyond] = stats.poisson.ppf(u[beyond], self.lam).astype(np.int64)
+            if x.max() > np.iinfo(out.dtype).max:  # only from the far tail (F > 1 − 1e-30)
+                out = out.astype(np.int32)
             out.flat[boundary] = x
+        return out
 
 
 def simulate_counts(
     n_total: int, probabilities: np.ndarray, permutations: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """(cells × B) int32 matrix: B independent multinomial re-placements of n_total incidents among the
-    cells (column sums exactly n_total). See :class:`_Replacer` for how they are drawn."""
+    """(cells × B) integer matrix (int16 when the counts fit, else int32): B independent multinomial
+    re-placements of n_total incidents among the cells (column sums exactly n_total). See
+    :class:`_Replacer` for how they are drawn."""
     return _Replacer(n_total, probabilities, permutations).draw(permutations, rng)
+
+
+def _column_sums(x: np.ndarray) -> np.ndarray:
+    """Column sums (int64) of a C-contiguous (rows × columns) array of non-negative counts. Blocks of
+    128 rows are laid side by side and summed elementwise first: ``x.sum(axis=0)`` over a few dozen
+    columns pays a per-row overhead that costs several times the additions."""
+    rows, columns = x.shape
+    block = 128
+    head = rows - rows % block
+    # partial sums of at most rows / 128 values: int32 is exact for 16-bit counts up to 8 M cells
+    small = x.dtype.itemsize <= 2 and head // block <= 1 << 16
+    partial = x[:head].reshape(-1, block * columns).sum(axis=0, dtype=np.int32 if small else np.int64)
+    return partial.reshape(block, columns).sum(axis=0, dtype=np.int64) + x[head:].sum(axis=0, dtype=np.int64)
 
 
 class _Replacer:
@@ -159,8 +193,8 @@ class _Replacer:
     Poisson splitting: with M ~ Poisson(μ) incidents placed independently (cell j gets Poisson(μ p_j), all
     independent), the counts given M = m are Multinomial(m, p). Adding N − m further incidents placed one by
     one with probabilities p gives Multinomial(N, p) whatever m was, provided m ≤ N; a replicate with m > N is
-    drawn again, which changes only the law of m. μ = N − 3√N, so ~3√N incidents are placed one by one and
-    ~0.13 % of replicates are redrawn. With equal probabilities the Poisson counts come from
+    drawn again, which changes only the law of m. μ = N − 2√N, so ~2√N incidents are placed one by one and
+    ~2.3 % of replicates are redrawn. With equal probabilities the Poisson counts come from
     :class:`_PoissonInverse`; with an exposure, from numpy's Poisson draw per cell (slower)."""
 
     def __init__(self, n_total: int, probabilities: np.ndarray, chunk: int) -> None:
@@ -173,24 +207,13 @@ class _Replacer:
         self.lam = mu * self.p
         self.inverse = _PoissonInverse(mu / self.m) if self.equal and mu > 0 else None
         self.cumulative = np.cumsum(self.p)
-        self._buffers: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def _poisson(self, columns: int, rng: np.random.Generator) -> np.ndarray:
-        out = np.empty((self.m, columns), dtype=np.int32)
+        if self.inverse is not None:
+            return self.inverse.draw((self.m, columns), rng)
         if not self.lam.any():
-            out.fill(0)
-        elif self.inverse is not None:
-            u = self._buffers.get(columns)
-            if u is None:  # reused across chunks: no fresh pages to fault in for every chunk
-                u = self._buffers[columns] = (
-                    np.empty((self.m, columns)),
-                    np.empty((self.m, columns), dtype=np.int32),
-                )
-            rng.random(out=u[0])
-            self.inverse.fill(u[0], out, u[1])
-        else:
-            out[:] = rng.poisson(self.lam[:, None], (self.m, columns))
-        return out
+            return np.zeros((self.m, columns), dtype=np.int16)
+        return rng.poisson(self.lam[:, None], (self.m, columns)).astype(np.int32)
 
     def _place_one_by_one(self, count: int, rng: np.random.Generator) -> np.ndarray:
         if self.equal:
@@ -199,17 +222,23 @@ class _Replacer:
         return np.minimum(np.searchsorted(self.cumulative, u, side="right"), self.m - 1)
 
     def draw(self, columns: int, rng: np.random.Generator) -> np.ndarray:
-        """(cells × columns) int32 counts, each column a Multinomial(N, p) draw."""
+        """(cells × columns) counts, each column a Multinomial(N, p) draw; int16 when they fit, else int32."""
         x = self._poisson(columns, rng)
-        deficit = self.n - x.sum(axis=0, dtype=np.int64)
+        deficit = self.n - _column_sums(x)
         while (deficit < 0).any():  # rejection: the Poisson part overshot N
             again = np.flatnonzero(deficit < 0)
-            x[:, again] = self._poisson(again.size, rng)
-            deficit[again] = self.n - x[:, again].sum(axis=0, dtype=np.int64)
+            redrawn = self._poisson(again.size, rng)
+            if redrawn.dtype != x.dtype:
+                x = x.astype(np.promote_types(x.dtype, redrawn.dtype))
+            x[:, again] = redrawn
+            deficit[again] = self.n - _column_sums(redrawn)
         cells = self._place_one_by_one(int(deficit.sum()), rng)
         column = np.repeat(np.arange(columns), deficit)
-        added = np.bincount(cells * columns + column, minlength=self.m * columns).reshape(self.m, columns)
-        np.add(x, added, out=x, casting="unsafe")
+        if x.dtype == np.int16 and int(x.max(initial=0)) + int(deficit.max(initial=0)) > _INT16_MAX:
+            x = x.astype(np.int32)  # a cell could pass 16 bits
+        np.add.at(
+            x.reshape(-1), cells * columns + column, x.dtype.type(1)
+        )  # x is C-contiguous: reshape is a view
         return x
 
     def chunks(self, permutations: int, rng: np.random.Generator):
@@ -260,17 +289,54 @@ def monte_carlo_inference(
 
 
 def _tallies_by_replacement(x, weights, probabilities, n_total, permutations, rng, chunk):
-    lag = np.rint(weights @ x).astype(np.int32)[:, None]
+    """Per cell #{L_sim ≥ L_obs}, #{L_sim ≤ L_obs}, #{L_sim = 0} over ``permutations`` full re-placements.
+
+    The comparisons of a chunk are added elementwise into uint8 accumulators (cells × chunk; one addition
+    per chunk, so at most 255 chunks between flushes) and summed over the replications at the flush: a
+    per-row count over a short row costs several times more than the comparison itself. The zero tally is
+    counted only for a chunk where some neighbourhood count is 0 (its minimum says so; exact either way)."""
+    lag = np.rint(weights @ x)
     w_int = weights.astype(np.int32)
-    ge = np.zeros(x.size, dtype=np.int64)
-    le = np.zeros(x.size, dtype=np.int64)
-    zero = np.zeros(x.size, dtype=np.int64)
-    for simulated in _Replacer(n_total, probabilities, chunk).chunks(permutations, rng):
-        sim_lag = w_int @ simulated  # (cells × chunk) neighbourhood counts
-        ge += np.count_nonzero(sim_lag >= lag, axis=1)
-        le += np.count_nonzero(sim_lag <= lag, axis=1)
-        zero += np.count_nonzero(sim_lag == 0, axis=1)
-    return ge, le, zero
+    w_small = weights.astype(np.int16)
+    row_bound = float(np.asarray(abs(w_int).sum(axis=1)).max(initial=0))  # |L| ≤ row_bound · max count
+    replacer = _Replacer(n_total, probabilities, chunk)
+    shape = (x.size, replacer.chunk)
+    small = float(np.abs(lag).max(initial=0)) <= _INT16_MAX  # observed sums fit 16 bits
+    # the observed sums spread over the chunk: comparing equal-shape contiguous arrays is one long loop
+    lag16 = np.repeat(lag.astype(np.int16)[:, None], shape[1], axis=1) if small else None
+    lag32 = lag.astype(np.int64)[:, None]
+    acc = {key: np.zeros(shape, dtype=np.uint8) for key in ("ge", "le", "zero")}
+    scratch = np.empty(shape, dtype=bool)
+    totals = {key: np.zeros(x.size, dtype=np.int64) for key in acc}
+    pending = 0
+
+    def flush():
+        for key, a in acc.items():
+            totals[key] += a.sum(axis=1, dtype=np.int64)
+            a.fill(0)
+
+    for simulated in replacer.chunks(permutations, rng):
+        b = simulated.shape[1]
+        bound = row_bound * float(simulated.max(initial=0))
+        if small and simulated.dtype == np.int16 and bound <= _INT16_MAX:
+            sim_lag, obs = w_small @ simulated, lag16[:, :b]  # (cells × chunk) neighbourhood counts
+        else:
+            sim_lag, obs = w_int @ simulated.astype(np.int32), lag32
+        cmp = scratch[:, :b]
+        for key, op in (("ge", np.greater_equal), ("le", np.less_equal)):
+            op(sim_lag, obs, out=cmp)
+            a = acc[key][:, :b]
+            np.add(a, cmp.view(np.uint8), out=a)
+        if sim_lag.min(initial=1) == 0:
+            np.equal(sim_lag, 0, out=cmp)
+            a = acc["zero"][:, :b]
+            np.add(a, cmp.view(np.uint8), out=a)
+        pending += 1
+        if pending == 255:
+            flush()
+            pending = 0
+    flush()
+    return totals["ge"], totals["le"], totals["zero"]
 
 
 def _tallies_per_cell(x, weights, probabilities, n_total, permutations, rng):

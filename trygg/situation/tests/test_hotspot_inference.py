@@ -274,6 +274,45 @@ def test_monte_carlo_tallies_have_the_law_the_exact_tails_give(per_cell):
         assert np.all(np.abs(mean - expected) <= 5 * se + 1e-3), (key, per_cell)
 
 
+def _counts_for(case: str, area: np.ndarray) -> np.ndarray:
+    rng = np.random.default_rng(12)
+    if (
+        case == "edge"
+    ):  # every cell 4 670: observed neighbourhoods up to 32 690, a third of simulated ones above
+        return np.full(area.size, 4_670)
+    x = uniform_counts(area, 50.0 if case == "big" else 0.8, rng)
+    x[:3] += 3  # a few raised cells, so p spans the range
+    if case == "big":  # one cell with 40 000: observed neighbourhoods above 32 767, simulated ones far below
+        x[5] += 40_000
+    return x
+
+
+@pytest.mark.parametrize(
+    "case, chunk, permutations",
+    [
+        ("big", 1024, 999),  # observed neighbourhood counts above 32 767: compared in 64 bits
+        ("edge", 1024, 999),  # observed ones fit 16 bits, simulated ones need not: the 32-bit product
+        ("sparse", 1, 600),  # one replication per chunk: 600 chunks, tallies carried past 255
+    ],
+)
+def test_monte_carlo_matches_the_exact_p_values_whatever_the_counts_and_chunks(case, chunk, permutations):
+    """The re-placement path keeps counts in 16 bits and tallies in 8-bit accumulators when it can; both
+    must give way (32-bit product, flush to 64-bit totals) without changing a pseudo p-value's law."""
+    area = disk_area(9, 3)
+    x = _counts_for(case, area)
+    weights = hs.neighbourhood(area, 1).matrix
+    probabilities = hi.null_probabilities(area.size)
+    assert ((weights @ x).max() > 32_767) == (case == "big")
+    exact = hi.exact_inference(x, weights, probabilities)
+    mc = hi.monte_carlo_inference(x, weights, probabilities, permutations, seed=3, chunk=chunk)
+    b = permutations
+    for key in ("p_hot", "p_cold"):
+        q = getattr(exact, key)
+        se = np.sqrt(np.maximum(q * (1 - q), 1 / b) / b)
+        assert np.all(np.abs(getattr(mc, key) - (1 + b * q) / (b + 1)) <= 5 * se), key
+    assert (exact.p_cold > 0.4).any() and (exact.p_hot > 0.4).any()  # tallies near B on both sides
+
+
 def test_re_placement_and_per_cell_monte_carlo_agree_on_one_map():
     area = disk_area(9, 6)
     rng = np.random.default_rng(3)
@@ -301,19 +340,50 @@ def _gof_p(observed: np.ndarray, expected: np.ndarray) -> float:
     return float(stats.chisquare(obs[keep], exp[keep] * obs[keep].sum() / exp[keep].sum()).pvalue)
 
 
-@pytest.mark.parametrize("lam", [0.3, 7.0, 77.0, 4000.0])
+LAMBDAS = [0.3, 7.0, 77.0, 4000.0, 40_000.0]  # the last needs 32-bit counts
+
+
+@pytest.mark.parametrize("lam", LAMBDAS)
 def test_the_poisson_inversion_draws_the_poisson_law(lam):
     sampler = hi._PoissonInverse(lam)
-    u = np.random.default_rng(int(lam * 10)).random((50_000, 4))
-    out = np.empty(u.shape, dtype=np.int32)
-    sampler.fill(u, out, np.empty(u.shape, dtype=np.int32))
-    values = out.ravel()
+    values = sampler.draw((100_000, 4), np.random.default_rng(int(lam * 10))).ravel().astype(np.int64)
+    assert (values >= 0).all()
     top = int(values.max()) + 1
     observed = np.bincount(values, minlength=top + 1).astype(float)
     expected = stats.poisson.pmf(np.arange(top + 1), lam)
     expected[-1] = stats.poisson.sf(top - 1, lam)  # the last bin holds the whole upper tail
     assert _gof_p(observed, expected * values.size) > 1e-3
     assert values.mean() == pytest.approx(lam, rel=5 * np.sqrt(1 / (lam * values.size)) + 1e-9)
+    # the empirical CDF against scipy's at every value (Dvoretzky-Kiefer-Wolfowitz band, 1e-6 level)
+    ecdf = np.cumsum(observed) / values.size
+    band = np.sqrt(np.log(2 / 1e-6) / (2 * values.size))
+    assert np.abs(ecdf - stats.poisson.cdf(np.arange(top + 1), lam)).max() <= band
+
+
+@pytest.mark.parametrize("lam", LAMBDAS)
+def test_the_inversion_inside_boundary_slots_follows_the_cdf(lam):
+    """Only ~0.1 % of draws fall in a slot of [0, 1) that holds a step of F, too few for the test above
+    to see a wrong inversion there. Here every draw is in such a slot: given slot s, x = k must have
+    probability |[F(k-1), F(k)) ∩ [s, s+1) / 2^16| · 2^16, with F from scipy (not the sampler's table)."""
+    sampler = hi._PoissonInverse(lam)
+    slots = 1 << hi._GUIDE_BITS
+    boundary = np.flatnonzero(sampler.table < 0)
+    assert 0 < boundary.size < slots // 20  # the table answers all other slots at once
+    per_slot = 4_000 if boundary.size < 200 else 400  # λ = 40 000 has ~1 400 boundary slots
+    given = np.repeat(boundary, per_slot).astype(np.uint16)
+    x = sampler.invert(given, np.random.default_rng(7)).astype(np.int64)
+    lo = int(x.min())
+    k = np.arange(lo, int(x.max()) + 2)
+    cdf = stats.poisson.cdf(k, lam)
+    below = np.append(stats.poisson.cdf(lo - 1, lam), cdf[:-1])
+    left, right = boundary[:, None] / slots, (boundary[:, None] + 1) / slots
+    expected = np.clip(np.minimum(cdf, right) - np.maximum(below, left), 0.0, None) * slots
+    expected[:, -1] += 1.0 - expected.sum(axis=1)  # the rest of the slot (values above those seen)
+    observed = np.zeros_like(expected)
+    np.add.at(observed, (np.repeat(np.arange(boundary.size), per_slot), x - lo), 1)
+    # every value lies where the slot allows it, and the shares follow the CDF
+    assert (observed[expected <= 1e-12] == 0).all()
+    assert _gof_p(observed.ravel(), expected.ravel() * per_slot) > 1e-3
 
 
 def test_every_re_placement_holds_all_incidents():
