@@ -301,9 +301,10 @@ def _tallies_by_replacement(x, weights, probabilities, n_total, permutations, rn
     row_bound = float(np.asarray(abs(w_int).sum(axis=1)).max(initial=0))  # |L| ≤ row_bound · max count
     replacer = _Replacer(n_total, probabilities, chunk)
     shape = (x.size, replacer.chunk)
-    small = float(np.abs(lag).max(initial=0)) <= _INT16_MAX  # observed sums fit 16 bits
-    # the observed sums spread over the chunk: comparing equal-shape contiguous arrays is one long loop
-    lag16 = np.repeat(lag.astype(np.int16)[:, None], shape[1], axis=1) if small else None
+    # Observed sums capped at 32 767 for the 16-bit comparison, which runs only when every simulated sum
+    # is below the cap (so a capped row compares as it should: never ≥, always ≤). Spread over the chunk:
+    # comparing equal-shape contiguous arrays is one long loop.
+    lag16 = np.repeat(np.minimum(lag, _INT16_MAX).astype(np.int16)[:, None], shape[1], axis=1)
     lag32 = lag.astype(np.int64)[:, None]
     acc = {key: np.zeros(shape, dtype=np.uint8) for key in ("ge", "le", "zero")}
     scratch = np.empty(shape, dtype=bool)
@@ -318,7 +319,7 @@ def _tallies_by_replacement(x, weights, probabilities, n_total, permutations, rn
     for simulated in replacer.chunks(permutations, rng):
         b = simulated.shape[1]
         bound = row_bound * float(simulated.max(initial=0))
-        if small and simulated.dtype == np.int16 and bound <= _INT16_MAX:
+        if simulated.dtype == np.int16 and bound < _INT16_MAX:
             sim_lag, obs = w_small @ simulated, lag16[:, :b]  # (cells × chunk) neighbourhood counts
         else:
             sim_lag, obs = w_int @ simulated.astype(np.int32), lag32

@@ -290,7 +290,7 @@ def _counts_for(case: str, area: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize(
     "case, chunk, permutations",
     [
-        ("big", 1024, 999),  # observed neighbourhood counts above 32 767: compared in 64 bits
+        ("big", 1024, 999),  # observed neighbourhood counts above 32 767, capped for the 16-bit comparison
         ("edge", 1024, 999),  # observed ones fit 16 bits, simulated ones need not: the 32-bit product
         ("sparse", 1, 600),  # one replication per chunk: 600 chunks, tallies carried past 255
     ],
