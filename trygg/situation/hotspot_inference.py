@@ -110,6 +110,7 @@ _POISSON_MARGIN_SD = 2.0
 _GUIDE_BITS = 16  # inversion table for the equal-probability Poisson draw: 65 536 slots (uint16 indices)
 _CHUNK_ELEMENTS = 1 << 19  # cells × replications simulated at a time: ~1 MB of int16 counts, in cache
 _INT16_MAX = int(np.iinfo(np.int16).max)
+_TAKE_BLOCK = 1 << 15  # guide-table look-ups per np.take call
 
 
 def _uniform_slots(shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
@@ -148,7 +149,11 @@ class _PoissonInverse:
 
     def invert(self, slot: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Draws for the given slots of u (uniform slots give Poisson(lam) draws)."""
-        out = self.table.take(slot)
+        # in blocks: take() turns the uint16 slots into a temporary intp array, which then stays in cache
+        out = np.empty(slot.shape, self.table.dtype)
+        flat_slot, flat_out = slot.reshape(-1), out.reshape(-1)
+        for start in range(0, flat_slot.size, _TAKE_BLOCK):
+            self.table.take(flat_slot[start : start + _TAKE_BLOCK], out=flat_out[start : start + _TAKE_BLOCK])
         boundary = np.flatnonzero(out < 0)
         if boundary.size:
             s = slot.flat[boundary].astype(np.float64)
