@@ -149,11 +149,13 @@ class _PoissonInverse:
 
     def invert(self, slot: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Draws for the given slots of u (uniform slots give Poisson(lam) draws)."""
-        # in blocks: take() turns the uint16 slots into a temporary intp array, which then stays in cache
+        # in blocks: take() turns the uint16 slots into a temporary intp array, which then stays in cache.
+        # mode="clip" skips take()'s bounds check: a uint16 slot always indexes the 2^16-entry table.
         out = np.empty(slot.shape, self.table.dtype)
         flat_slot, flat_out = slot.reshape(-1), out.reshape(-1)
         for start in range(0, flat_slot.size, _TAKE_BLOCK):
-            self.table.take(flat_slot[start : start + _TAKE_BLOCK], out=flat_out[start : start + _TAKE_BLOCK])
+            block = slice(start, start + _TAKE_BLOCK)
+            self.table.take(flat_slot[block], out=flat_out[block], mode="clip")
         boundary = np.flatnonzero(out < 0)
         if boundary.size:
             s = slot.flat[boundary].astype(np.float64)
