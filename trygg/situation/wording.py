@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trygg.places.boundary import boundary_of
 
-from . import hotspots
+from . import hotspot_inference, hotspots
 
 # One phrase per class; the strength in words (from the FDR level the cell passed: 1 %, 5 %, 10 %).
 PLAIN_LABELS = {
@@ -48,6 +48,19 @@ def area_text(scale) -> str:
             _(
                 "Det är få händelser för att säkert se skillnader; välj en längre period eller fler kategorier."
             )
+        )
+    elif (scale.resolution, scale.k) == hotspot_inference.SCALES[0]:
+        text += " " + str(
+            _("Det är kartans minsta områden: händelserna räcker för att jämföra så små områden.")
+        )
+    else:
+        # why not smaller: the rule in hotspot_inference.choose_scale, said without H3 terms
+        text += " " + str(
+            _(
+                "Mindre områden hade fått färre än %(minimum)s händelser i genomsnitt, och då går det inte att "
+                "skilja en verklig koncentration från slumpen."
+            )
+            % {"minimum": f"{hotspot_inference.MIN_EXPECTED_PER_NEIGHBOURHOOD:g}".replace(".", ",")}
         )
     return text
 

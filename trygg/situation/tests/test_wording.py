@@ -73,3 +73,22 @@ def test_the_method_page_explains_cells_fdr_and_the_change_tests(personas, login
     ):
         assert words in html
     assert login(personas["outsider"]).get(reverse("situation:method")).status_code in (403, 404)
+
+
+@pytest.mark.parametrize(
+    ("n_incidents", "expect"),
+    [
+        (40_000, "kartans minsta områden"),  # plenty: the finest scale
+        (300, "Mindre områden hade fått färre än 5 händelser"),  # a coarser scale, and the rule that chose it
+        (3, "Det är få händelser"),  # too few even for the coarsest scale
+    ],
+)
+def test_the_area_size_comes_with_why_it_was_chosen(n_incidents, expect):
+    from trygg.situation import hotspot_inference
+
+    # a study area of Kungälv's order: ~3,000 r9 cells and their parents
+    cells = {9: 3_000, 8: 3_000 // 7, 7: 3_000 // 49}
+    scale = hotspot_inference.choose_scale(n_incidents, cells)
+    text = wording.area_text(scale)
+    assert expect in text
+    assert "H3" not in text and "k =" not in text
