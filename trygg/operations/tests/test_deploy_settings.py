@@ -32,7 +32,13 @@ def read_env_file(path: Path) -> dict[str, str]:
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in OURS and not k.startswith(("SECURE_", "TRYGG_"))}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests (Playwright in the same worker); a deployment never
+    # has it, and check --deploy rightly refuses it (async.E001).
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in OURS and k != "DJANGO_ALLOW_ASYNC_UNSAFE" and not k.startswith(("SECURE_", "TRYGG_"))
+    }
     return subprocess.run(  # noqa: S603 - our interpreter and manage.py
         [sys.executable, str(ROOT / "manage.py"), *args],
         cwd=ROOT,
