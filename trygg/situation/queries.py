@@ -210,37 +210,35 @@ def suppress_below() -> int:
     return int(getattr(settings, "TRYGG_SUPPRESS_BELOW", 5))
 
 
-def _ring(cell: int) -> list[float]:
-    """The cell's hexagon as a flat [lat, lon, lat, lon, …] list, 5 decimals (about a metre)."""
-    return [round(v, 5) for latlon in h3_int.cell_to_boundary(cell) for v in latlon]
+RING_SCALE = 100_000  # ring coordinates in units of 1e-5 degrees (about a metre)
 
 
-def hotspot_features(result, *, suppress: int = 0, namer: wording.CellNamer | None = None) -> list[dict]:
-    """Significant cells (hot or cold) as GeoJSON polygons with their Gi* class. Cells without significance
-    are not sent: the map shows the counts per cell of the current view instead, so this layer stays the
-    same size whatever the number of incidents. With ``suppress`` a count below it is sent as null."""
+def _ring(cell: int) -> list[int]:
+    """The cell's hexagon, compact: the first corner as [lat, lon] in units of 1e-5 degrees, then each
+    further corner as its difference from the one before. Neighbouring hexagons share the same few small
+    differences, which gzip compresses several times better than decimals; map.js's ``decodeRing`` sums
+    them back (a running sum from zero)."""
+    corners = [round(v * RING_SCALE) for latlon in h3_int.cell_to_boundary(cell) for v in latlon]
+    return corners[:2] + [corners[i] - corners[i - 2] for i in range(2, len(corners))]
+
+
+def hotspot_cells(result, *, suppress: int = 0, namer: wording.CellNamer | None = None) -> dict:
+    """Significant cells (hot or cold), compact: one list per property (h3 id, ring, class, count, name)
+    and each class's label once, instead of a GeoJSON feature per cell. Cells without significance are not
+    sent: the map shows the counts per cell of the current view instead. With ``suppress`` a count below
+    it is sent as null."""
     keep = np.flatnonzero(result.significant())
-    names = namer.names(result.cells[keep]) if namer else [""] * len(keep)
-    features = []
-    for i, name in zip(keep, names, strict=True):
-        count = int(result.counts[i])
-        ring = [[round(lon, 5), round(lat, 5)] for lat, lon in h3_int.cell_to_boundary(int(result.cells[i]))]
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Polygon", "coordinates": [[*ring, ring[0]]]},
-                "properties": {
-                    "kind": "hotspot",
-                    "cell": cell_to_h3(int(result.cells[i])),
-                    "name": name,
-                    "count": None if count < suppress else count,
-                    "z": round(float(result.z[i]), 2),
-                    "class": str(result.classes[i]),
-                    "label": wording.plain_label(str(result.classes[i])),
-                },
-            }
-        )
-    return features
+    cells = [int(c) for c in result.cells[keep]]
+    classes = [str(c) for c in result.classes[keep]]
+    counts = [int(n) for n in result.counts[keep]]
+    return {
+        "h3": [cell_to_h3(c) for c in cells],
+        "ring": [_ring(c) for c in cells],
+        "class": classes,
+        "count": [None if n < suppress else n for n in counts],
+        "name": namer.names(result.cells[keep]) if namer else [""] * len(cells),
+        "labels": {cls: wording.plain_label(cls) for cls in sorted(set(classes))},
+    }
 
 
 def incident_features(incidents) -> list[dict]:
@@ -407,12 +405,9 @@ def map_payload(
                 "type": "FeatureCollection",
                 "features": [boundary_feature(m) for m in municipalities if m.geometry],
             },
-            "hotspots": {
-                "type": "FeatureCollection",
-                "features": hotspot_features(
-                    result, suppress=k, namer=wording.CellNamer(places, _districts_of(places))
-                ),
-            },
+            "hotspots": hotspot_cells(
+                result, suppress=k, namer=wording.CellNamer(places, _districts_of(places))
+            ),
             "places": {"type": "FeatureCollection", "features": place_features(places)},
             "cameras": {"type": "FeatureCollection", "features": camera_features(cameras)},
         },

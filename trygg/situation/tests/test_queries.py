@@ -6,6 +6,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import replace
 
+import h3.api.basic_int as h3
+import numpy as np
 import pytest
 
 from trygg.lib.geo import cell_resolution
@@ -129,8 +131,13 @@ def test_the_map_payload_keeps_location_less_events_off_the_map(cluster):
     assert payload["meta"]["total"] == 47
     assert payload["meta"]["on_map"] == 45 and payload["meta"]["not_on_map"] == 2
     assert "incidents" not in payload["layers"]  # they come per view (map_view)
-    hot = [f for f in payload["layers"]["hotspots"]["features"] if f["properties"]["class"] == "hot_99"]
-    assert hot and hot[0]["geometry"]["type"] == "Polygon"
+    spots = payload["layers"]["hotspots"]
+    hot = [i for i, cls in enumerate(spots["class"]) if cls == "hot_99"]
+    assert hot and spots["labels"]["hot_99"].startswith("Fler händelser än vanligt")
+    # the compact ring decodes (running sum, 1e-5 degrees) to the cell's own hexagon
+    cell = h3.str_to_int(spots["h3"][hot[0]])
+    decoded = np.cumsum(np.reshape(spots["ring"][hot[0]], (-1, 2)), axis=0) / 1e5
+    assert np.allclose(decoded, h3.cell_to_boundary(cell), atol=1e-5)
     assert payload["layers"]["boundary"]["features"][0]["properties"]["code"] == "1482"
 
 

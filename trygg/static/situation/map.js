@@ -17,6 +17,18 @@
     cold_90: "#92c5de", cold_95: "#4393c3", cold_99: "#2166ac"
   };
 
+  /* A cell's hexagon as sent by the server (queries._ring): the first corner in 1e-5 degrees, then each
+     corner's difference from the one before; a running sum from zero gives the corners back. */
+  function decodeRing(ring) {
+    var latlngs = [], lat = 0, lon = 0;
+    for (var j = 0; j < ring.length; j += 2) {
+      lat += ring[j];
+      lon += ring[j + 1];
+      latlngs.push([lat / 1e5, lon / 1e5]);
+    }
+    return latlngs;
+  }
+
   function setStatus(text) { if (statusEl) { statusEl.textContent = text; } }
 
   function popup(rows, link) {
@@ -62,19 +74,19 @@
     } else if (boundary.getLayers().length) { map.fitBounds(boundary.getBounds()); }
 
     incidents = L.layerGroup().addTo(map);
-    var hotspots = L.geoJSON(layers.hotspots, {
-      style: function (f) {
-        var significant = f.properties["class"] !== "not_significant";
-        return { color: COLORS[f.properties["class"]], weight: significant ? 1 : 0.5,
-                 fillColor: COLORS[f.properties["class"]], fillOpacity: significant ? 0.55 : 0.08 };
-      },
-      onEachFeature: function (f, layer) {
-        var rows = [];
-        if (f.properties.name) { rows.push([msg.msgArea, f.properties.name]); }
-        rows.push([msg.msgClass, f.properties.label], [msg.msgCount, f.properties.count === null ? msg.msgFew : String(f.properties.count)]);
-        layer.bindPopup(popup(rows));
-      }
-    }).addTo(map);
+    var hotspots = L.layerGroup();
+    var spots = layers.hotspots;
+    spots.h3.forEach(function (cell, i) {
+      var cls = spots["class"][i];
+      var rows = [];
+      if (spots.name[i]) { rows.push([msg.msgArea, spots.name[i]]); }
+      rows.push([msg.msgClass, spots.labels[cls]],
+                [msg.msgCount, spots.count[i] === null ? msg.msgFew : String(spots.count[i])]);
+      L.polygon(decodeRing(spots.ring[i]), { color: COLORS[cls], weight: 1, fillColor: COLORS[cls], fillOpacity: 0.55 })
+        .bindPopup(popup(rows))
+        .addTo(hotspots);
+    });
+    hotspots.addTo(map);
 
     var places = L.geoJSON(layers.places, {
       pointToLayer: function (f, latlng) {
@@ -126,10 +138,7 @@
 
   function drawCells(data) {
     data.cells.n.forEach(function (n, i) {
-      var ring = data.cells.ring[i];
-      var latlngs = [];
-      for (var j = 0; j < ring.length; j += 2) { latlngs.push([ring[j], ring[j + 1]]); }
-      L.polygon(latlngs, { color: "#3d2600", weight: 1, fillColor: "#e08214", fillOpacity: 0.35 })
+      L.polygon(decodeRing(data.cells.ring[i]), { color: "#3d2600", weight: 1, fillColor: "#e08214", fillOpacity: 0.35 })
         .bindTooltip(String(n), { permanent: false })
         .bindPopup(popup([[msg.msgCount, String(n)]]))
         .addTo(incidents);
