@@ -17,14 +17,13 @@ from pathlib import Path
 import pytest
 import yaml
 from django import forms
-from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import models
 
 from trygg.indicators import actions as indicator_actions
 from trygg.lib.formfields import DecimalCommaFloatField
 from trygg.lib.text import BIDI_CONTROLS, has_unsafe_characters
+from trygg.tests.stored_text import stored_texts_where
 
 TRYGG = Path(__file__).resolve().parents[1]
 ALE_PLAN = TRYGG / "demo" / "data" / "plans" / "ale_2025.yaml"
@@ -40,23 +39,7 @@ def dirty(text: str) -> str:
 
 def stored_unsafe_texts() -> list[str]:
     """Every value of every text column of every Trygg model that holds NUL or a bidi control."""
-    found = []
-    for model in apps.get_models():
-        if not model.__module__.startswith("trygg."):
-            continue
-        columns = [
-            f.attname
-            for f in model._meta.concrete_fields
-            if isinstance(f, models.CharField | models.TextField) and not isinstance(f, models.JSONField)
-        ]
-        for row in model._default_manager.values_list("pk", *columns):
-            pk, *values = row
-            found += [
-                f"{model._meta.label}#{pk}.{name}"
-                for name, value in zip(columns, values, strict=True)
-                if isinstance(value, str) and has_unsafe_characters(value)
-            ]
-    return found
+    return stored_texts_where(has_unsafe_characters)
 
 
 def test_the_check_itself_sees_a_stored_control_character(municipality):

@@ -13,7 +13,6 @@ from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
-from django.db import models
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from trygg.accounts import writes
 from trygg.accounts.models import Role, Unit
 from trygg.conftest import make_user
 from trygg.situation.tests.tenancy_cases import _place
+from trygg.tests.stored_text import stored_texts_where
 from trygg.tests.test_tenant_isolation import CASES
 
 PERSONNUMMER = "19811218-9876"
@@ -140,22 +140,7 @@ def form_on(html: str) -> dict | None:
 
 
 def stored_personnummer() -> list[str]:
-    found = []
-    for model in apps.get_models():
-        if not model.__module__.startswith("trygg."):
-            continue
-        columns = [
-            f.attname
-            for f in model._meta.concrete_fields
-            if isinstance(f, models.CharField | models.TextField | models.JSONField)
-        ]
-        for pk, *values in model._default_manager.values_list("pk", *columns):
-            found += [
-                f"{model._meta.label}#{pk}.{name}"
-                for name, value in zip(columns, values, strict=True)
-                if value is not None and any(form in str(value) for form in WRITTEN_FORMS)
-            ]
-    return found
+    return stored_texts_where(lambda text: any(form in text for form in WRITTEN_FORMS), include_json=True)
 
 
 def redacted_count() -> int:
