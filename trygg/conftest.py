@@ -4,6 +4,7 @@ role); and municipality B (Ale) for tenant-isolation tests."""
 import pytest
 
 from trygg.accounts.models import Membership, Organisation, Role, Unit, User
+from trygg.lib.chromium import CHROMIUM, CHROMIUM_ARGS
 from trygg.places.loading import load_municipality
 
 MUNICIPALITY_A = "1482"  # Kungälv, the demo municipality (TRYGG_MUNICIPALITY_CODE)
@@ -76,17 +77,6 @@ def login(client):
         return client
 
     return _login
-
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session")

@@ -24,16 +24,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+from trygg.lib.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - after the path is set
+
 PYTHON = sys.executable
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [  # as in trygg/conftest.py
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 VIEWPORTS = {"desktop": (1366, 900), "phone": (390, 844)}
 USER = "samordnare"
 PASSWORD = "trygg-demo"  # noqa: S105 - the demo's published password, local demo data only
